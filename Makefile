@@ -1,0 +1,22 @@
+# The two commands a newcomer needs are `make run` and `make test`; both
+# install what they need first.
+GO ?= go
+
+.PHONY: deps run test bench build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(GO) build -o rampart .
+
+run: build
+	./rampart
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test ./...
+
+# Every benchmark in the repository, as one table.
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem ./... | tee bench.txt | scripts/bench-table.sh

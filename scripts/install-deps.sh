@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what building Rampart needs on Debian or Ubuntu: the C headers
+# Fyne's OpenGL/X11 driver compiles against, and make. Go modules come
+# through go itself. Does nothing when everything is already there.
+set -euo pipefail
+
+packages=(make gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
+  libxinerama-dev libxi-dev libxxf86vm-dev)
+# Extra tools for trying the GUI and the report by hand: pass --tools.
+if [[ "${1:-}" == "--tools" ]]; then
+  packages+=(xvfb xdotool imagemagick poppler-utils)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if ! command -v apt-get >/dev/null; then
+  echo "Rampart needs these packages (or your system's equivalent): ${missing[*]}" >&2
+  exit 1
+fi
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  sudo="sudo"
+fi
+echo "Installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

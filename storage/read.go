@@ -1,0 +1,254 @@
+package storage
+
+import (
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/rampart-tm/rampart/model"
+)
+
+// read loads a whole model. Values that do not parse (an unknown kind, a
+// bad date) mean the file was damaged or forged, and are reported as such.
+func read(db *sql.DB) (*model.Model, error) {
+	tx, err := db.Begin() // one snapshot for every table
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	m := model.Empty()
+	r := &reader{tx: tx, m: m}
+	r.info()
+	r.diagrams()
+	r.elements()
+	r.assets()
+	r.threats()
+	r.suppressions()
+	if r.err != nil {
+		return nil, r.err
+	}
+	if err := model.CheckReferences(m); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return m, nil
+}
+
+type reader struct {
+	tx  *sql.Tx
+	m   *model.Model
+	err error
+}
+
+// each runs a query and calls scan for every row, stopping at the first error.
+func (r *reader) each(q string, scan func(rows *sql.Rows) error) {
+	if r.err != nil {
+		return
+	}
+	rows, err := r.tx.Query(q)
+	if err != nil {
+		r.err = err
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			r.err = err
+			return
+		}
+	}
+	r.err = rows.Err()
+}
+
+func damaged(what string, err error) error {
+	return fmt.Errorf("%w: %s: %v", ErrCorrupt, what, err)
+}
+
+func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
+
+func (r *reader) info() {
+	found := false
+	r.each("SELECT name, description, version, scope, assumptions, created, modified FROM model_info", func(rows *sql.Rows) error {
+		var created, modified string
+		i := &r.m.Info
+		if err := rows.Scan(&i.Name, &i.Description, &i.Version, &i.Scope, &i.Assumptions, &created, &modified); err != nil {
+			return err
+		}
+		var err error
+		if r.m.Created, err = parseTime(created); err != nil {
+			return damaged("creation date", err)
+		}
+		if r.m.Modified, err = parseTime(modified); err != nil {
+			return damaged("modification date", err)
+		}
+		found = true
+		return nil
+	})
+	if r.err == nil && !found {
+		r.err = fmt.Errorf("%w: it has no model description", ErrCorrupt)
+	}
+	r.each("SELECT name FROM authors ORDER BY seq", func(rows *sql.Rows) error {
+		var a string
+		err := rows.Scan(&a)
+		r.m.Authors = append(r.m.Authors, a)
+		return err
+	})
+}
+
+func (r *reader) diagrams() {
+	r.each("SELECT id, name, refines FROM diagrams", func(rows *sql.Rows) error {
+		d := &model.Diagram{}
+		var refines sql.NullString
+		if err := rows.Scan(&d.ID, &d.Name, &refines); err != nil {
+			return err
+		}
+		d.Refines = refines.String
+		r.m.Diagrams[d.ID] = d
+		return nil
+	})
+}
+
+func (r *reader) elements() {
+	r.each(`SELECT id, kind, diagram_id, name, description, x, y, w, h, source, target,
+		out_of_scope, out_of_scope_reason FROM elements`, func(rows *sql.Rows) error {
+		e := &model.Element{}
+		var kind string
+		if err := rows.Scan(&e.ID, &kind, &e.Diagram, &e.Name, &e.Description, &e.X, &e.Y, &e.W, &e.H,
+			&e.Source, &e.Target, &e.OutOfScope, &e.OutOfScopeReason); err != nil {
+			return err
+		}
+		var err error
+		if e.Kind, err = model.ParseKind(kind); err != nil {
+			return damaged("element "+e.ID, err)
+		}
+		r.m.Elements[e.ID] = e
+		return nil
+	})
+	elem := func(id string) (*model.Element, error) {
+		if e := r.m.Elements[id]; e != nil {
+			return e, nil
+		}
+		return nil, fmt.Errorf("%w: a row refers to missing element %q", ErrCorrupt, id)
+	}
+	r.each("SELECT element_id, x, y FROM element_points ORDER BY element_id, seq", func(rows *sql.Rows) error {
+		var id string
+		var p model.Point
+		if err := rows.Scan(&id, &p.X, &p.Y); err != nil {
+			return err
+		}
+		e, err := elem(id)
+		if err == nil {
+			e.Points = append(e.Points, p)
+		}
+		return err
+	})
+	r.each("SELECT element_id, key, value FROM element_props", func(rows *sql.Rows) error {
+		var id, k, v string
+		if err := rows.Scan(&id, &k, &v); err != nil {
+			return err
+		}
+		e, err := elem(id)
+		if err == nil {
+			if e.Props == nil {
+				e.Props = map[string]string{}
+			}
+			e.Props[k] = v
+		}
+		return err
+	})
+	r.each("SELECT element_id, asset_id FROM element_assets ORDER BY element_id, asset_id", func(rows *sql.Rows) error {
+		var id, a string
+		if err := rows.Scan(&id, &a); err != nil {
+			return err
+		}
+		e, err := elem(id)
+		if err == nil {
+			e.Assets = append(e.Assets, a)
+		}
+		return err
+	})
+}
+
+func (r *reader) assets() {
+	r.each(`SELECT id, name, description, classification, confidentiality, integrity, availability
+		FROM assets`, func(rows *sql.Rows) error {
+		a := &model.DataAsset{}
+		var class, c, i, av string
+		if err := rows.Scan(&a.ID, &a.Name, &a.Description, &class, &c, &i, &av); err != nil {
+			return err
+		}
+		err := firstError(a.Classification.UnmarshalText([]byte(class)), a.Confidentiality.UnmarshalText([]byte(c)),
+			a.Integrity.UnmarshalText([]byte(i)), a.Availability.UnmarshalText([]byte(av)))
+		if err != nil {
+			return damaged("data asset "+a.ID, err)
+		}
+		r.m.Assets[a.ID] = a
+		return nil
+	})
+}
+
+func (r *reader) threats() {
+	r.each(`SELECT id, number, rule_id, element_id, title, category, description, likelihood, impact,
+		status, justification, mitigation, manual, obsolete FROM threats`, func(rows *sql.Rows) error {
+		t := &model.Threat{}
+		var cat, l, i, st string
+		if err := rows.Scan(&t.ID, &t.Number, &t.RuleID, &t.ElementID, &t.Title, &cat, &t.Description, &l, &i,
+			&st, &t.Justification, &t.Mitigation, &t.Manual, &t.Obsolete); err != nil {
+			return err
+		}
+		err := firstError(t.Category.UnmarshalText([]byte(cat)), t.Likelihood.UnmarshalText([]byte(l)),
+			t.Impact.UnmarshalText([]byte(i)), t.Status.UnmarshalText([]byte(st)))
+		if err != nil {
+			return damaged("threat "+t.ID, err)
+		}
+		r.m.Threats[t.ID] = t
+		return nil
+	})
+	threat := func(id string) (*model.Threat, error) {
+		if t := r.m.Threats[id]; t != nil {
+			return t, nil
+		}
+		return nil, fmt.Errorf("%w: a row refers to missing threat %q", ErrCorrupt, id)
+	}
+	r.each("SELECT threat_id, text FROM threat_facts ORDER BY threat_id, seq", func(rows *sql.Rows) error {
+		var id, s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return err
+		}
+		t, err := threat(id)
+		if err == nil {
+			t.Facts = append(t.Facts, s)
+		}
+		return err
+	})
+	r.each("SELECT threat_id, ref FROM threat_refs ORDER BY threat_id, seq", func(rows *sql.Rows) error {
+		var id, s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return err
+		}
+		t, err := threat(id)
+		if err == nil {
+			t.References = append(t.References, s)
+		}
+		return err
+	})
+}
+
+func (r *reader) suppressions() {
+	r.each("SELECT rule_id, element_id, justification FROM suppressions", func(rows *sql.Rows) error {
+		s := &model.Suppression{}
+		if err := rows.Scan(&s.RuleID, &s.ElementID, &s.Justification); err != nil {
+			return err
+		}
+		r.m.Suppressions[s.Key()] = s
+		return nil
+	})
+}
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

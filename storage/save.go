@@ -1,0 +1,237 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/rampart-tm/rampart/model"
+)
+
+// save writes in one transaction what differs between before (what the
+// file holds; nil for an empty file) and after.
+func save(db *sql.DB, before, after *model.Model) error {
+	if before == nil {
+		before = model.Empty()
+		before.Info.Name = "\x00" // differs from any real model: the info row gets written
+	}
+	tx, err := db.BeginTx(context.Background(), nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := &writer{tx: tx}
+	w.info(before, after)
+	w.diagrams(before, after)
+	w.elements(before, after)
+	w.assets(before, after)
+	w.threats(before, after)
+	w.suppressions(before, after)
+	if w.err != nil {
+		return w.err
+	}
+	return tx.Commit()
+}
+
+type writer struct {
+	tx  *sql.Tx
+	err error
+}
+
+func (w *writer) exec(q string, args ...any) {
+	if w.err == nil {
+		_, w.err = w.tx.Exec(q, args...)
+	}
+}
+
+func (w *writer) flush(bs ...*batch) {
+	for _, b := range bs {
+		if err := b.flush(); err != nil && w.err == nil {
+			w.err = err
+		}
+	}
+}
+
+// changes lists the keys removed from before, and those added to or
+// changed in after, each sorted.
+func changes[T any](before, after map[string]*T) (removed, changed []string) {
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			removed = append(removed, k)
+		}
+	}
+	for k, v := range after {
+		if old, ok := before[k]; !ok || !reflect.DeepEqual(old, v) {
+			changed = append(changed, k)
+		}
+	}
+	slices.Sort(removed)
+	slices.Sort(changed)
+	return removed, changed
+}
+
+func timeText(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (w *writer) info(before, after *model.Model) {
+	if reflect.DeepEqual(before.Info, after.Info) && before.Created.Equal(after.Created) && before.Modified.Equal(after.Modified) {
+		return
+	}
+	w.exec(`INSERT INTO model_info (id, name, description, version, scope, assumptions, created, modified)
+		VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description,
+			version = excluded.version, scope = excluded.scope, assumptions = excluded.assumptions,
+			created = excluded.created, modified = excluded.modified`,
+		after.Name, after.Description, after.Version, after.Scope, after.Assumptions,
+		timeText(after.Created), timeText(after.Modified))
+	w.exec("DELETE FROM authors")
+	for i, a := range after.Authors {
+		w.exec("INSERT INTO authors (seq, name) VALUES (?, ?)", i, a)
+	}
+}
+
+func (w *writer) diagrams(before, after *model.Model) {
+	removed, changed := changes(before.Diagrams, after.Diagrams)
+	del := deleter(w.tx, "diagrams", "id")
+	for _, id := range removed {
+		del.add(id)
+	}
+	up := upserter(w.tx, "diagrams", []string{"id", "name", "refines"})
+	for _, id := range changed {
+		d := after.Diagrams[id]
+		up.add(d.ID, d.Name, nullable(d.Refines))
+	}
+	w.flush(del, up)
+}
+
+func (w *writer) elements(before, after *model.Model) {
+	removed, changed := changes(before.Elements, after.Elements)
+	del := deleter(w.tx, "elements", "id")
+	for _, id := range removed {
+		del.add(id)
+	}
+	w.flush(del)
+	up := upserter(w.tx, "elements", []string{"id", "kind", "diagram_id", "name", "description",
+		"x", "y", "w", "h", "source", "target", "out_of_scope", "out_of_scope_reason"})
+	var clear []*batch
+	for _, t := range []string{"element_points", "element_props", "element_assets"} {
+		clear = append(clear, deleter(w.tx, t, "element_id"))
+	}
+	points := inserter(w.tx, "element_points", []string{"element_id", "seq", "x", "y"}, "")
+	props := inserter(w.tx, "element_props", []string{"element_id", "key", "value"}, "")
+	links := inserter(w.tx, "element_assets", []string{"element_id", "asset_id"}, "")
+	for _, id := range changed {
+		e := after.Elements[id]
+		up.add(e.ID, e.Kind.String(), e.Diagram, e.Name, e.Description, e.X, e.Y, e.W, e.H,
+			e.Source, e.Target, boolInt(e.OutOfScope), e.OutOfScopeReason)
+		if _, existed := before.Elements[id]; existed {
+			for _, c := range clear {
+				c.add(id)
+			}
+		}
+	}
+	w.flush(up)
+	w.flush(clear...)
+	for _, id := range changed {
+		e := after.Elements[id]
+		for i, p := range e.Points {
+			points.add(id, i, p.X, p.Y)
+		}
+		for _, k := range sortedKeys(e.Props) {
+			props.add(id, k, e.Props[k])
+		}
+		for _, a := range e.Assets {
+			links.add(id, a)
+		}
+	}
+	w.flush(points, props, links)
+}
+
+func (w *writer) assets(before, after *model.Model) {
+	removed, changed := changes(before.Assets, after.Assets)
+	del := deleter(w.tx, "assets", "id")
+	for _, id := range removed {
+		del.add(id)
+	}
+	up := upserter(w.tx, "assets", []string{"id", "name", "description", "classification",
+		"confidentiality", "integrity", "availability"})
+	for _, id := range changed {
+		a := after.Assets[id]
+		up.add(a.ID, a.Name, a.Description, a.Classification.String(), a.Confidentiality.String(),
+			a.Integrity.String(), a.Availability.String())
+	}
+	w.flush(del, up)
+}
+
+func (w *writer) threats(before, after *model.Model) {
+	removed, changed := changes(before.Threats, after.Threats)
+	del := deleter(w.tx, "threats", "id")
+	for _, id := range removed {
+		del.add(id)
+	}
+	w.flush(del)
+	up := upserter(w.tx, "threats", []string{"id", "number", "rule_id", "element_id", "title", "category",
+		"description", "likelihood", "impact", "status", "justification", "mitigation", "manual", "obsolete"})
+	clearFacts, clearRefs := deleter(w.tx, "threat_facts", "threat_id"), deleter(w.tx, "threat_refs", "threat_id")
+	facts := inserter(w.tx, "threat_facts", []string{"threat_id", "seq", "text"}, "")
+	refs := inserter(w.tx, "threat_refs", []string{"threat_id", "seq", "ref"}, "")
+	for _, id := range changed {
+		t := after.Threats[id]
+		up.add(t.ID, t.Number, t.RuleID, t.ElementID, t.Title, t.Category.String(), t.Description,
+			t.Likelihood.String(), t.Impact.String(), t.Status.String(), t.Justification, t.Mitigation,
+			boolInt(t.Manual), boolInt(t.Obsolete))
+		if _, existed := before.Threats[id]; existed {
+			clearFacts.add(id)
+			clearRefs.add(id)
+		}
+	}
+	w.flush(up, clearFacts, clearRefs)
+	for _, id := range changed {
+		t := after.Threats[id]
+		for i, f := range t.Facts {
+			facts.add(id, i, f)
+		}
+		for i, r := range t.References {
+			refs.add(id, i, r)
+		}
+	}
+	w.flush(facts, refs)
+}
+
+func (w *writer) suppressions(before, after *model.Model) {
+	removed, changed := changes(before.Suppressions, after.Suppressions)
+	for _, k := range removed {
+		s := before.Suppressions[k]
+		w.exec("DELETE FROM suppressions WHERE rule_id = ? AND element_id = ?", s.RuleID, s.ElementID)
+	}
+	for _, k := range changed {
+		s := after.Suppressions[k]
+		w.exec(`INSERT INTO suppressions (rule_id, element_id, justification) VALUES (?, ?, ?)
+			ON CONFLICT(rule_id, element_id) DO UPDATE SET justification = excluded.justification`,
+			s.RuleID, s.ElementID, s.Justification)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
