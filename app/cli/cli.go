@@ -1,0 +1,101 @@
+// Package cli is Rampart's command line: the same engine as the editor,
+// headless, for scripts and CI. The commands and their exit codes are a
+// contract: 0 fine, 1 findings at or above the threshold, 2 bad input or
+// usage, with the reason on stderr.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitFindings = 1
+	ExitBadInput = 2
+)
+
+// errFindings makes a command exit 1 after printing its results.
+var errFindings = errors.New("findings")
+
+// usageError marks errors in how the command was called.
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// GUI opens the editor on a file, or on the demo model when path is "".
+type GUI func(path string) error
+
+// Run runs the command line with args (without the program name) and
+// returns the exit code.
+func Run(args []string, gui GUI, stdout, stderr io.Writer) int {
+	root := newRoot(gui)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errFindings):
+		return ExitFindings
+	}
+	fmt.Fprintln(stderr, "rampart:", err)
+	return ExitBadInput
+}
+
+func newRoot(gui GUI) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "rampart [FILE]",
+		Short: "Threat modeling with data-flow diagrams and STRIDE",
+		Long: "Rampart draws multi-level data-flow diagrams with trust boundaries, suggests STRIDE threats,\n" +
+			"and writes an audit report. Without a command it opens the editor on FILE, or on the demo model.",
+		Args:          cobra.MaximumNArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := ""
+			if len(args) == 1 {
+				path = args[0]
+			}
+			return gui(path)
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(validateCmd(), exportCmd(), importCmd(), demoCmd())
+	return root
+}
+
+// exactlyOneFile is an Args check with a readable message.
+func exactlyOneFile(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return usagef("%s needs exactly one %s (see rampart %s --help)", cmd.Name(), what, cmd.Name())
+		}
+		return nil
+	}
+}
+
+// output opens where a command writes: a file, or stdout for "-".
+func output(cmd *cobra.Command, path string) (io.Writer, func() error, error) {
+	if path == "-" {
+		return cmd.OutOrStdout(), func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, f.Close, nil
+}
+
+func requireOutput(cmd *cobra.Command, out string) error {
+	if out == "" {
+		return usagef("%s needs -o OUT", cmd.Name())
+	}
+	return nil
+}

@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+	"github.com/spf13/cobra"
+)
+
+func validateCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "validate FILE",
+		Short: "Check a model against the rules of data-flow diagrams",
+		Long: "Lists what is wrong with the model's diagrams: flows without an end or without a process,\n" +
+			"unnamed or duplicate elements, overlapping boundaries, child diagrams that do not balance.\n" +
+			"Exits 1 when there are errors (warnings alone exit 0).",
+		Args: exactlyOneFile("model file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := storage.ReadAny(args[0])
+			if err != nil {
+				return err
+			}
+			findings := model.Validate(m)
+			out := cmd.OutOrStdout()
+			switch format {
+			case "text":
+				for _, f := range findings {
+					where := ""
+					if d := m.Diagrams[f.DiagramID]; d != nil {
+						where = " [" + d.Name + "]"
+					}
+					fmt.Fprintf(out, "%s%s\n", f, where)
+				}
+				fmt.Fprintf(out, "%s: %s\n", filepath.Base(args[0]), summarize(findings))
+			case "json":
+				type finding struct {
+					Severity  model.FindingSeverity `json:"severity"`
+					Message   string                `json:"message"`
+					ElementID string                `json:"element_id,omitempty"`
+					Diagram   string                `json:"diagram,omitempty"`
+				}
+				list := []finding{}
+				for _, f := range findings {
+					d := ""
+					if dg := m.Diagrams[f.DiagramID]; dg != nil {
+						d = dg.Name
+					}
+					list = append(list, finding{f.Severity, f.Message, f.ElementID, d})
+				}
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(map[string]any{"findings": list}); err != nil {
+					return err
+				}
+			default:
+				return usagef("unknown format %q (want text or json)", format)
+			}
+			for _, f := range findings {
+				if f.Severity == model.Error {
+					return errFindings
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func summarize(fs []model.Finding) string {
+	errs, warns := 0, 0
+	for _, f := range fs {
+		if f.Severity == model.Error {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	if errs+warns == 0 {
+		return "valid"
+	}
+	return fmt.Sprintf("%d error(s), %d warning(s)", errs, warns)
+}
+
+func exportCmd() *cobra.Command {
+	var format, out string
+	cmd := &cobra.Command{
+		Use:   "export FILE --format json -o OUT",
+		Short: "Write a model in another format",
+		Long: "Writes the model as Rampart's canonical JSON: stable order, so a model kept in git diffs cleanly.\n" +
+			"-o - writes to standard output.",
+		Args: exactlyOneFile("model file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireOutput(cmd, out); err != nil {
+				return err
+			}
+			if format != "json" {
+				return usagef("unknown format %q (want json)", format)
+			}
+			m, err := storage.ReadAny(args[0])
+			if err != nil {
+				return err
+			}
+			data, err := storage.MarshalJSON(m)
+			if err != nil {
+				return err
+			}
+			w, done, err := output(cmd, out)
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(data); err != nil {
+				done()
+				return err
+			}
+			return done()
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "json", "output format: json")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "where to write (- for standard output)")
+	return cmd
+}
+
+func importCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "import IN -o OUT.rampart",
+		Short: "Turn a model from another format into a .rampart file",
+		Long:  "Reads Rampart JSON (or a .rampart file) and writes a .rampart file.",
+		Args:  exactlyOneFile("input file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireOutput(cmd, out); err != nil {
+				return err
+			}
+			m, err := storage.ReadAny(args[0])
+			if err != nil {
+				return err
+			}
+			return writeModel(cmd, m, out)
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "the .rampart file to write")
+	return cmd
+}
+
+func demoCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "demo -o OUT.rampart",
+		Short: "Write the bundled demo model",
+		Long:  "Writes the demo model: a microservices web shop over three diagram levels.",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireOutput(cmd, out); err != nil {
+				return err
+			}
+			m, err := storage.Demo()
+			if err != nil {
+				return err
+			}
+			return writeModel(cmd, m, out)
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "the .rampart file to write")
+	return cmd
+}
+
+// writeModel writes a model to a new .rampart file and says so.
+func writeModel(cmd *cobra.Command, m *model.Model, path string) error {
+	if !strings.HasSuffix(path, ".rampart") {
+		return usagef("the output must be a .rampart file, not %s", path)
+	}
+	if err := storage.WriteNew(path, m); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d diagrams, %d elements, %d threats\n",
+		path, len(m.Diagrams), len(m.Elements), len(m.Threats))
+	return nil
+}

@@ -1,0 +1,287 @@
+// Package editor is the editor's logic without a window: the open model and
+// its file, the current diagram, the selection, and every user action as
+// an edit that is recorded for undo and saved at once. The Fyne widgets in
+// package app only translate gestures into these calls, so all of it is
+// tested without a display.
+package editor
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+)
+
+// Editor is one open model.
+type Editor struct {
+	Model   *model.Model
+	History model.History
+
+	file     *storage.File // nil while the model is untitled
+	unsaved  bool          // changes not yet in a file
+	saveErr  error         // why the last save failed, if it did
+	diagram  string        // ID of the diagram on screen
+	selected map[string]bool
+	clip     *Clipboard
+	noSnap   bool // grid snapping is off
+
+	// Changed is called after every change of model, diagram or
+	// selection, so views can refresh.
+	Changed func(Change)
+}
+
+// Change says what changed, so views refresh only what they must.
+type Change int
+
+// What a change touched.
+const (
+	ModelChanged Change = 1 << iota
+	DiagramChanged
+	SelectionChanged
+	FileChanged
+)
+
+// New opens an editor on a model that has no file yet (the demo, an
+// import). It counts as unsaved from its first edit.
+func New(m *model.Model) *Editor {
+	ed := &Editor{Model: m, selected: map[string]bool{}}
+	if root := m.Root(); root != nil {
+		ed.diagram = root.ID
+	}
+	return ed
+}
+
+// Open opens a .rampart file for editing.
+func Open(path string) (*Editor, error) {
+	f, m, err := storage.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	ed := New(m)
+	ed.file, ed.unsaved = f, false
+	return ed, nil
+}
+
+// Close releases the file. Changes are already saved when the model is
+// titled; an untitled model's changes are dropped (the window asks first).
+func (ed *Editor) Close() error {
+	if ed.file == nil {
+		return nil
+	}
+	err := ed.file.Close()
+	ed.file = nil
+	return err
+}
+
+// Path is the file the model is saved in, or "" while it is untitled.
+func (ed *Editor) Path() string {
+	if ed.file == nil {
+		return ""
+	}
+	return ed.file.Path()
+}
+
+// Unsaved reports whether some changes are in no file: the model is
+// untitled and edited, or the last save failed.
+func (ed *Editor) Unsaved() bool { return ed.unsaved }
+
+// SaveError is why the last save failed, or nil.
+func (ed *Editor) SaveError() error { return ed.saveErr }
+
+// SaveAs writes the model to a new file and keeps editing that file.
+func (ed *Editor) SaveAs(path string) error {
+	if ed.file != nil && ed.file.Path() == path {
+		return ed.save()
+	}
+	f, err := storage.Create(path, ed.Model)
+	if err != nil {
+		return err
+	}
+	if ed.file != nil {
+		ed.file.Close()
+	}
+	ed.file, ed.unsaved, ed.saveErr = f, false, nil
+	ed.notify(FileChanged)
+	return nil
+}
+
+// save writes the model to its file, if it has one.
+func (ed *Editor) save() error {
+	if ed.file == nil {
+		ed.unsaved = true
+		return nil
+	}
+	if err := ed.file.Save(ed.Model); err != nil {
+		ed.unsaved, ed.saveErr = true, err
+		return err
+	}
+	ed.unsaved, ed.saveErr = false, nil
+	return nil
+}
+
+// ErrNotSaved wraps a save failure after an edit: the edit is kept in
+// memory (and undoable), but the file does not have it yet.
+var ErrNotSaved = errors.New("the change is made but could not be saved")
+
+// Do applies an edit, records it for undo and saves the model.
+func (ed *Editor) Do(e model.Edit) error {
+	if err := ed.History.Do(ed.Model, e); err != nil {
+		return err
+	}
+	return ed.afterEdit()
+}
+
+func (ed *Editor) afterEdit() error {
+	ed.dropMissingSelection()
+	if ed.Model.Diagrams[ed.diagram] == nil {
+		ed.diagram = ed.Model.Root().ID
+	}
+	err := ed.save()
+	ed.notify(ModelChanged | SelectionChanged)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrNotSaved, err)
+	}
+	return nil
+}
+
+// Apply changes the model outside the undo history (analysis results,
+// which follow from the model rather than from the user) and saves it.
+func (ed *Editor) Apply(e model.Edit) error {
+	if err := e.Apply(ed.Model); err != nil {
+		return err
+	}
+	return ed.afterEdit()
+}
+
+// Undo reverts the last step.
+func (ed *Editor) Undo() error {
+	if ed.History.Undo(ed.Model) == nil {
+		return nil
+	}
+	return ed.afterEdit()
+}
+
+// Redo applies the last undone step again.
+func (ed *Editor) Redo() error {
+	e, err := ed.History.Redo(ed.Model)
+	if err != nil || e == nil {
+		return err
+	}
+	return ed.afterEdit()
+}
+
+func (ed *Editor) notify(c Change) {
+	if ed.Changed != nil {
+		ed.Changed(c)
+	}
+}
+
+// Diagram is the diagram on screen.
+func (ed *Editor) Diagram() *model.Diagram { return ed.Model.Diagrams[ed.diagram] }
+
+// ShowDiagram puts another diagram on screen.
+func (ed *Editor) ShowDiagram(id string) {
+	if ed.Model.Diagrams[id] == nil || id == ed.diagram {
+		return
+	}
+	ed.diagram = id
+	ed.selected = map[string]bool{}
+	ed.notify(DiagramChanged | SelectionChanged)
+}
+
+// Breadcrumb is the path from the context diagram to the one on screen.
+func (ed *Editor) Breadcrumb() []*model.Diagram {
+	var path []*model.Diagram
+	seen := map[string]bool{}
+	for d := ed.Diagram(); d != nil && !seen[d.ID]; d = ed.Model.Parent(d) {
+		seen[d.ID] = true
+		path = append([]*model.Diagram{d}, path...)
+	}
+	return path
+}
+
+// OpenChild shows the child diagram of a process, creating it (with the
+// process's flows as interface stubs) the first time.
+func (ed *Editor) OpenChild(processID string) error {
+	p := ed.Model.Elements[processID]
+	if p == nil || p.Kind != model.Process {
+		return fmt.Errorf("only a process can be opened into a child diagram")
+	}
+	if child := ed.Model.ChildOf(processID); child != nil {
+		ed.ShowDiagram(child.ID)
+		return nil
+	}
+	id := model.NewID()
+	err := ed.Do(model.Refine(ed.Model, processID, id, model.NewID))
+	if ed.Model.Diagrams[id] != nil {
+		ed.ShowDiagram(id)
+	}
+	return err
+}
+
+// Selection returns the IDs of the selected elements, sorted.
+func (ed *Editor) Selection() []string {
+	out := make([]string, 0, len(ed.selected))
+	for id := range ed.selected {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// IsSelected reports whether an element is selected.
+func (ed *Editor) IsSelected(id string) bool { return ed.selected[id] }
+
+// Select replaces the selection. Elements of another diagram bring that
+// diagram on screen.
+func (ed *Editor) Select(ids ...string) {
+	next := map[string]bool{}
+	for _, id := range ids {
+		if e := ed.Model.Elements[id]; e != nil {
+			next[id] = true
+			if e.Diagram != ed.diagram {
+				ed.diagram = e.Diagram
+				ed.notify(DiagramChanged)
+			}
+		}
+	}
+	ed.selected = next
+	ed.notify(SelectionChanged)
+}
+
+// Toggle adds an element to the selection, or removes it.
+func (ed *Editor) Toggle(id string) {
+	if ed.selected[id] {
+		delete(ed.selected, id)
+	} else if e := ed.Model.Elements[id]; e != nil && e.Diagram == ed.diagram {
+		ed.selected[id] = true
+	}
+	ed.notify(SelectionChanged)
+}
+
+// SelectAll selects every element of the diagram on screen.
+func (ed *Editor) SelectAll() {
+	var ids []string
+	for _, e := range ed.Model.ElementsIn(ed.diagram) {
+		ids = append(ids, e.ID)
+	}
+	ed.Select(ids...)
+}
+
+func (ed *Editor) dropMissingSelection() {
+	for id := range ed.selected {
+		if ed.Model.Elements[id] == nil {
+			delete(ed.selected, id)
+		}
+	}
+}
+
+// Delete removes the selection, with what depends on it.
+func (ed *Editor) Delete() error {
+	if len(ed.selected) == 0 {
+		return nil
+	}
+	return ed.Do(model.DeleteElements(ed.Model, ed.Selection()))
+}

@@ -1,0 +1,274 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rampart-tm/rampart/app/editor"
+	"github.com/rampart-tm/rampart/model"
+)
+
+// window is one editor window on one model.
+type window struct {
+	s   *session
+	win fyne.Window
+	ed  *editor.Editor
+
+	canvas     *diagramView
+	tools      map[Tool]*widget.Button
+	crumbs     *fyne.Container
+	status     *widget.Label
+	zoomLabel  *widget.Label
+	tree       *widget.Tree
+	elements   *elementList
+	props      *propertiesPanel
+	problems   *problemsPanel
+	renameLine *renameEntry
+	overlay    *fyne.Container
+}
+
+func (s *session) newWindow(ed *editor.Editor) *window {
+	w := &window{s: s, win: s.app.NewWindow("Rampart"), ed: ed}
+	ed.UseClipboard(s.clip)
+	w.build()
+	w.win.Resize(fyne.NewSize(1400, 860))
+	w.win.SetCloseIntercept(w.close)
+	s.windows = append(s.windows, w)
+	return w
+}
+
+// build lays the window out: palette on top, diagrams and elements on
+// the left, the canvas in the centre, properties on the right, problems
+// (and threats) at the bottom.
+func (w *window) build() {
+	w.canvas = newDiagramView(w.ed)
+	w.canvas.onError = w.showError
+	w.canvas.onRename = w.startRename
+	w.canvas.onTool = w.toolChanged
+	w.canvas.onMenu = w.contextMenu
+	w.renameLine = newRenameEntry()
+	w.overlay = container.NewWithoutLayout(w.renameLine)
+	w.renameLine.Hide()
+
+	w.crumbs = container.NewHBox()
+	w.status = widget.NewLabel("")
+	w.zoomLabel = widget.NewLabel("100 %")
+	w.tree = w.newDiagramTree()
+	w.elements = newElementList(w)
+	w.props = newPropertiesPanel(w)
+	w.problems = newProblemsPanel(w)
+
+	left := container.NewVSplit(
+		container.NewBorder(widget.NewLabelWithStyle("Diagrams", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.tree),
+		container.NewBorder(widget.NewLabelWithStyle("Elements", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.elements.content))
+	left.Offset = 0.35
+	centre := container.NewBorder(w.crumbs, nil, nil, nil, container.NewStack(w.canvas, w.overlay))
+	bottom := container.NewAppTabs(container.NewTabItem("Problems", w.problems.content))
+	work := container.NewVSplit(centre, bottom)
+	work.Offset = 0.78
+	right := container.NewHSplit(work, w.props.content)
+	right.Offset = 0.76
+	main := container.NewHSplit(left, right)
+	main.Offset = 0.16
+
+	statusBar := container.NewHBox(w.status, layout.NewSpacer(), w.zoomLabel)
+	w.win.SetContent(container.NewBorder(w.toolbar(), statusBar, nil, nil, main))
+	w.win.SetMainMenu(w.mainMenu())
+	w.addShortcuts()
+	w.ed.Changed = w.changed
+	w.changed(editor.ModelChanged | editor.DiagramChanged | editor.SelectionChanged | editor.FileChanged)
+}
+
+// toolbar is the palette of tools, then undo/redo and the view controls.
+func (w *window) toolbar() fyne.CanvasObject {
+	w.tools = map[Tool]*widget.Button{}
+	tool := func(t Tool, icon, label string) *widget.Button {
+		b := widget.NewButtonWithIcon(label, paletteIcon(icon), func() { w.canvas.SetTool(t) })
+		b.Importance = widget.LowImportance
+		w.tools[t] = b
+		return b
+	}
+	action := func(icon fyne.Resource, f func()) *widget.Button {
+		b := widget.NewButtonWithIcon("", icon, f)
+		b.Importance = widget.LowImportance
+		return b
+	}
+	bar := container.NewHBox(
+		tool(ToolSelect, "select", "Select"),
+		tool(ToolProcess, "process", "Process"),
+		tool(ToolEntity, "entity", "Entity"),
+		tool(ToolStore, "store", "Store"),
+		tool(ToolBoundary, "boundary", "Boundary"),
+		tool(ToolFlow, "flow", "Flow"),
+		widget.NewSeparator(),
+		action(theme.ContentUndoIcon(), func() { w.do(w.ed.Undo()) }),
+		action(theme.ContentRedoIcon(), func() { w.do(w.ed.Redo()) }),
+		widget.NewSeparator(),
+		action(theme.ZoomOutIcon(), func() { w.canvas.ZoomBy(1 / 1.2) }),
+		action(theme.ZoomInIcon(), func() { w.canvas.ZoomBy(1.2) }),
+		action(theme.ZoomFitIcon(), w.canvas.FitToContent),
+	)
+	w.toolChanged(ToolSelect)
+	return bar
+}
+
+func (w *window) toolChanged(t Tool) {
+	for k, b := range w.tools {
+		if k == t {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+}
+
+// changed refreshes the views after the editor changed.
+func (w *window) changed(c editor.Change) {
+	if c&(editor.DiagramChanged|editor.ModelChanged) != 0 {
+		w.refreshCrumbs()
+		w.tree.Refresh()
+		if d := w.ed.Diagram(); d != nil {
+			w.tree.Select(d.ID)
+		}
+	}
+	if c&(editor.ModelChanged|editor.DiagramChanged) != 0 {
+		w.problems.refresh()
+		w.elements.refresh()
+	}
+	if c&editor.SelectionChanged != 0 {
+		w.ed.History.Seal() // typing in another field starts a new undo step
+		w.elements.syncSelection()
+	}
+	if c&(editor.SelectionChanged|editor.ModelChanged|editor.DiagramChanged) != 0 {
+		w.props.refresh(c)
+	}
+	if c&editor.DiagramChanged != 0 {
+		w.hideRename()
+	}
+	w.refreshTitle()
+	w.canvas.Refresh()
+	w.zoomLabel.SetText(fmt.Sprintf("%d %%", int(w.canvas.zoom*100+0.5)))
+}
+
+func (w *window) refreshTitle() {
+	name := w.ed.Model.Name + " (untitled)"
+	if p := w.ed.Path(); p != "" {
+		name = filepath.Base(p)
+	}
+	mark := ""
+	if w.ed.Unsaved() {
+		mark = " •"
+	}
+	w.win.SetTitle(name + mark + " — Rampart")
+	switch {
+	case w.ed.SaveError() != nil:
+		w.status.SetText("Not saved: " + w.ed.SaveError().Error())
+	case w.ed.Path() == "":
+		w.status.SetText("Untitled: choose File → Save As to keep this model")
+	default:
+		w.status.SetText("Saved to " + w.ed.Path())
+	}
+}
+
+// refreshCrumbs shows the path from the context diagram to the one on
+// screen; each step returns to that diagram.
+func (w *window) refreshCrumbs() {
+	w.crumbs.RemoveAll()
+	path := w.ed.Breadcrumb()
+	for i, d := range path {
+		if i > 0 {
+			w.crumbs.Add(widget.NewLabel("›"))
+		}
+		id := d.ID
+		b := widget.NewButton(d.Name, func() { w.ed.ShowDiagram(id); w.canvas.FitToContent() })
+		b.Importance = widget.LowImportance
+		if i == len(path)-1 {
+			b.Importance = widget.MediumImportance
+		}
+		w.crumbs.Add(b)
+	}
+	w.crumbs.Refresh()
+}
+
+// do reports the error of an action, if any.
+func (w *window) do(err error) { w.showError(err) }
+
+func (w *window) showError(err error) {
+	if err == nil {
+		return
+	}
+	if errors.Is(err, editor.ErrNotSaved) {
+		w.refreshTitle()
+	}
+	dialog.ShowError(err, w.win)
+}
+
+// close asks before dropping an untitled model's changes, then closes.
+func (w *window) close() {
+	if !w.ed.Unsaved() {
+		w.closeNow()
+		return
+	}
+	msg := fmt.Sprintf("%q has changes that are in no file. Save them before closing?", w.ed.Model.Name)
+	if w.ed.SaveError() != nil {
+		msg = fmt.Sprintf("The last changes could not be saved (%v). Save them to another file before closing?", w.ed.SaveError())
+	}
+	d := dialog.NewCustomConfirm("Unsaved changes", "Save…", "Close without saving", widget.NewLabel(msg), func(save bool) {
+		if !save {
+			w.closeNow()
+			return
+		}
+		w.saveAs(w.closeNow)
+	}, w.win)
+	d.Show()
+}
+
+func (w *window) closeNow() {
+	w.showError(w.ed.Close())
+	w.s.forget(w)
+	w.win.Close()
+}
+
+// contextMenu offers what can be done with the element under the pointer.
+func (w *window) contextMenu(h editor.Hit, at fyne.Position) {
+	e := w.ed.Model.Elements[h.ID]
+	var items []*fyne.MenuItem
+	if e != nil {
+		items = append(items, fyne.NewMenuItem("Rename", func() { w.startRename(e.ID) }))
+		if e.Kind == model.Process {
+			items = append(items, fyne.NewMenuItem("Open child diagram", func() {
+				w.do(w.ed.OpenChild(e.ID))
+				w.canvas.FitToContent()
+			}))
+		}
+		if e.Kind == model.DataFlow && len(e.Points) > 0 {
+			items = append(items, fyne.NewMenuItem("Straighten", func() { w.do(w.ed.Straighten(e.ID)) }))
+		}
+		label := "Mark out of scope"
+		if e.OutOfScope {
+			label = "Put back in scope"
+		}
+		items = append(items, fyne.NewMenuItem(label, func() {
+			w.do(w.ed.Do(model.SetScope(w.ed.Model, e.ID, !e.OutOfScope, e.OutOfScopeReason)))
+		}))
+		items = append(items, fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Cut", func() { w.do(w.ed.Cut()) }),
+			fyne.NewMenuItem("Copy", w.ed.Copy),
+			fyne.NewMenuItem("Delete", func() { w.do(w.ed.Delete()) }))
+	} else {
+		items = append(items,
+			fyne.NewMenuItem("Paste", func() { w.do(w.ed.Paste()) }),
+			fyne.NewMenuItem("Select all", w.ed.SelectAll),
+			fyne.NewMenuItem("Fit to window", w.canvas.FitToContent))
+	}
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), w.win.Canvas(), at)
+}

@@ -1,0 +1,199 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/rampart-tm/rampart/app/editor"
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+)
+
+// newTestWindow opens an editor window on a model in a headless test app,
+// with the canvas at 100 % and the origin at its top-left corner.
+func newTestWindow(t *testing.T, m *model.Model) *window {
+	t.Helper()
+	a := test.NewTempApp(t)
+	s := newSession(a)
+	w := s.newWindow(editor.New(m))
+	w.win.Resize(fyne.NewSize(1400, 900))
+	w.canvas.zoom, w.canvas.pan, w.canvas.autoFit = 1, fyne.NewPos(0, 0), false
+	w.canvas.Refresh()
+	t.Cleanup(w.win.Close)
+	return w
+}
+
+// at converts a diagram point to a position in the canvas widget.
+func at(x, y float64) fyne.Position { return fyne.NewPos(float32(x), float32(y)) }
+
+// drag drags on the canvas from a diagram point by (dx, dy), pressing the
+// mouse first as a real pointer does.
+func drag(w *window, from fyne.Position, dx, dy float32) {
+	v := w.canvas
+	v.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: from}, Button: desktop.MouseButtonPrimary})
+	steps := 4
+	for i := 1; i <= steps; i++ {
+		p := from.AddXY(dx*float32(i)/float32(steps), dy*float32(i)/float32(steps))
+		v.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: p}, Dragged: fyne.NewDelta(dx/float32(steps), dy/float32(steps))})
+	}
+	v.DragEnd()
+}
+
+func only(t *testing.T, m *model.Model, k model.Kind) *model.Element {
+	t.Helper()
+	var found *model.Element
+	for _, e := range m.Elements {
+		if e.Kind == k {
+			if found != nil {
+				t.Fatalf("more than one %s", k.Label())
+			}
+			found = e
+		}
+	}
+	if found == nil {
+		t.Fatalf("no %s", k.Label())
+	}
+	return found
+}
+
+func TestPlaceFromThePaletteByClick(t *testing.T) {
+	w := newTestWindow(t, model.New("x"))
+	test.Tap(w.tools[ToolProcess])
+	if w.canvas.tool != ToolProcess {
+		t.Fatal("the palette button did not choose the tool")
+	}
+	test.TapAt(w.canvas, at(300, 200))
+	p := only(t, w.ed.Model, model.Process)
+	if c := p.Centre(); c.X < 290 || c.X > 310 || c.Y < 190 || c.Y > 210 {
+		t.Errorf("placed at %v", c)
+	}
+	if w.canvas.tool != ToolSelect || !w.ed.IsSelected(p.ID) {
+		t.Error("after placing, the tool returns to select with the new element selected")
+	}
+}
+
+func TestDrawABoundaryByDragging(t *testing.T) {
+	w := newTestWindow(t, model.New("x"))
+	w.canvas.SetTool(ToolBoundary)
+	drag(w, at(100, 100), 500, 300)
+	b := only(t, w.ed.Model, model.TrustBoundary)
+	if b.X != 100 || b.Y != 100 || b.W != 500 || b.H != 300 {
+		t.Errorf("boundary %v,%v %vx%v", b.X, b.Y, b.W, b.H)
+	}
+}
+
+func TestMoveConnectRenameDeleteUndo(t *testing.T) {
+	w := newTestWindow(t, model.New("x"))
+	ed := w.ed
+	u, _ := ed.Place(model.ExternalEntity, model.Point{X: 150, Y: 150})
+	p, _ := ed.Place(model.Process, model.Point{X: 550, Y: 150})
+	ed.Select()
+
+	// Move: drag the user's body 100 to the right; one undo step.
+	before := ed.Model.Elements[u].X
+	drag(w, at(150, 150), 100, 0)
+	if got := ed.Model.Elements[u].X; got != before+100 {
+		t.Fatalf("moved to x=%v, want %v", got, before+100)
+	}
+	if got := ed.History.UndoLabel(); got != "moved External entity 1" {
+		t.Errorf("undo label %q", got)
+	}
+
+	// Connect: drag from the user's rim to the process.
+	ue := ed.Model.Elements[u]
+	drag(w, at(ue.X+ue.W-2, ue.Y+ue.H/2), 550-(float32(ue.X+ue.W)-2), 0)
+	f := only(t, ed.Model, model.DataFlow)
+	if f.Source != u || f.Target != p {
+		t.Fatalf("flow %s→%s", f.Source, f.Target)
+	}
+
+	// Rename in place: double-click the user, type, press Enter.
+	test.DoubleTap(w.canvas) // on empty space: nothing happens
+	w.canvas.DoubleTapped(&fyne.PointEvent{Position: at(ue.Centre().X, ue.Centre().Y)})
+	if !w.renameLine.Visible() {
+		t.Fatal("double-click on an entity should show the rename field")
+	}
+	test.Type(w.renameLine, "Customer") // replaces the selected old name
+	w.renameLine.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := ed.Model.Elements[u].Name; got != "Customer" {
+		t.Fatalf("name = %q", got)
+	}
+	if w.renameLine.Visible() {
+		t.Error("the rename field should close on Enter")
+	}
+
+	// Delete with the Delete key, then undo and redo with the shortcuts.
+	ed.Select(p)
+	w.canvas.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	if ed.Model.Elements[p] != nil || ed.Model.Elements[f.ID] != nil {
+		t.Fatal("Delete should remove the process and its flow")
+	}
+	w.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutUndo{})
+	if ed.Model.Elements[p] == nil || ed.Model.Elements[f.ID] == nil {
+		t.Fatal("Ctrl+Z should bring them back")
+	}
+	w.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutRedo{})
+	if ed.Model.Elements[p] != nil {
+		t.Fatal("Ctrl+Y should delete again")
+	}
+}
+
+func TestRubberBandAndShiftSelection(t *testing.T) {
+	w := newTestWindow(t, model.New("x"))
+	ed := w.ed
+	a, _ := ed.Place(model.Process, model.Point{X: 150, Y: 150})
+	b, _ := ed.Place(model.Process, model.Point{X: 450, Y: 150})
+	c, _ := ed.Place(model.Process, model.Point{X: 450, Y: 450})
+	ed.Select()
+	drag(w, at(20, 20), 600, 250)
+	if sel := ed.Selection(); len(sel) != 2 || !ed.IsSelected(a) || !ed.IsSelected(b) {
+		t.Fatalf("rubber band selected %v", sel)
+	}
+	w.canvas.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(450, 450)}, Modifier: fyne.KeyModifierShift})
+	w.canvas.Tapped(&fyne.PointEvent{Position: at(450, 450)})
+	if !ed.IsSelected(c) || len(ed.Selection()) != 3 {
+		t.Fatal("shift-click adds to the selection")
+	}
+	// Dragging one selected element moves them all.
+	xs := []float64{ed.Model.Elements[a].X, ed.Model.Elements[b].X, ed.Model.Elements[c].X}
+	drag(w, at(150, 150), 50, 0)
+	for i, id := range []string{a, b, c} {
+		if got := ed.Model.Elements[id].X; got != xs[i]+50 {
+			t.Errorf("element %d at x=%v, want %v", i, got, xs[i]+50)
+		}
+	}
+}
+
+func TestDoubleClickOpensChildAndBreadcrumbReturns(t *testing.T) {
+	m, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWindow(t, m)
+	shop := m.Elements["shop"]
+	w.canvas.DoubleTapped(&fyne.PointEvent{Position: at(shop.Centre().X, shop.Centre().Y)})
+	if d := w.ed.Diagram(); d.ID != "platform" {
+		t.Fatalf("on screen: %s", d.Name)
+	}
+	if n := len(w.crumbs.Objects); n != 3 { // Context › Shop platform
+		t.Fatalf("breadcrumb has %d objects", n)
+	}
+	test.Tap(w.crumbs.Objects[0].(fyne.Tappable))
+	if d := w.ed.Diagram(); d.ID != model.RootDiagramID {
+		t.Fatalf("the breadcrumb should return to the context diagram, shows %s", d.Name)
+	}
+}
+
+func TestTitleShowsFileAndUnsavedMarker(t *testing.T) {
+	w := newTestWindow(t, model.New("Shop"))
+	if got := w.win.Title(); got != "Shop (untitled) — Rampart" {
+		t.Errorf("title %q", got)
+	}
+	w.ed.Place(model.Process, model.Point{X: 1, Y: 1})
+	if got := w.win.Title(); got != "Shop (untitled) • — Rampart" {
+		t.Errorf("title after an edit %q", got)
+	}
+}

@@ -1,0 +1,16 @@
+// Package assets holds the data built into Rampart: the demo model, the
+// application icon, and (with the threat engine) the rule library.
+package assets
+
+import _ "embed"
+
+// DemoJSON is the bundled demo model, a microservices web shop over three
+// diagram levels, in Rampart's canonical JSON form.
+//
+//go:embed demo.json
+var DemoJSON []byte
+
+// Icon is the application icon, a 512×512 PNG.
+//
+//go:embed icon.png
+var Icon []byte

@@ -1,0 +1,14 @@
+// Rampart is a desktop threat-modeling editor. Without arguments it opens
+// the editor; with a command it runs the same engine headless.
+package main
+
+import (
+	"os"
+
+	"github.com/rampart-tm/rampart/app"
+	"github.com/rampart-tm/rampart/app/cli"
+)
+
+func main() {
+	os.Exit(cli.Run(os.Args[1:], app.Run, os.Stdout, os.Stderr))
+}
