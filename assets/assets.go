@@ -14,3 +14,8 @@ var DemoJSON []byte
 //
 //go:embed icon.png
 var Icon []byte
+
+// RulesYAML is the built-in threat rule library.
+//
+//go:embed rules.yaml
+var RulesYAML []byte

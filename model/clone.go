@@ -53,6 +53,10 @@ func (t *Threat) Clone() *Threat {
 	c := *t
 	c.Facts = slices.Clone(t.Facts)
 	c.References = slices.Clone(t.References)
+	if t.Dread != nil {
+		d := *t.Dread
+		c.Dread = &d
+	}
 	return &c
 }
 

@@ -360,6 +360,45 @@ func SetStatus(m *Model, id string, s Status, justification string) Edit {
 	return Mergeable(threatChange(id, t.Clone(), after, label), "status:"+id)
 }
 
+// SetRisk sets a threat's likelihood and impact; later analyses keep them.
+func SetRisk(m *Model, id string, likelihood, impact Level) Edit {
+	t := m.Threats[id]
+	if t == nil {
+		return missing("set risk", id)
+	}
+	after := t.Clone()
+	after.Likelihood, after.Impact, after.RiskSet = likelihood, impact, true
+	return Mergeable(threatChange(id, t.Clone(), after, fmt.Sprintf("threat %s risk %s → %s (likelihood %s, impact %s)",
+		t.Code(), t.Severity(), after.Severity(), likelihood, impact)), "risk:"+id)
+}
+
+// SetMitigation sets the analyst's notes on how a threat is mitigated.
+// Typing merges into one step.
+func SetMitigation(m *Model, id, notes string) Edit {
+	t := m.Threats[id]
+	if t == nil {
+		return missing("set mitigation", id)
+	}
+	after := t.Clone()
+	after.Mitigation = notes
+	return Mergeable(threatChange(id, t.Clone(), after, "threat "+t.Code()+" mitigation notes"), "mitigation:"+id)
+}
+
+// SetDread sets (or, with nil, clears) a threat's DREAD rating.
+func SetDread(m *Model, id string, d *Dread) Edit {
+	t := m.Threats[id]
+	if t == nil {
+		return missing("set DREAD", id)
+	}
+	after := t.Clone()
+	after.Dread = nil
+	if d != nil {
+		c := *d
+		after.Dread = &c
+	}
+	return Mergeable(threatChange(id, t.Clone(), after, "threat "+t.Code()+" DREAD rating"), "dread:"+id)
+}
+
 func suppressionChange(key string, before, after *Suppression, label string) Edit {
 	return &change[Suppression]{suppressions, (*Suppression).Clone, key, before, after, label}
 }

@@ -185,16 +185,17 @@ func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil
 func (s *Severity) UnmarshalText(b []byte) (err error) { *s, err = ParseSeverity(string(b)); return }
 
 // Risk combines likelihood and impact into a severity on a 4×4 matrix:
-// the product of the two (1..16) is low below 3, medium below 6, high below
-// 12 and critical from 12 (very high × high and up).
+// the product of the two (1..16) is low below 4, medium below 8, high
+// below 12 and critical from 12. So medium × high is medium, high × high
+// and medium × very high are high, and very high × high is critical.
 func Risk(likelihood, impact Level) Severity {
 	score := (int(likelihood) + 1) * (int(impact) + 1)
 	switch {
 	case score >= 12:
 		return SeverityCritical
-	case score >= 6:
+	case score >= 8:
 		return SeverityHigh
-	case score >= 3:
+	case score >= 4:
 		return SeverityMedium
 	}
 	return SeverityLow

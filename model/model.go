@@ -146,6 +146,18 @@ type Threat struct {
 
 	Manual   bool // added by the analyst (or imported), not by a rule
 	Obsolete bool // its rule no longer fires; kept with its triage
+	RiskSet  bool // the analyst set likelihood and impact; analysis keeps them
+	Dread    *Dread
+}
+
+// Dread is an optional DREAD rating of a threat, each score 0 to 10.
+type Dread struct {
+	Damage, Reproducibility, Exploitability, AffectedUsers, Discoverability int
+}
+
+// Score is the mean of the five ratings.
+func (d *Dread) Score() float64 {
+	return float64(d.Damage+d.Reproducibility+d.Exploitability+d.AffectedUsers+d.Discoverability) / 5
 }
 
 // Severity is the threat's risk from its likelihood and impact.

@@ -138,14 +138,24 @@ var Schema = []PropDef{
 
 // PropsFor returns the properties an element kind carries, in display order.
 func PropsFor(k Kind) []*PropDef {
-	var out []*PropDef
-	for i := range Schema {
-		if Schema[i].AppliesTo(k) {
-			out = append(out, &Schema[i])
+	if k >= 0 && int(k) < len(propsByKind) {
+		return propsByKind[k]
+	}
+	return nil
+}
+
+// propsByKind is Schema split by kind once, for PropsFor.
+var propsByKind = func() [][]*PropDef {
+	out := make([][]*PropDef, len(Kinds))
+	for _, k := range Kinds {
+		for i := range Schema {
+			if Schema[i].AppliesTo(k) {
+				out[k] = append(out[k], &Schema[i])
+			}
 		}
 	}
 	return out
-}
+}()
 
 // PropFor finds a property of a kind by key, or nil when the kind has none.
 func PropFor(k Kind, key string) *PropDef {

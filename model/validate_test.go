@@ -114,8 +114,9 @@ func TestRiskMatrix(t *testing.T) {
 		want model.Severity
 	}{
 		{model.Low, model.Low, model.SeverityLow}, {model.Low, model.Medium, model.SeverityLow},
-		{model.Low, model.High, model.SeverityMedium}, {model.Medium, model.Medium, model.SeverityMedium},
-		{model.Medium, model.High, model.SeverityHigh}, {model.High, model.High, model.SeverityHigh},
+		{model.Low, model.High, model.SeverityLow}, {model.Medium, model.Medium, model.SeverityMedium},
+		{model.Medium, model.High, model.SeverityMedium}, {model.Medium, model.VeryHigh, model.SeverityHigh},
+		{model.High, model.High, model.SeverityHigh},
 		{model.VeryHigh, model.High, model.SeverityCritical}, {model.VeryHigh, model.VeryHigh, model.SeverityCritical},
 	} {
 		if got := model.Risk(c.l, c.i); got != c.want {

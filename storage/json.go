@@ -97,6 +97,16 @@ type jsonThreat struct {
 	Mitigation    string         `json:"mitigation,omitempty"`
 	Manual        bool           `json:"manual,omitempty"`
 	Obsolete      bool           `json:"obsolete,omitempty"`
+	RiskSet       bool           `json:"risk_set,omitempty"`
+	Dread         *jsonDread     `json:"dread,omitempty"`
+}
+
+type jsonDread struct {
+	Damage          int `json:"damage"`
+	Reproducibility int `json:"reproducibility"`
+	Exploitability  int `json:"exploitability"`
+	AffectedUsers   int `json:"affected_users"`
+	Discoverability int `json:"discoverability"`
 }
 
 type jsonSuppression struct {
@@ -129,7 +139,7 @@ func MarshalJSON(m *model.Model) ([]byte, error) {
 		t := m.Threats[id]
 		j.Threats = append(j.Threats, jsonThreat{t.ID, t.Number, t.RuleID, t.ElementID, t.Title, t.Category,
 			t.Description, t.Facts, t.References, t.Likelihood, t.Impact, t.Severity(), t.Status,
-			t.Justification, t.Mitigation, t.Manual, t.Obsolete})
+			t.Justification, t.Mitigation, t.Manual, t.Obsolete, t.RiskSet, (*jsonDread)(t.Dread)})
 	}
 	for _, k := range sortedKeys(m.Suppressions) {
 		s := m.Suppressions[k]
@@ -230,7 +240,8 @@ func UnmarshalJSON(data []byte) (*model.Model, error) {
 		m.Threats[t.ID] = &model.Threat{ID: t.ID, Number: t.Number, RuleID: t.RuleID, ElementID: t.ElementID,
 			Title: t.Title, Category: t.Category, Description: t.Description, Facts: t.Facts,
 			References: t.References, Likelihood: t.Likelihood, Impact: t.Impact, Status: t.Status,
-			Justification: t.Justification, Mitigation: t.Mitigation, Manual: t.Manual, Obsolete: t.Obsolete}
+			Justification: t.Justification, Mitigation: t.Mitigation, Manual: t.Manual, Obsolete: t.Obsolete,
+			RiskSet: t.RiskSet, Dread: (*model.Dread)(t.Dread)}
 	}
 	for _, s := range j.Suppressions {
 		sup := &model.Suppression{RuleID: s.RuleID, ElementID: s.ElementID, Justification: s.Justification}

@@ -188,12 +188,18 @@ func (r *reader) assets() {
 
 func (r *reader) threats() {
 	r.each(`SELECT id, number, rule_id, element_id, title, category, description, likelihood, impact,
-		status, justification, mitigation, manual, obsolete FROM threats`, func(rows *sql.Rows) error {
+		status, justification, mitigation, manual, obsolete, risk_set, dread_damage, dread_reproducibility,
+		dread_exploitability, dread_affected_users, dread_discoverability FROM threats`, func(rows *sql.Rows) error {
 		t := &model.Threat{}
 		var cat, l, i, st string
+		var dd, dr, de, da, dv sql.NullInt64
 		if err := rows.Scan(&t.ID, &t.Number, &t.RuleID, &t.ElementID, &t.Title, &cat, &t.Description, &l, &i,
-			&st, &t.Justification, &t.Mitigation, &t.Manual, &t.Obsolete); err != nil {
+			&st, &t.Justification, &t.Mitigation, &t.Manual, &t.Obsolete, &t.RiskSet, &dd, &dr, &de, &da, &dv); err != nil {
 			return err
+		}
+		if dd.Valid {
+			t.Dread = &model.Dread{Damage: int(dd.Int64), Reproducibility: int(dr.Int64), Exploitability: int(de.Int64),
+				AffectedUsers: int(da.Int64), Discoverability: int(dv.Int64)}
 		}
 		err := firstError(t.Category.UnmarshalText([]byte(cat)), t.Likelihood.UnmarshalText([]byte(l)),
 			t.Impact.UnmarshalText([]byte(i)), t.Status.UnmarshalText([]byte(st)))

@@ -81,7 +81,14 @@ CREATE TABLE threats (
 	justification TEXT NOT NULL,
 	mitigation    TEXT NOT NULL,
 	manual        INTEGER NOT NULL,
-	obsolete      INTEGER NOT NULL
+	obsolete      INTEGER NOT NULL,
+	risk_set      INTEGER NOT NULL,
+	dread_damage          INTEGER,
+	dread_reproducibility INTEGER,
+	dread_exploitability  INTEGER,
+	dread_affected_users  INTEGER,
+	dread_discoverability INTEGER,
+	CHECK ((dread_damage IS NULL) = (dread_discoverability IS NULL))
 );
 CREATE INDEX threats_by_element ON threats(element_id);
 CREATE TABLE threat_facts (

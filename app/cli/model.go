@@ -8,6 +8,7 @@ import (
 
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/stride"
 	"github.com/spf13/cobra"
 )
 
@@ -153,7 +154,7 @@ func demoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo -o OUT.rampart",
 		Short: "Write the bundled demo model",
-		Long:  "Writes the demo model: a microservices web shop over three diagram levels.",
+		Long:  "Writes the demo model, analysed: a microservices web shop over three diagram levels.",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireOutput(cmd, out); err != nil {
@@ -162,6 +163,13 @@ func demoCmd() *cobra.Command {
 			m, err := storage.Demo()
 			if err != nil {
 				return err
+			}
+			lib, err := stride.Builtin()
+			if err != nil {
+				return err
+			}
+			if errs := stride.Run(lib, m); len(errs) > 0 {
+				return errs[0]
 			}
 			return writeModel(cmd, m, out)
 		},

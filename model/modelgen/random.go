@@ -121,7 +121,11 @@ func RandomThreat(r *rand.Rand, elementID string, number int) *model.Threat {
 		Category: model.Categories[r.IntN(6)], Description: Text(r),
 		Likelihood: model.Levels[r.IntN(4)], Impact: model.Levels[r.IntN(4)],
 		Status: model.Statuses[r.IntN(5)], Justification: Text(r), Mitigation: Text(r),
-		Obsolete: r.IntN(4) == 0}
+		Obsolete: r.IntN(4) == 0, RiskSet: r.IntN(3) == 0}
+	if r.IntN(3) == 0 {
+		t.Dread = &model.Dread{Damage: r.IntN(11), Reproducibility: r.IntN(11), Exploitability: r.IntN(11),
+			AffectedUsers: r.IntN(11), Discoverability: r.IntN(11)}
+	}
 	if r.IntN(3) == 0 {
 		t.Manual = true
 		t.ID = "manual-" + id(r)

@@ -1,0 +1,386 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/stride"
+)
+
+// Version is Rampart's version, shown in reports and SARIF.
+var Version = "0.1.0"
+
+func analyzeCmd() *cobra.Command {
+	var format, failOn string
+	var rules []string
+	cmd := &cobra.Command{
+		Use:   "analyze FILE [--format table|json|sarif] [--fail-on low|medium|high|critical]",
+		Short: "Suggest STRIDE threats for a model",
+		Long: "Applies the rule library to every element and flow of the model and lists the threats, with the\n" +
+			"triage recorded in the file. The analyst's rules are read from the user's config folder\n" +
+			"(rampart/rules.yaml), from " + stride.RulesFileName + " next to the model, and from --rules.\n" +
+			"With --fail-on, exits 1 when an open threat (not suppressed) is at or above that severity.",
+		Args: exactlyOneFile("model file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var threshold model.Severity
+			if failOn != "" {
+				var err error
+				if threshold, err = model.ParseSeverity(failOn); err != nil {
+					return usageError{err}
+				}
+			}
+			if format != "table" && format != "json" && format != "sarif" {
+				return usagef("unknown format %q (want table, json or sarif)", format)
+			}
+			m, err := storage.ReadAny(args[0])
+			if err != nil {
+				return err
+			}
+			lib, errs := stride.ForModel(args[0], rules...)
+			if lib == nil {
+				return errs[0]
+			}
+			for _, e := range errs {
+				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)
+			}
+			for _, e := range stride.Run(lib, m) {
+				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)
+			}
+			threats := reportable(m)
+			out := cmd.OutOrStdout()
+			switch format {
+			case "table":
+				writeTable(out, m, threats)
+			case "json":
+				err = writeJSON(out, m, lib, threats)
+			case "sarif":
+				err = writeSARIF(out, args[0], m, lib, threats)
+			}
+			if err != nil {
+				return err
+			}
+			if failOn != "" {
+				for _, t := range threats {
+					if failing(m, t, threshold) {
+						return errFindings
+					}
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json or sarif")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an open threat is at or above this severity: low, medium, high or critical")
+	cmd.Flags().StringArrayVar(&rules, "rules", nil, "an extra rules file (repeatable)")
+	return cmd
+}
+
+// reportable lists the model's threats for output: the live ones worst
+// first, then the obsolete ones.
+func reportable(m *model.Model) []*model.Threat {
+	var live, old []*model.Threat
+	for _, t := range m.ThreatList() {
+		if t.Obsolete {
+			old = append(old, t)
+		} else {
+			live = append(live, t)
+		}
+	}
+	stride.SortThreats(live)
+	return append(live, old...)
+}
+
+// failing reports whether a threat should fail the pipeline.
+func failing(m *model.Model, t *model.Threat, threshold model.Severity) bool {
+	return t.Status == model.Open && !t.Obsolete && m.Suppressed(t.RuleID, t.ElementID) == nil && t.Severity() >= threshold
+}
+
+func writeTable(w io.Writer, m *model.Model, threats []*model.Threat) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSEVERITY\tSTATUS\tCATEGORY\tELEMENT\tTHREAT")
+	counts := map[model.Severity]int{}
+	open := 0
+	for _, t := range threats {
+		status := t.Status.Label()
+		switch {
+		case t.Obsolete:
+			status = "obsolete"
+		case m.Suppressed(t.RuleID, t.ElementID) != nil:
+			status = "suppressed"
+		case t.Status == model.Open:
+			open++
+			counts[t.Severity()]++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Code(), t.Severity(), status, t.Category.Label(),
+			oneLine(elementName(m, t.ElementID), 30), oneLine(t.Title, 80))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d threats, %d open: %d critical, %d high, %d medium, %d low\n", len(threats), open,
+		counts[model.SeverityCritical], counts[model.SeverityHigh], counts[model.SeverityMedium], counts[model.SeverityLow])
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return s
+}
+
+func elementName(m *model.Model, id string) string {
+	if e := m.Elements[id]; e != nil {
+		return e.Label()
+	}
+	return id
+}
+
+func diagramName(m *model.Model, elementID string) string {
+	if e := m.Elements[elementID]; e != nil {
+		if d := m.Diagrams[e.Diagram]; d != nil {
+			return d.Name
+		}
+	}
+	return ""
+}
+
+// jsonThreat is a threat as `analyze --format json` writes it.
+type jsonThreat struct {
+	ID                string              `json:"id"`
+	Code              string              `json:"code"`
+	RuleID            string              `json:"rule_id"`
+	Title             string              `json:"title"`
+	Category          model.Category      `json:"category"`
+	Severity          model.Severity      `json:"severity"`
+	Likelihood        model.Level         `json:"likelihood"`
+	Impact            model.Level         `json:"impact"`
+	Status            model.Status        `json:"status"`
+	Justification     string              `json:"justification,omitempty"`
+	Obsolete          bool                `json:"obsolete"`
+	Suppressed        bool                `json:"suppressed"`
+	SuppressedBecause string              `json:"suppression_justification,omitempty"`
+	Manual            bool                `json:"manual"`
+	ElementID         string              `json:"element_id"`
+	ElementName       string              `json:"element_name"`
+	ElementKind       model.Kind          `json:"element_kind"`
+	Diagram           string              `json:"diagram"`
+	Description       string              `json:"description"`
+	Facts             []string            `json:"facts"`
+	Mitigations       []stride.Mitigation `json:"mitigations"`
+	MitigationNotes   string              `json:"mitigation_notes,omitempty"`
+	References        []string            `json:"references"`
+	Dread             *model.Dread        `json:"dread,omitempty"`
+}
+
+func toJSON(m *model.Model, lib *stride.Library, t *model.Threat) jsonThreat {
+	j := jsonThreat{ID: t.ID, Code: t.Code(), RuleID: t.RuleID, Title: t.Title, Category: t.Category,
+		Severity: t.Severity(), Likelihood: t.Likelihood, Impact: t.Impact, Status: t.Status,
+		Justification: t.Justification, Obsolete: t.Obsolete, Manual: t.Manual, ElementID: t.ElementID,
+		ElementName: elementName(m, t.ElementID), Diagram: diagramName(m, t.ElementID),
+		Description: t.Description, Facts: t.Facts, MitigationNotes: t.Mitigation, References: t.References,
+		Mitigations: []stride.Mitigation{}, Dread: t.Dread}
+	if e := m.Elements[t.ElementID]; e != nil {
+		j.ElementKind = e.Kind
+	}
+	if s := m.Suppressed(t.RuleID, t.ElementID); s != nil {
+		j.Suppressed, j.SuppressedBecause = true, s.Justification
+	}
+	if r := lib.Rule(t.RuleID); r != nil {
+		j.Mitigations = r.Mitigations
+	}
+	if j.Facts == nil {
+		j.Facts = []string{}
+	}
+	if j.References == nil {
+		j.References = []string{}
+	}
+	return j
+}
+
+func writeJSON(w io.Writer, m *model.Model, lib *stride.Library, threats []*model.Threat) error {
+	list := make([]jsonThreat, 0, len(threats))
+	for _, t := range threats {
+		list = append(list, toJSON(m, lib, t))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(map[string]any{"model": m.Name, "rules_version": lib.Version, "threats": list})
+}
+
+// writeSARIF writes SARIF 2.1.0 as GitHub code scanning reads it: one
+// result per live threat, located at the model file, with the element as a
+// logical location and the threat ID as a stable fingerprint.
+func writeSARIF(w io.Writer, path string, m *model.Model, lib *stride.Library, threats []*model.Threat) error {
+	type message struct {
+		Text string `json:"text"`
+	}
+	ruleIndex := map[string]int{}
+	var rules []map[string]any
+	addRule := func(id string, r *stride.Rule, t *model.Threat) int {
+		if i, ok := ruleIndex[id]; ok {
+			return i
+		}
+		entry := map[string]any{"id": id, "name": id}
+		var help strings.Builder
+		if r != nil {
+			entry["shortDescription"] = message{r.Title}
+			entry["fullDescription"] = message{oneLine(r.Description, 1000)}
+			for _, mt := range r.Mitigations {
+				fmt.Fprintf(&help, "- %s\n  Verify: %s\n", mt.Do, mt.Verify)
+			}
+			entry["properties"] = map[string]any{"tags": append([]string{"security", "STRIDE", r.Category.Label()}, r.References...),
+				"security-severity": securitySeverity(model.Risk(r.Likelihood, r.Impact))}
+		} else {
+			entry["shortDescription"] = message{"Threat recorded by the analyst"}
+			entry["properties"] = map[string]any{"tags": []string{"security", "STRIDE", t.Category.Label()}}
+			help.WriteString("A threat the analyst added or imported; see its description.")
+		}
+		entry["help"] = message{help.String()}
+		rules = append(rules, entry)
+		ruleIndex[id] = len(rules) - 1
+		return len(rules) - 1
+	}
+	results := []map[string]any{}
+	for _, t := range threats {
+		if t.Obsolete {
+			continue
+		}
+		id := t.RuleID
+		if id == "" {
+			id = "manual"
+		}
+		idx := addRule(id, lib.Rule(t.RuleID), t)
+		res := map[string]any{
+			"ruleId": id, "ruleIndex": idx, "level": sarifLevel(t.Severity()),
+			"message": message{fmt.Sprintf("%s %s (%s, %s): %s", t.Code(), t.Title, t.Category.Label(), t.Severity(),
+				oneLine(strings.Join(t.Facts, "; "), 800))},
+			"locations": []any{map[string]any{
+				"physicalLocation": map[string]any{
+					"artifactLocation": map[string]any{"uri": filepath.ToSlash(path)},
+					"region":           map[string]any{"startLine": 1},
+				},
+				"logicalLocations": []any{map[string]any{
+					"name": elementName(m, t.ElementID), "kind": "element",
+					"fullyQualifiedName": diagramName(m, t.ElementID) + "/" + elementName(m, t.ElementID),
+				}},
+			}},
+			"partialFingerprints": map[string]string{"rampartThreatId/v1": t.ID},
+			"properties":          map[string]any{"status": t.Status.String(), "element_id": t.ElementID},
+		}
+		if s := m.Suppressed(t.RuleID, t.ElementID); s != nil || t.Status != model.Open {
+			kind, just := "external", t.Justification
+			if s != nil {
+				kind, just = "inSource", s.Justification
+			}
+			res["suppressions"] = []any{map[string]any{"kind": kind, "justification": just}}
+		}
+		results = append(results, res)
+	}
+	if rules == nil {
+		rules = []map[string]any{}
+	}
+	doc := map[string]any{
+		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+		"version": "2.1.0",
+		"runs": []any{map[string]any{
+			"tool": map[string]any{"driver": map[string]any{
+				"name": "Rampart", "version": Version, "semanticVersion": Version,
+				"informationUri": "https://github.com/rampart-tm/rampart", "rules": rules,
+			}},
+			"results": results,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func sarifLevel(s model.Severity) string {
+	switch s {
+	case model.SeverityCritical, model.SeverityHigh:
+		return "error"
+	case model.SeverityMedium:
+		return "warning"
+	}
+	return "note"
+}
+
+// securitySeverity is the CVSS-like score GitHub uses to rank alerts.
+func securitySeverity(s model.Severity) string {
+	return [...]string{"2.0", "5.5", "8.0", "9.5"}[s]
+}
+
+func rulesCmd() *cobra.Command {
+	var format string
+	var files []string
+	cmd := &cobra.Command{
+		Use:   "rules [--rules FILE] [--format table|json]",
+		Short: "List the rule library as the engine loads it",
+		Long: "Lists every rule: id, STRIDE category, where it applies, its condition and references.\n" +
+			"Rules that do not load are reported on standard error, and the command exits 2.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "table" && format != "json" {
+				return usagef("unknown format %q (want table or json)", format)
+			}
+			lib, errs := stride.ForModel("", files...)
+			if lib == nil {
+				return errs[0]
+			}
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				if err := enc.Encode(map[string]any{"version": lib.Version, "rules": lib.Rules}); err != nil {
+					return err
+				}
+			} else {
+				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tCATEGORY\tAPPLIES TO\tRISK\tCONDITION\tREFERENCES")
+				for _, r := range lib.Rules {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Category.Label(), oneLine(appliesTo(r), 48),
+						model.Risk(r.Likelihood, r.Impact), oneLine(r.When, 70), strings.Join(r.References, ", "))
+				}
+				tw.Flush()
+				fmt.Fprintf(out, "\n%d rules, library version %s\n", len(lib.Rules), lib.Version)
+			}
+			if len(errs) > 0 {
+				for _, e := range errs {
+					fmt.Fprintln(cmd.ErrOrStderr(), "rampart:", e)
+				}
+				return fmt.Errorf("%d rule(s) did not load", len(errs))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().StringArrayVar(&files, "rules", nil, "a rules file to load after the built-in ones (repeatable)")
+	return cmd
+}
+
+func appliesTo(r *stride.Rule) string {
+	s := r.AppliesTo.Label()
+	if len(r.Source) > 0 {
+		s += " from " + strings.Join(r.Source, "|")
+	}
+	if len(r.Target) > 0 {
+		s += " to " + strings.Join(r.Target, "|")
+	}
+	if r.Crosses != nil {
+		if *r.Crosses {
+			s += ", crossing"
+		} else {
+			s += ", within a zone"
+		}
+	}
+	return s
+}

@@ -1,0 +1,150 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func demoFile(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "shop.rampart")
+	if code, _, e := run(t, "demo", "-o", p); code != 0 {
+		t.Fatal(e)
+	}
+	return p
+}
+
+func TestAnalyzeJSONHasTheContractFields(t *testing.T) {
+	code, out, errOut := run(t, "analyze", demoFile(t), "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Threats []map[string]any `json:"threats"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Threats) < 40 {
+		t.Fatalf("%d threats", len(doc.Threats))
+	}
+	cats := map[string]bool{"Spoofing": true, "Tampering": true, "Repudiation": true, "InformationDisclosure": true,
+		"DenialOfService": true, "ElevationOfPrivilege": true}
+	for _, th := range doc.Threats {
+		for _, f := range []string{"id", "rule_id", "title", "category", "severity", "status", "element_id",
+			"element_name", "element_kind", "diagram", "description", "mitigations", "references"} {
+			if _, ok := th[f]; !ok {
+				t.Fatalf("threat lacks %q: %v", f, th)
+			}
+		}
+		if !cats[th["category"].(string)] {
+			t.Fatalf("category %q", th["category"])
+		}
+	}
+	first := doc.Threats[0]
+	if first["severity"] != "critical" {
+		t.Errorf("threats should come worst first, got %v", first["severity"])
+	}
+	if ms := first["mitigations"].([]any); len(ms) == 0 || ms[0].(map[string]any)["verify"] == "" {
+		t.Errorf("mitigations should say what to do and how to verify: %v", ms)
+	}
+}
+
+func TestAnalyzeFailOnExitCodes(t *testing.T) {
+	p := demoFile(t)
+	if code, _, _ := run(t, "analyze", p, "--fail-on", "critical"); code != 1 {
+		t.Errorf("the demo has open critical threats: exit %d, want 1", code)
+	}
+	if code, _, _ := run(t, "analyze", p); code != 0 {
+		t.Errorf("without --fail-on: exit %d", code)
+	}
+	if code, _, e := run(t, "analyze", p, "--fail-on", "severe"); code != 2 || !strings.Contains(e, "unknown severity") {
+		t.Errorf("bad --fail-on: exit %d %q", code, e)
+	}
+}
+
+func TestAnalyzeSARIF(t *testing.T) {
+	p := demoFile(t)
+	code, out, _ := run(t, "analyze", p, "--format", "sarif")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	var doc struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string           `json:"name"`
+					Rules []map[string]any `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Level     string `json:"level"`
+				Locations []struct {
+					Physical struct {
+						Artifact struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+				Fingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Version != "2.1.0" || len(doc.Runs) != 1 || doc.Runs[0].Tool.Driver.Name != "Rampart" {
+		t.Fatalf("not SARIF 2.1.0 from Rampart: %+v", doc)
+	}
+	r := doc.Runs[0]
+	if len(r.Results) < 40 {
+		t.Fatalf("%d results", len(r.Results))
+	}
+	for _, res := range r.Results {
+		if r.Tool.Driver.Rules[res.RuleIndex]["id"] != res.RuleID {
+			t.Fatalf("ruleIndex %d does not point at %s", res.RuleIndex, res.RuleID)
+		}
+		if res.Locations[0].Physical.Artifact.URI == "" || res.Fingerprints["rampartThreatId/v1"] == "" {
+			t.Fatal("results need a location and a stable fingerprint")
+		}
+		if res.Level != "error" && res.Level != "warning" && res.Level != "note" {
+			t.Fatalf("level %q", res.Level)
+		}
+	}
+}
+
+func TestRulesListsTheLibraryAndReportsBadRules(t *testing.T) {
+	code, out, _ := run(t, "rules", "--format", "json")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	var doc struct {
+		Rules []map[string]any `json:"rules"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Rules) < 100 {
+		t.Fatalf("%d rules", len(doc.Rules))
+	}
+	for _, f := range []string{"id", "title", "category", "applies_to", "condition", "references"} {
+		if _, ok := doc.Rules[0][f]; !ok {
+			t.Errorf("rule lacks %q", f)
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("rules:\n  - id: x.bad\n    title: Bad\n    category: Spoofing\n    applies_to: process\n    when: \"el.nope\"\n"), 0o644)
+	code, out, errOut := run(t, "rules", "--rules", bad)
+	if code != 2 || !strings.Contains(errOut, "bad.yaml:2: rule x.bad: condition: el.nope is not a fact") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if !strings.Contains(out, "ee.spoofing") {
+		t.Error("the good rules are still listed")
+	}
+}

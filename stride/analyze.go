@@ -1,0 +1,316 @@
+package stride
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/rampart-tm/rampart/model"
+)
+
+// Finding is a threat a rule raised on an element, before it is merged
+// with the threats already in the model.
+type Finding struct {
+	Rule    *Rule
+	Element *model.Element
+	Threat  *model.Threat // ID, rule, element, title, text, facts, references, likelihood, impact
+}
+
+// ThreatID is the stable identity of the threat a rule raises on an element.
+func ThreatID(ruleID, elementID string) string { return ruleID + "@" + elementID }
+
+// Analyze applies every rule to every element in scope and returns what
+// fired, ordered by diagram, element and rule. A process that is refined by
+// a child diagram is analysed through that diagram (its children and
+// interface flows), so its threats are not counted twice; so are the flows
+// that touch it in its own diagram. Runtime errors of a condition are
+// returned with the rule and element, and the rest still runs.
+func Analyze(lib *Library, m *model.Model) ([]Finding, []error) {
+	fb := newFactBase(m)
+	var found []Finding
+	var errs []error
+	var machine vm.VM
+	byKind := map[model.Kind][]*Rule{}
+	for _, r := range lib.Rules {
+		byKind[r.AppliesTo] = append(byKind[r.AppliesTo], r)
+	}
+	for _, e := range fb.analysable() {
+		env := fb.env(e)
+		var context []string // the explanation lines every threat on e shares
+		for _, r := range byKind[e.Kind] {
+			if !r.appliesTo(e, fb) {
+				continue
+			}
+			out, err := machine.Run(r.program, env)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("rule %s on %s: %w", r.ID, e.Label(), err))
+				continue
+			}
+			if fired, _ := out.(bool); fired {
+				if context == nil {
+					context = fb.context(e)
+				}
+				found = append(found, Finding{Rule: r, Element: e, Threat: r.threat(e, fb, context)})
+			}
+		}
+	}
+	return found, errs
+}
+
+// analysable lists the elements rules look at, in report order: by
+// diagram depth-first, then kind and name. Boundaries, elements out of
+// scope, refined processes, unconnected flows, flows to something out of
+// scope and flows stood for by interface flows are left out.
+func (fb *factBase) analysable() []*model.Element {
+	m := fb.m
+	var out []*model.Element
+	for _, d := range m.DiagramList() {
+		for _, e := range m.ElementsIn(d.ID) {
+			switch {
+			case e.Kind == model.TrustBoundary || e.OutOfScope || m.ChildOf(e.ID) != nil:
+			case e.Kind == model.DataFlow:
+				src, dst := m.Elements[e.Source], m.Elements[e.Target]
+				if src == nil || dst == nil || src.OutOfScope || dst.OutOfScope || fb.stands[e.ID] {
+					continue
+				}
+				out = append(out, e)
+			default:
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// appliesTo checks where a rule applies before its condition runs.
+func (r *Rule) appliesTo(e *model.Element, fb *factBase) bool {
+	if r.AppliesTo != e.Kind {
+		return false
+	}
+	if e.Kind != model.DataFlow {
+		return true
+	}
+	src, dst := fb.m.Elements[e.Source], fb.m.Elements[e.Target]
+	if !matches(r.Source, src) || !matches(r.Target, dst) {
+		return false
+	}
+	if r.Crosses != nil {
+		crosses, _ := fb.facts[e.ID]["crosses"].(bool)
+		return crosses == *r.Crosses
+	}
+	return true
+}
+
+// threat builds the threat a rule raises on an element.
+func (r *Rule) threat(e *model.Element, fb *factBase, context []string) *model.Threat {
+	f := fb.facts[e.ID]
+	t := &model.Threat{
+		ID: ThreatID(r.ID, e.ID), RuleID: r.ID, ElementID: e.ID,
+		Title:       r.title.fill(f),
+		Category:    r.Category,
+		Description: r.description.fill(f),
+		Facts:       r.explain(fb.facts[e.ID], context),
+		References:  r.References, // shared: threats are copied before they are changed
+		Likelihood:  r.Likelihood,
+		Impact:      r.Impact,
+	}
+	if r.ImpactByData {
+		if d, _ := f["data"].(int); d >= 0 && model.Level(d) > t.Impact {
+			t.Impact = model.Level(d)
+		}
+	}
+	return t
+}
+
+// placeholder matches {el.x}, {flow.x}, {source.x} and {target.x} in a
+// rule's text.
+var placeholder = regexp.MustCompile(`\{(el|flow|source|target)\.([a-z_]+)\}`)
+
+// template is a rule text cut at its placeholders, parsed once when the
+// rule loads: filling it then costs no regular expression per threat.
+type template struct {
+	literals []string   // len(refs)+1 pieces of text around the placeholders
+	refs     []fieldRef // the facts the placeholders name
+}
+
+func parseTemplate(text string) template {
+	var t template
+	last := 0
+	for _, m := range placeholder.FindAllStringSubmatchIndex(text, -1) {
+		t.literals = append(t.literals, text[last:m[0]])
+		t.refs = append(t.refs, fieldRef{text[m[2]:m[3]], text[m[4]:m[5]]})
+		last = m[1]
+	}
+	t.literals = append(t.literals, text[last:])
+	return t
+}
+
+// fill replaces the placeholders by the facts they name; lists are joined
+// with commas.
+func (t template) fill(f Facts) string {
+	if len(t.refs) == 0 {
+		return t.literals[0]
+	}
+	var b strings.Builder
+	for i, ref := range t.refs {
+		b.WriteString(t.literals[i])
+		of := f
+		if ref.role == "source" || ref.role == "target" {
+			of, _ = f[ref.role].(Facts)
+		}
+		switch v := of[ref.field].(type) {
+		case nil:
+			b.WriteString("?")
+		case string:
+			b.WriteString(v)
+		case []string:
+			b.WriteString(strings.Join(v, ", "))
+		default:
+			fmt.Fprint(&b, v)
+		}
+	}
+	b.WriteString(t.literals[len(t.literals)-1])
+	return b.String()
+}
+
+// context is what every threat on an element says first: where it is,
+// which boundaries a flow crosses, and the data it carries or holds.
+func (fb *factBase) context(e *model.Element) []string {
+	f := fb.facts[e.ID]
+	out := []string{}
+	if e.Kind == model.DataFlow {
+		src, _ := f["source"].(Facts)
+		dst, _ := f["target"].(Facts)
+		line := fmt.Sprintf("flow %s: %v → %v", e.Label(), src["name"], dst["name"])
+		if names, _ := f["boundaries"].([]string); len(names) > 0 {
+			line += " crosses boundary " + strings.Join(names, ", ")
+		}
+		out = append(out, line)
+	} else if z, _ := f["zone_name"].(string); z != "" {
+		out = append(out, e.Kind.Label()+" "+e.Label()+" is in "+z)
+	}
+	if names, _ := f["data_names"].([]string); len(names) > 0 {
+		d, _ := f["data"].(int)
+		verb := "holds "
+		if e.Kind == model.DataFlow {
+			verb = "carries "
+		}
+		out = append(out, verb+model.Classifications[d].String()+" data "+strings.Join(names, ", "))
+	}
+	return out
+}
+
+// explain says why a rule fired: the element's context, then the value of
+// every fact the condition read.
+func (r *Rule) explain(f Facts, context []string) []string {
+	out := make([]string, len(context), len(context)+len(r.uses))
+	copy(out, context)
+	for _, u := range r.uses {
+		switch u.field {
+		case "data", "data_names", "boundaries", "crosses", "crossings", "incoming", "outgoing", "source", "target", "name", "id", "set":
+			continue // said in the context, or not a value worth printing
+		}
+		of := f
+		prefix := ""
+		if u.role == "source" || u.role == "target" {
+			of, _ = f[u.role].(Facts)
+			if of == nil {
+				continue
+			}
+			name, _ := of["name"].(string)
+			prefix = u.role + " " + name + ": "
+		}
+		out = append(out, prefix+u.field+" = "+factText(of[u.field]))
+	}
+	return out
+}
+
+func factText(v any) string {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return "unset"
+		}
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int:
+		return strconv.Itoa(x)
+	}
+	return fmt.Sprint(v)
+}
+
+// Merge brings the model's threats in line with a fresh analysis, keeping
+// the analyst's triage: a threat found again keeps its status,
+// justification, mitigation notes and (when the analyst set them)
+// likelihood and impact, and takes the rule's current text; a new threat
+// gets the next number; a generated threat no longer found is marked
+// obsolete, never dropped. It returns the edit (nil when nothing changes).
+func Merge(m *model.Model, found []Finding) model.Edit {
+	b := &model.Batch{Label: "analysed the model"}
+	next := m.NextThreatNumber()
+	seen := map[string]bool{}
+	for _, fd := range found {
+		t := fd.Threat.Clone()
+		seen[t.ID] = true
+		old := m.Threats[t.ID]
+		if old == nil {
+			t.Number = next
+			next++
+			b.Edits = append(b.Edits, model.PutThreat(m, t, "found threat "+t.Code()+" "+t.Title))
+			continue
+		}
+		t.Number, t.Status, t.Justification, t.Mitigation = old.Number, old.Status, old.Justification, old.Mitigation
+		t.RiskSet, t.Dread = old.RiskSet, old.Dread
+		if old.RiskSet {
+			t.Likelihood, t.Impact = old.Likelihood, old.Impact
+		}
+		if !sameThreat(old, t) {
+			b.Edits = append(b.Edits, model.PutThreat(m, t, "updated threat "+t.Code()))
+		}
+	}
+	for _, old := range m.ThreatList() {
+		if old.Manual || old.RuleID == "" || seen[old.ID] || old.Obsolete {
+			continue
+		}
+		t := old.Clone()
+		t.Obsolete = true
+		b.Edits = append(b.Edits, model.PutThreat(m, t, "threat "+t.Code()+" no longer applies"))
+	}
+	if len(b.Edits) == 0 {
+		return nil
+	}
+	return b
+}
+
+func sameThreat(a, b *model.Threat) bool {
+	return a.Title == b.Title && a.Category == b.Category && a.Description == b.Description &&
+		a.Likelihood == b.Likelihood && a.Impact == b.Impact && !a.Obsolete && a.RuleID == b.RuleID &&
+		strings.Join(a.Facts, "\n") == strings.Join(b.Facts, "\n") && strings.Join(a.References, "\n") == strings.Join(b.References, "\n")
+}
+
+// Run analyses a model and merges the result into it (outside any undo
+// history): the command line's analysis.
+func Run(lib *Library, m *model.Model) []error {
+	found, errs := Analyze(lib, m)
+	if e := Merge(m, found); e != nil {
+		if err := e.Apply(m); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+// SortThreats orders threats by severity (worst first), then number.
+func SortThreats(ts []*model.Threat) {
+	sort.SliceStable(ts, func(i, j int) bool {
+		if si, sj := ts[i].Severity(), ts[j].Severity(); si != sj {
+			return si > sj
+		}
+		return ts[i].Number < ts[j].Number
+	})
+}

@@ -1,0 +1,317 @@
+package stride
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/expr-lang/expr/ast"
+
+	"github.com/rampart-tm/rampart/model"
+)
+
+// Facts are what a rule's condition can read about an element, as a map
+// of names to values. Every element has:
+//
+//	id, name, kind, technology, out_of_scope
+//	each property of its kind (booleans false when unset, others "" when unset)
+//	data        the highest classification of the data it carries or holds:
+//	            -1 none, 0 public, 1 internal, 2 confidential, 3 restricted
+//	data_names  the names of that data
+//	zone        the zone of the innermost trust boundary holding it ("" if none)
+//	zone_trust  that boundary's trust: -1 unknown, 0 untrusted, 1 low, 2 medium, 3 high
+//	zone_name   that boundary's name
+//	set         the names of the properties that are set (unset booleans read false)
+//
+// Nodes also have incoming and outgoing (lists of flow facts), has_inbound
+// and callers (whether and how many distinct processes or entities send to
+// it: reading a store is not a call) and exposed (reachable from the
+// Internet or an untrusted zone). Flows also have source and target (node
+// facts), crosses, crossings (how many boundaries), boundaries (their
+// names), trust_drop (the target's zone is less trusted than the source's),
+// from_lower_trust (the source's zone is less trusted than the target's) and
+// local (an in-process call, not a network flow). Flows to a process that a
+// child diagram refines are left out of its neighbours' lists: the child's
+// interface flows stand for them.
+type Facts = map[string]any
+
+// Roles a condition can name: el is the element the rule applies to; a
+// flow rule also has flow (the same element), source and target.
+var roles = map[string]bool{"el": true, "flow": true, "source": true, "target": true}
+
+var computedNode = []string{"id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names",
+	"zone", "zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed"}
+
+var computedFlow = []string{"id", "name", "kind", "out_of_scope", "set", "data", "data_names", "zone", "zone_trust",
+	"zone_name", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local"}
+
+// fieldsOf lists the fact names a role has for a rule on a kind.
+func fieldsOf(role string, k model.Kind) []string {
+	var kinds []model.Kind
+	switch {
+	case role == "source" || role == "target":
+		kinds = []model.Kind{model.Process, model.ExternalEntity, model.DataStore}
+	default:
+		kinds = []model.Kind{k}
+	}
+	var out []string
+	for _, kk := range kinds {
+		if kk == model.DataFlow {
+			out = append(out, computedFlow...)
+		} else {
+			out = append(out, computedNode...)
+		}
+		for _, d := range model.PropsFor(kk) {
+			out = append(out, d.Key)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// sampleEnv is the shape of the facts for compiling a rule's condition.
+func sampleEnv(k model.Kind) map[string]any {
+	env := map[string]any{"el": map[string]any{}}
+	if k == model.DataFlow {
+		env["flow"], env["source"], env["target"] = map[string]any{}, map[string]any{}, map[string]any{}
+	}
+	return env
+}
+
+// fieldRef is one fact a condition reads, like target.sanitizes_input.
+type fieldRef struct{ role, field string }
+
+// factChecker rejects conditions that read facts that do not exist (a
+// misspelt property would otherwise read as unset forever), and records
+// the facts a condition reads so a threat can say why it fired.
+type factChecker struct {
+	rule *Rule
+	uses []fieldRef
+	err  error
+}
+
+func (c *factChecker) Visit(node *ast.Node) {
+	m, ok := (*node).(*ast.MemberNode)
+	if !ok {
+		return
+	}
+	id, ok := m.Node.(*ast.IdentifierNode)
+	if !ok || !roles[id.Value] {
+		return
+	}
+	prop, ok := m.Property.(*ast.StringNode)
+	if !ok {
+		return
+	}
+	if !slices.Contains(fieldsOf(id.Value, c.rule.AppliesTo), prop.Value) && !strings.Contains(prop.Value, ":") {
+		if c.err == nil {
+			c.err = fmt.Errorf("%s.%s is not a fact of a %s rule", id.Value, prop.Value, c.rule.AppliesTo.Label())
+		}
+		return
+	}
+	ref := fieldRef{id.Value, prop.Value}
+	if id.Value == "flow" {
+		ref.role = "el"
+	}
+	if !slices.Contains(c.uses, ref) {
+		c.uses = append(c.uses, ref)
+	}
+}
+
+// zoneTrust is how far a boundary's zone is trusted, from its trust
+// property or else its zone type; -1 when nothing says.
+func zoneTrust(b *model.Element) int {
+	if b == nil {
+		return -1
+	}
+	if t := b.Prop("trust"); t != "" {
+		return slices.Index([]string{"untrusted", "low", "medium", "high"}, t)
+	}
+	switch b.Prop("zone") {
+	case "internet":
+		return 0
+	case "third_party":
+		return 1
+	case "dmz", "internal":
+		return 2
+	case "cluster", "data", "management":
+		return 3
+	}
+	return -1
+}
+
+// factBase holds the facts of every element of a model, built once per
+// analysis.
+type factBase struct {
+	m      *model.Model
+	ix     *model.Index
+	facts  map[string]Facts
+	stands map[string]bool // flows stood for by a child diagram's interface flows
+}
+
+func newFactBase(m *model.Model) *factBase {
+	fb := &factBase{m: m, ix: model.NewIndex(m), facts: make(map[string]Facts, len(m.Elements)),
+		stands: standsFor(m)}
+	for _, e := range m.Elements {
+		if e.Kind != model.TrustBoundary {
+			fb.facts[e.ID] = fb.elementFacts(e)
+		}
+	}
+	for _, e := range m.Elements {
+		if e.Kind == model.DataFlow {
+			fb.flowFacts(e)
+		}
+	}
+	for _, e := range m.Elements {
+		if e.Kind.IsNode() {
+			fb.nodeLinks(e)
+		}
+	}
+	return fb
+}
+
+// elementFacts are the facts every element has.
+func (fb *factBase) elementFacts(e *model.Element) Facts {
+	f := make(Facts, 40)
+	for _, d := range model.PropsFor(e.Kind) {
+		if d.Type == model.Bool {
+			f[d.Key] = e.Bool(d.Key)
+		} else {
+			f[d.Key] = e.Prop(d.Key)
+		}
+	}
+	for k, v := range e.Props {
+		if _, known := f[k]; !known {
+			f[k] = v // custom and imported properties, as text
+		}
+	}
+	f["id"], f["name"], f["kind"], f["out_of_scope"] = e.ID, e.Label(), e.Kind.String(), e.OutOfScope
+	set := make([]string, 0, len(e.Props))
+	for k := range e.Props {
+		set = append(set, k)
+	}
+	f["set"] = set
+	if _, ok := f["technology"]; !ok {
+		f["technology"] = ""
+	}
+	data, names := -1, []string{}
+	for _, a := range fb.m.AssetsOf(e) {
+		if c := int(a.Classification); c > data {
+			data, names = c, []string{a.Name}
+		} else if c == data {
+			names = append(names, a.Name)
+		}
+	}
+	f["data"], f["data_names"] = data, names
+	if e.Kind == model.DataFlow {
+		f["zone"], f["zone_trust"], f["zone_name"] = "", -1, ""
+	} else {
+		z := fb.ix.Innermost(e)
+		f["zone_trust"] = zoneTrust(z)
+		f["zone"], f["zone_name"] = "", ""
+		if z != nil {
+			f["zone"], f["zone_name"] = z.Prop("zone"), z.Label()
+		}
+	}
+	return f
+}
+
+// flowFacts adds what a flow knows of its ends and the boundaries it crosses.
+func (fb *factBase) flowFacts(e *model.Element) {
+	f := fb.facts[e.ID]
+	src, dst := fb.facts[e.Source], fb.facts[e.Target]
+	if src == nil {
+		src = Facts{}
+	}
+	if dst == nil {
+		dst = Facts{}
+	}
+	f["source"], f["target"] = src, dst
+	crossings := fb.ix.Crossings(e)
+	var names []string
+	for _, b := range crossings {
+		names = append(names, b.Label())
+	}
+	f["crosses"], f["crossings"], f["boundaries"] = len(crossings) > 0, len(crossings), names
+	st, dt := intFact(src, "zone_trust"), intFact(dst, "zone_trust")
+	if src["kind"] == model.ExternalEntity.String() && st < 0 {
+		st = 0 // an outside party nothing vouches for
+	}
+	f["trust_drop"] = st >= 0 && dt >= 0 && dt < st
+	switch strings.ToLower(e.Prop("protocol")) {
+	case "in-process", "inprocess", "ipc", "local":
+		f["local"] = true
+	default:
+		f["local"] = false
+	}
+	f["from_lower_trust"] = st >= 0 && (dt < 0 && dst["kind"] != model.ExternalEntity.String() || st < dt)
+}
+
+// nodeLinks adds a node's flows and what follows from them.
+func (fb *factBase) nodeLinks(e *model.Element) {
+	f := fb.facts[e.ID]
+	in, out := []any{}, []any{}
+	callers := map[string]bool{}
+	exposed := e.Bool("internet_facing")
+	for _, fl := range fb.ix.FlowsOf(e.ID) {
+		ff := fb.facts[fl.ID]
+		if fb.stands[fl.ID] {
+			continue
+		}
+		if fl.Target == e.ID && fl.Source != e.ID {
+			in = append(in, ff)
+			src := fb.facts[fl.Source]
+			if src != nil && src["kind"] != model.DataStore.String() {
+				callers[fl.Source] = true
+			}
+			if src != nil && (fl.Bool("public_network") || src["kind"] == model.ExternalEntity.String() && intFact(src, "zone_trust") <= 0) {
+				exposed = true
+			}
+		}
+		if fl.Source == e.ID && fl.Target != e.ID {
+			out = append(out, ff)
+		}
+	}
+	f["incoming"], f["outgoing"] = in, out
+	f["has_inbound"], f["callers"] = len(callers) > 0, len(callers)
+	f["exposed"] = exposed && e.Kind != model.ExternalEntity
+}
+
+func intFact(f Facts, key string) int {
+	if v, ok := f[key].(int); ok {
+		return v
+	}
+	return -1
+}
+
+// env is what a rule's condition sees for an element.
+func (fb *factBase) env(e *model.Element) map[string]any {
+	f := fb.facts[e.ID]
+	if e.Kind != model.DataFlow {
+		return map[string]any{"el": f}
+	}
+	return map[string]any{"el": f, "flow": f, "source": f["source"], "target": f["target"]}
+}
+
+// standsFor finds the flows that touch, in their own diagram, a process
+// that a child diagram refines: the child's interface flows stand for them.
+func standsFor(m *model.Model) map[string]bool {
+	refined := map[string]bool{}
+	for _, d := range m.Diagrams {
+		if d.Refines != "" {
+			refined[d.Refines] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, f := range m.Elements {
+		if f.Kind != model.DataFlow {
+			continue
+		}
+		for _, id := range []string{f.Source, f.Target} {
+			if e := m.Elements[id]; e != nil && e.Diagram == f.Diagram && refined[id] {
+				out[f.ID] = true
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,227 @@
+// Package stride is Rampart's threat engine: a rule library kept as data,
+// applied per element and per interaction (each flow, with the trust
+// boundaries it crosses), giving threats with stable identities so the
+// analyst's triage survives re-analysis. It is pure: a model in, threats
+// out, no GUI and no database.
+package stride
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+	"gopkg.in/yaml.v3"
+
+	"github.com/rampart-tm/rampart/assets"
+	"github.com/rampart-tm/rampart/model"
+)
+
+// Mitigation is what to do about a threat, written so an analyst can hand
+// it to a developer: the action, an example, and how to check it is done.
+type Mitigation struct {
+	Do      string `yaml:"do" json:"do"`
+	Example string `yaml:"example,omitempty" json:"example,omitempty"`
+	Verify  string `yaml:"verify" json:"verify"`
+}
+
+// Rule is one entry of the library: where it applies, the condition on
+// properties (an expression), and the threat it raises.
+type Rule struct {
+	ID       string         `yaml:"id" json:"id"`
+	Title    string         `yaml:"title" json:"title"`
+	Category model.Category `yaml:"category" json:"category"`
+	// AppliesTo is the element kind the rule looks at: process,
+	// external_entity, data_store or data_flow.
+	AppliesTo model.Kind `yaml:"applies_to" json:"applies_to"`
+	// Source and Target narrow a flow rule to flows whose ends are of these
+	// kinds or technologies (any of them).
+	Source []string `yaml:"source,omitempty" json:"source,omitempty"`
+	Target []string `yaml:"target,omitempty" json:"target,omitempty"`
+	// Crosses, when set, requires (true) or excludes (false) flows that
+	// cross a trust boundary.
+	Crosses *bool `yaml:"crosses,omitempty" json:"crosses,omitempty"`
+	// When is the condition, an expr-lang expression over the element's
+	// facts (see Facts); empty means always.
+	When         string       `yaml:"when,omitempty" json:"condition,omitempty"`
+	Description  string       `yaml:"description" json:"description"`
+	Attack       string       `yaml:"attack" json:"attack_example"`
+	Likelihood   model.Level  `yaml:"likelihood" json:"likelihood"`
+	Impact       model.Level  `yaml:"impact" json:"impact"`
+	ImpactByData bool         `yaml:"impact_by_data,omitempty" json:"impact_by_data,omitempty"`
+	References   []string     `yaml:"references" json:"references"`
+	Mitigations  []Mitigation `yaml:"mitigations" json:"mitigations"`
+
+	Origin  string      `yaml:"-" json:"origin"` // the file it came from
+	Line    int         `yaml:"-" json:"line"`
+	program     *vm.Program // the compiled condition
+	uses        []fieldRef  // the facts the condition reads, for explanations
+	title       template
+	description template
+}
+
+// Library is a loaded, compiled rule set.
+type Library struct {
+	Version string
+	Rules   []*Rule
+	byID    map[string]*Rule
+}
+
+// Rule finds a rule by ID, or nil.
+func (l *Library) Rule(id string) *Rule { return l.byID[id] }
+
+// RuleError is a rule that could not be loaded; the other rules still run.
+type RuleError struct {
+	Origin string
+	Line   int
+	RuleID string
+	Err    error
+}
+
+func (e *RuleError) Error() string {
+	id := ""
+	if e.RuleID != "" {
+		id = " rule " + e.RuleID + ":"
+	}
+	return fmt.Sprintf("%s:%d:%s %v", e.Origin, e.Line, id, e.Err)
+}
+
+// ruleFile is the YAML form of a rules file.
+type ruleFile struct {
+	Version string      `yaml:"version"`
+	Rules   []yaml.Node `yaml:"rules"`
+}
+
+// Builtin loads the rule library built into Rampart.
+func Builtin() (*Library, error) {
+	lib := &Library{byID: map[string]*Rule{}}
+	if errs := lib.Add(assets.RulesYAML, "built-in rules"); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return lib, nil
+}
+
+// LoadFile adds the rules of a file to the library. A rule with the ID of
+// an existing one replaces it, so analysts can tune a built-in rule.
+func (l *Library) LoadFile(path string) []error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return []error{fmt.Errorf("rules %s: %w", path, err)}
+	}
+	return l.Add(data, path)
+}
+
+// Add reads rules from YAML. Each rule that does not load is reported with
+// its file, line and ID, and left out; the others are added.
+func (l *Library) Add(data []byte, origin string) []error {
+	var f ruleFile
+	if err := yaml.Unmarshal(data, &f); err != nil {
+		return []error{fmt.Errorf("rules %s: %w", origin, err)}
+	}
+	if l.byID == nil {
+		l.byID = map[string]*Rule{}
+	}
+	if f.Version != "" && l.Version == "" {
+		l.Version = f.Version
+	} else if f.Version != "" {
+		l.Version += "+" + f.Version
+	}
+	var errs []error
+	for i := range f.Rules {
+		node := &f.Rules[i]
+		r := &Rule{}
+		if err := node.Decode(r); err != nil {
+			errs = append(errs, &RuleError{origin, node.Line, idOf(node), err})
+			continue
+		}
+		r.Origin, r.Line = origin, node.Line
+		if err := r.compile(); err != nil {
+			errs = append(errs, &RuleError{origin, node.Line, r.ID, err})
+			continue
+		}
+		if old := l.byID[r.ID]; old != nil {
+			l.Rules = slices.DeleteFunc(l.Rules, func(x *Rule) bool { return x == old })
+		}
+		l.byID[r.ID] = r
+		l.Rules = append(l.Rules, r)
+	}
+	sort.SliceStable(l.Rules, func(i, j int) bool { return l.Rules[i].ID < l.Rules[j].ID })
+	return errs
+}
+
+// idOf finds the id field of a rule node that failed to decode.
+func idOf(n *yaml.Node) string {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "id" {
+			return n.Content[i+1].Value
+		}
+	}
+	return ""
+}
+
+// compile checks a rule's fields and compiles its condition.
+func (r *Rule) compile() error {
+	switch {
+	case strings.TrimSpace(r.ID) == "":
+		return errors.New("a rule needs an id")
+	case strings.ContainsAny(r.ID, "@ \t\n"):
+		return fmt.Errorf("id %q may not contain spaces or @", r.ID)
+	case r.Title == "":
+		return errors.New("a rule needs a title")
+	case r.AppliesTo == model.TrustBoundary:
+		return errors.New("rules apply to processes, external entities, data stores or data flows")
+	case r.AppliesTo != model.DataFlow && (len(r.Source) > 0 || len(r.Target) > 0 || r.Crosses != nil):
+		return errors.New("source, target and crosses apply to data_flow rules only")
+	}
+	for _, sel := range append(slices.Clone(r.Source), r.Target...) {
+		if !validSelector(sel) {
+			return fmt.Errorf("%q is neither an element kind nor a technology", sel)
+		}
+	}
+	cond := strings.TrimSpace(r.When)
+	if cond == "" {
+		cond = "true"
+	}
+	check := &factChecker{rule: r}
+	prog, err := expr.Compile(cond, expr.Env(sampleEnv(r.AppliesTo)), expr.AsBool(), expr.Patch(check))
+	if err != nil {
+		return fmt.Errorf("condition: %w", err)
+	}
+	if check.err != nil {
+		return fmt.Errorf("condition: %w", check.err)
+	}
+	r.program, r.uses = prog, check.uses
+	r.title, r.description = parseTemplate(r.Title), parseTemplate(r.Description)
+	return nil
+}
+
+// validSelector reports whether a source/target selector names a node kind
+// or a technology.
+func validSelector(s string) bool {
+	if k, err := model.ParseKind(s); err == nil && k.IsNode() {
+		return true
+	}
+	for _, list := range [][]string{model.ProcessTechnologies, model.EntityTechnologies, model.StoreTechnologies} {
+		if slices.Contains(list, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// matches reports whether an element is of a selector's kind or technology.
+func matches(sel []string, e *model.Element) bool {
+	if len(sel) == 0 {
+		return true
+	}
+	for _, s := range sel {
+		if s == e.Kind.String() || s == e.Prop("technology") {
+			return true
+		}
+	}
+	return false
+}
