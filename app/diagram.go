@@ -101,16 +101,16 @@ type diagramView struct {
 }
 
 var (
-	_ fyne.Widget             = (*diagramView)(nil)
-	_ fyne.Tappable           = (*diagramView)(nil)
-	_ fyne.DoubleTappable     = (*diagramView)(nil)
-	_ fyne.SecondaryTappable  = (*diagramView)(nil)
-	_ fyne.Draggable          = (*diagramView)(nil)
-	_ fyne.Scrollable         = (*diagramView)(nil)
-	_ fyne.Focusable          = (*diagramView)(nil)
-	_ desktop.Mouseable       = (*diagramView)(nil)
-	_ desktop.Hoverable       = (*diagramView)(nil)
-	_ desktop.Cursorable      = (*diagramView)(nil)
+	_ fyne.Widget            = (*diagramView)(nil)
+	_ fyne.Tappable          = (*diagramView)(nil)
+	_ fyne.DoubleTappable    = (*diagramView)(nil)
+	_ fyne.SecondaryTappable = (*diagramView)(nil)
+	_ fyne.Draggable         = (*diagramView)(nil)
+	_ fyne.Scrollable        = (*diagramView)(nil)
+	_ fyne.Focusable         = (*diagramView)(nil)
+	_ desktop.Mouseable      = (*diagramView)(nil)
+	_ desktop.Hoverable      = (*diagramView)(nil)
+	_ desktop.Cursorable     = (*diagramView)(nil)
 )
 
 func newDiagramView(ed *editor.Editor) *diagramView {

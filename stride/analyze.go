@@ -3,8 +3,8 @@ package stride
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr/vm"

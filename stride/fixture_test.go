@@ -17,19 +17,19 @@ import (
 // flow rule, a flow from "source" to "target". Zones put an end in a trust
 // boundary of that zone type.
 type scenario struct {
-	El      map[string]string `yaml:"el"`       // the element's properties (node rules)
-	Flow    map[string]string `yaml:"flow"`     // the flow's properties (flow rules)
-	Source  *node             `yaml:"source"`   // default: a process
-	Target  *node             `yaml:"target"`   // default: a process
-	Zone    string            `yaml:"zone"`     // zone around el, or around the target of a flow
-	From    string            `yaml:"from"`     // zone around the source of a flow, or of el's callers
-	Data    string            `yaml:"data"`     // classification of data on el or the flow
-	Callers *int              `yaml:"callers"`  // processes calling el (default 1)
-	Caller  *node             `yaml:"caller"`   // what the callers are (default a process)
-	In      []peer            `yaml:"in"`       // more flows into el
-	Out     []peer            `yaml:"out"`      // flows out of el
-	Scope   string            `yaml:"scope"`    // "out" puts el out of scope
-	CallerF map[string]string `yaml:"call"`     // properties of the callers' flows
+	El      map[string]string `yaml:"el"`      // the element's properties (node rules)
+	Flow    map[string]string `yaml:"flow"`    // the flow's properties (flow rules)
+	Source  *node             `yaml:"source"`  // default: a process
+	Target  *node             `yaml:"target"`  // default: a process
+	Zone    string            `yaml:"zone"`    // zone around el, or around the target of a flow
+	From    string            `yaml:"from"`    // zone around the source of a flow, or of el's callers
+	Data    string            `yaml:"data"`    // classification of data on el or the flow
+	Callers *int              `yaml:"callers"` // processes calling el (default 1)
+	Caller  *node             `yaml:"caller"`  // what the callers are (default a process)
+	In      []peer            `yaml:"in"`      // more flows into el
+	Out     []peer            `yaml:"out"`     // flows out of el
+	Scope   string            `yaml:"scope"`   // "out" puts el out of scope
+	CallerF map[string]string `yaml:"call"`    // properties of the callers' flows
 }
 
 type node struct {

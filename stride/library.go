@@ -56,8 +56,8 @@ type Rule struct {
 	References   []string     `yaml:"references" json:"references"`
 	Mitigations  []Mitigation `yaml:"mitigations" json:"mitigations"`
 
-	Origin  string      `yaml:"-" json:"origin"` // the file it came from
-	Line    int         `yaml:"-" json:"line"`
+	Origin      string      `yaml:"-" json:"origin"` // the file it came from
+	Line        int         `yaml:"-" json:"line"`
 	program     *vm.Program // the compiled condition
 	uses        []fieldRef  // the facts the condition reads, for explanations
 	title       template

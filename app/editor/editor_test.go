@@ -225,4 +225,3 @@ func TestHitTestPrefersNodesThenFlowsThenBoundaryBorders(t *testing.T) {
 		t.Errorf("rubber band picked %v", got)
 	}
 }
-

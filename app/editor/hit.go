@@ -13,12 +13,12 @@ type Part int
 
 // Parts of an element.
 const (
-	Nothing Part = iota
-	Body         // inside a node, on a flow, on a boundary's border or name: drag moves it
-	Edge         // the rim of a node: drag draws a flow from it
-	Corner       // the resize handle of a selected boundary
-	BendPoint    // a bend point of a selected flow (Index tells which)
-	StubEnd      // the outside end of an interface flow (Index tells which point)
+	Nothing   Part = iota
+	Body           // inside a node, on a flow, on a boundary's border or name: drag moves it
+	Edge           // the rim of a node: drag draws a flow from it
+	Corner         // the resize handle of a selected boundary
+	BendPoint      // a bend point of a selected flow (Index tells which)
+	StubEnd        // the outside end of an interface flow (Index tells which point)
 )
 
 // Hit is what lies under a point.
