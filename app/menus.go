@@ -77,6 +77,7 @@ func (w *window) mainMenu() *fyne.MainMenu {
 		themeItem,
 	)
 	modelMenu := fyne.NewMenu("Model",
+		item("Analyze Now", shortcut(fyne.KeyF5, 0), w.analysis.Now),
 		item("Validate", shortcut(fyne.KeyF7, 0), w.showValidation),
 		item("Model Properties", nil, func() { w.ed.Select() }),
 		fyne.NewMenuItemSeparator(),
@@ -258,5 +259,6 @@ func (w *window) showValidation() {
 		msg = fmt.Sprintf("The model has %d problem(s); they are listed under Problems and marked on the diagram.", n)
 	}
 	dialog.ShowInformation("Validation", msg, w.win)
+	w.refreshMarks()
 	w.canvas.Refresh()
 }

@@ -151,22 +151,8 @@ func newProblemsPanel(w *window) *problemsPanel {
 	return p
 }
 
-// refresh validates the model again and marks the elements with problems.
+// refresh validates the model again.
 func (p *problemsPanel) refresh() {
 	p.findings = model.Validate(p.w.ed.Model)
-	marks := p.w.canvas.marks
-	for id, mk := range marks {
-		mk.problem = ""
-		marks[id] = mk
-	}
-	for _, f := range p.findings {
-		if f.ElementID != "" {
-			mk := marks[f.ElementID]
-			if mk.problem == "" {
-				mk.problem = f.Message
-			}
-			marks[f.ElementID] = mk
-		}
-	}
 	p.list.Refresh()
 }

@@ -31,6 +31,8 @@ type window struct {
 	elements   *elementList
 	props      *propertiesPanel
 	problems   *problemsPanel
+	threats    *threatsPanel
+	analysis   *analyst
 	renameLine *renameEntry
 	overlay    *fyne.Container
 }
@@ -65,15 +67,18 @@ func (w *window) build() {
 	w.elements = newElementList(w)
 	w.props = newPropertiesPanel(w)
 	w.problems = newProblemsPanel(w)
+	w.analysis = newAnalyst(w)
+	w.threats = newThreatsPanel(w)
 
 	left := container.NewVSplit(
 		container.NewBorder(widget.NewLabelWithStyle("Diagrams", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.tree),
 		container.NewBorder(widget.NewLabelWithStyle("Elements", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.elements.content))
 	left.Offset = 0.35
 	centre := container.NewBorder(w.crumbs, nil, nil, nil, container.NewStack(w.canvas, w.overlay))
-	bottom := container.NewAppTabs(container.NewTabItem("Problems", w.problems.content))
+	bottom := container.NewAppTabs(container.NewTabItem("Threats", w.threats.content),
+		container.NewTabItem("Problems", w.problems.content))
 	work := container.NewVSplit(centre, bottom)
-	work.Offset = 0.78
+	work.Offset = 0.62
 	right := container.NewHSplit(work, w.props.content)
 	right.Offset = 0.76
 	main := container.NewHSplit(left, right)
@@ -84,7 +89,10 @@ func (w *window) build() {
 	w.win.SetMainMenu(w.mainMenu())
 	w.addShortcuts()
 	w.ed.Changed = w.changed
-	w.changed(editor.ModelChanged | editor.DiagramChanged | editor.SelectionChanged | editor.FileChanged)
+	w.changed(editor.ModelChanged | editor.DiagramChanged | editor.SelectionChanged | editor.FileChanged | editor.ThreatsChanged)
+	if len(w.analysis.libErrs) > 0 {
+		w.status.SetText("Some rules did not load: " + describe(w.analysis.libErrs[0]))
+	}
 }
 
 // toolbar is the palette of tools, then undo/redo and the view controls.
@@ -140,9 +148,16 @@ func (w *window) changed(c editor.Change) {
 			w.tree.Select(d.ID)
 		}
 	}
+	if c&editor.ModelChanged != 0 {
+		w.analysis.schedule()
+	}
 	if c&(editor.ModelChanged|editor.DiagramChanged) != 0 {
 		w.problems.refresh()
 		w.elements.refresh()
+	}
+	if c&(editor.ModelChanged|editor.ThreatsChanged|editor.SelectionChanged) != 0 {
+		w.threats.refresh()
+		w.refreshMarks()
 	}
 	if c&editor.SelectionChanged != 0 {
 		w.ed.History.Seal() // typing in another field starts a new undo step
@@ -177,6 +192,22 @@ func (w *window) refreshTitle() {
 	default:
 		w.status.SetText("Saved to " + w.ed.Path())
 	}
+}
+
+// refreshMarks puts the open-threat badges and the validation markers on
+// the canvas.
+func (w *window) refreshMarks() {
+	marks := openThreats(w.ed.Model)
+	for _, f := range w.problems.findings {
+		if f.ElementID != "" {
+			mk := marks[f.ElementID]
+			if mk.problem == "" {
+				mk.problem = f.Message
+			}
+			marks[f.ElementID] = mk
+		}
+	}
+	w.canvas.marks = marks
 }
 
 // refreshCrumbs shows the path from the context diagram to the one on

@@ -197,3 +197,64 @@ func TestTitleShowsFileAndUnsavedMarker(t *testing.T) {
 		t.Errorf("title after an edit %q", got)
 	}
 }
+
+func TestThreatsAppearAndSelectingOneSelectsItsElement(t *testing.T) {
+	m, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWindow(t, m)
+	w.analysis.Now()
+	if len(m.Threats) < 40 || len(w.threats.items) != len(m.Threats) {
+		t.Fatalf("%d threats in the model, %d listed", len(m.Threats), len(w.threats.items))
+	}
+	if w.ed.History.CanUndo() {
+		t.Error("analysis must not be an undo step")
+	}
+	if w.canvas.marks["i-order"].open == 0 || w.canvas.marks["user-db"].worst < model.SeverityHigh {
+		t.Error("badges should count open threats and show the worst severity")
+	}
+	// Pick the SQL injection threat: its flow is selected, on its diagram.
+	var sql *model.Threat
+	for i, th := range w.threats.items {
+		if th.RuleID == "inject.sql" {
+			sql = th
+			w.threats.list.Select(i)
+		}
+	}
+	if sql == nil {
+		t.Fatal("no SQL injection threat listed")
+	}
+	if !w.ed.IsSelected(sql.ElementID) || w.ed.Diagram().ID != "platform" {
+		t.Fatalf("selecting the threat should select %s on its diagram", sql.ElementID)
+	}
+	// Triage it in the detail pane; the list filter for open threats drops it.
+	w.ed.Do(model.SetStatus(m, sql.ID, model.Mitigated, "parameterized queries"))
+	w.threats.state.SetSelected("open")
+	for _, th := range w.threats.items {
+		if th.ID == sql.ID {
+			t.Fatal("a mitigated threat is listed under open")
+		}
+	}
+	// Scope to the selection: only the flow's threats.
+	w.threats.state.SetSelected(anyChoice)
+	w.threats.scope.SetSelected("Selection")
+	for _, th := range w.threats.items {
+		if th.ElementID != sql.ElementID {
+			t.Fatalf("threat on %s listed for the selection", th.ElementID)
+		}
+	}
+}
+
+func TestAddManualThreat(t *testing.T) {
+	w := newTestWindow(t, model.New("x"))
+	p, _ := w.ed.Place(model.Process, model.Point{X: 100, Y: 100})
+	w.threats.addManual()
+	ts := w.ed.Model.ThreatsOf(p)
+	if len(ts) != 1 || !ts[0].Manual || ts[0].Number == 0 {
+		t.Fatalf("manual threats: %+v", ts)
+	}
+	if w.threats.current != ts[0].ID {
+		t.Error("the new threat should be shown for editing")
+	}
+}

@@ -41,6 +41,7 @@ const (
 	DiagramChanged
 	SelectionChanged
 	FileChanged
+	ThreatsChanged // analysis results merged in (not a user edit)
 )
 
 // New opens an editor on a model that has no file yet (the demo, an
@@ -146,13 +147,23 @@ func (ed *Editor) afterEdit() error {
 	return nil
 }
 
-// Apply changes the model outside the undo history (analysis results,
-// which follow from the model rather than from the user) and saves it.
+// Apply merges analysis results into the model outside the undo history
+// (they follow from the model rather than from the user) and saves them.
+// An untitled model does not count as unsaved for it: nothing the user
+// made would be lost.
 func (ed *Editor) Apply(e model.Edit) error {
 	if err := e.Apply(ed.Model); err != nil {
 		return err
 	}
-	return ed.afterEdit()
+	var err error
+	if ed.file != nil {
+		err = ed.save()
+	}
+	ed.notify(ThreatsChanged)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrNotSaved, err)
+	}
+	return nil
 }
 
 // Undo reverts the last step.
