@@ -330,22 +330,37 @@ func (m *Model) ThreatList() []*Threat {
 	for _, t := range m.Threats {
 		out = append(out, t)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Number != out[j].Number {
-			return out[i].Number < out[j].Number
-		}
-		return out[i].ID < out[j].ID
-	})
+	sortThreats(out)
 	return out
+}
+
+func sortThreats(ts []*Threat) {
+	sort.Slice(ts, func(i, j int) bool {
+		if ts[i].Number != ts[j].Number {
+			return ts[i].Number < ts[j].Number
+		}
+		return ts[i].ID < ts[j].ID
+	})
 }
 
 // ThreatsOf returns the threats on one element, ordered by number.
 func (m *Model) ThreatsOf(elementID string) []*Threat {
 	var out []*Threat
-	for _, t := range m.ThreatList() {
+	for _, t := range m.Threats {
 		if t.ElementID == elementID {
 			out = append(out, t)
 		}
+	}
+	sortThreats(out)
+	return out
+}
+
+// ThreatsByElement groups the threats by element, each group ordered by
+// number: for listing many elements' threats at once.
+func (m *Model) ThreatsByElement() map[string][]*Threat {
+	out := map[string][]*Threat{}
+	for _, t := range m.ThreatList() {
+		out[t.ElementID] = append(out[t.ElementID], t)
 	}
 	return out
 }

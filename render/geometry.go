@@ -44,6 +44,18 @@ func FlowPath(m *model.Model, f *model.Element) []model.Point {
 	if len(pts) < 2 {
 		return nil
 	}
+	// An outside end starts at the border of its stub box, not its centre.
+	if src != nil && !srcHere && len(inner) > 0 {
+		if r, ok := StubRect(f, true); ok {
+			pts[0] = Clip(&model.Element{Kind: model.ExternalEntity, X: r.X, Y: r.Y, W: r.W, H: r.H}, pts[1])
+		}
+	}
+	if dst != nil && !dstHere && len(inner) > 0 {
+		if r, ok := StubRect(f, false); ok {
+			n := len(pts)
+			pts[n-1] = Clip(&model.Element{Kind: model.ExternalEntity, X: r.X, Y: r.Y, W: r.W, H: r.H}, pts[n-2])
+		}
+	}
 	return pts
 }
 

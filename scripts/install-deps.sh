@@ -5,10 +5,11 @@
 set -euo pipefail
 
 packages=(make gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
-  libxinerama-dev libxi-dev libxxf86vm-dev)
-# Extra tools for trying the GUI and the report by hand: pass --tools.
+  libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils)
+# poppler-utils gives pdftotext, which the report tests read PDFs with.
+# Extra tools for trying the GUI by hand: pass --tools.
 if [[ "${1:-}" == "--tools" ]]; then
-  packages+=(xvfb xdotool imagemagick poppler-utils)
+  packages+=(xvfb xdotool imagemagick)
 fi
 
 missing=()

@@ -225,3 +225,15 @@ func matches(sel []string, e *model.Element) bool {
 	}
 	return false
 }
+
+// GenericTitle is the rule's title with its placeholders named, for
+// listings of rules rather than threats ("‹element› deserializes …").
+func (r *Rule) GenericTitle() string {
+	return placeholder.ReplaceAllStringFunc(r.Title, func(ph string) string {
+		m := placeholder.FindStringSubmatch(ph)
+		if m[2] == "name" {
+			return map[string]string{"el": "‹element›", "flow": "‹flow›", "source": "‹source›", "target": "‹target›"}[m[1]]
+		}
+		return "‹" + m[1] + " " + strings.ReplaceAll(m[2], "_", " ") + "›"
+	})
+}

@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/render"
+	"github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/stride"
+)
+
+// loadAnalysed reads a model and brings its threats up to date, warning
+// on stderr about rules that did not load. It returns the hash of the
+// model as the file holds it, before the analysis.
+func loadAnalysed(cmd *cobra.Command, path string) (*model.Model, *stride.Library, string, error) {
+	m, err := storage.ReadAny(path)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	hash, err := storage.Hash(m)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	lib, errs := stride.ForModel(path)
+	if lib == nil {
+		return nil, nil, "", errs[0]
+	}
+	errs = append(errs, stride.Run(lib, m)...)
+	for _, e := range errs {
+		fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)
+	}
+	return m, lib, hash, nil
+}
+
+func reportCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "report FILE -o OUT.pdf",
+		Short: "Write the audit report as PDF",
+		Long: "Writes the report an auditor signs: cover with the model's SHA-256 (of its canonical JSON, as\n" +
+			"`rampart export` writes it), contents, executive summary, data assets, every diagram with its\n" +
+			"elements and threats, validation findings and the rules that fired. The same model gives the\n" +
+			"same bytes.",
+		Args: exactlyOneFile("model file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireOutput(cmd, out); err != nil {
+				return err
+			}
+			if !strings.EqualFold(filepath.Ext(out), ".pdf") && out != "-" {
+				return usagef("the report is a PDF: name it OUT.pdf, not %s", out)
+			}
+			m, lib, hash, err := loadAnalysed(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			w, done, err := output(cmd, out)
+			if err != nil {
+				return err
+			}
+			err = render.Report(w, m, render.ReportOptions{RampartVersion: Version, Hash: hash, Rules: lib})
+			if cerr := done(); err == nil {
+				err = cerr
+			}
+			if err != nil && out != "-" {
+				os.Remove(out)
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "the PDF to write (- for standard output)")
+	return cmd
+}
+
+func renderCmd() *cobra.Command {
+	var out, diagram string
+	var layout bool
+	cmd := &cobra.Command{
+		Use:   "render FILE [--diagram NAME] [--layout] -o OUT.(png|svg)",
+		Short: "Draw a diagram as PNG or SVG",
+		Long: "Draws one diagram (the context diagram unless --diagram names another) as the editor shows it,\n" +
+			"with its threat badges. --layout lays it out with graphviz first instead of keeping its positions.",
+		Args: exactlyOneFile("model file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireOutput(cmd, out); err != nil {
+				return err
+			}
+			ext := strings.ToLower(filepath.Ext(out))
+			if ext != ".png" && ext != ".svg" {
+				return usagef("the output must end in .png or .svg, not %s", out)
+			}
+			m, _, _, err := loadAnalysed(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			d := m.Root()
+			if diagram != "" {
+				if d = m.DiagramByName(diagram); d == nil {
+					d = m.Diagrams[diagram]
+				}
+				if d == nil {
+					var names []string
+					for _, x := range m.DiagramList() {
+						names = append(names, x.Name)
+					}
+					return usagef("no diagram named %q (the model has: %s)", diagram, strings.Join(names, ", "))
+				}
+			}
+			if d == nil {
+				return fmt.Errorf("the model has no diagram")
+			}
+			if layout {
+				l, err := render.AutoLayout(m, d.ID)
+				if err != nil {
+					return err
+				}
+				if err := render.LayoutEdit(m, d.ID, l).Apply(m); err != nil {
+					return err
+				}
+			}
+			w, done, err := output(cmd, out)
+			if err != nil {
+				return err
+			}
+			badges := render.Badges(m, model.Validate(m))
+			if ext == ".png" {
+				err = render.PNG(w, m, d.ID, badges)
+			} else {
+				err = render.SVG(w, m, d.ID, badges)
+			}
+			if cerr := done(); err == nil {
+				err = cerr
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "the PNG or SVG file to write")
+	cmd.Flags().StringVar(&diagram, "diagram", "", "the diagram to draw, by name (default: the context diagram)")
+	cmd.Flags().BoolVar(&layout, "layout", false, "lay the diagram out with graphviz instead of using its positions")
+	return cmd
+}
