@@ -42,6 +42,9 @@ func (w *window) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Save As…", shortcut(fyne.KeyS, ctrlShift), func() { w.saveAs(nil) }),
 		fyne.NewMenuItem("Import…", w.openDialog),
+		item("Export PDF Report…", shortcut(fyne.KeyE, ctrl), w.exportPDF),
+		fyne.NewMenuItem("Export Diagram as PNG…", func() { w.exportDiagram(".png") }),
+		fyne.NewMenuItem("Export Diagram as SVG…", func() { w.exportDiagram(".svg") }),
 		fyne.NewMenuItem("Export JSON…", w.exportJSON),
 		fyne.NewMenuItemSeparator(),
 		item("Close", shortcut(fyne.KeyW, ctrl), w.close),
@@ -73,6 +76,7 @@ func (w *window) mainMenu() *fyne.MainMenu {
 		item("Fit to Window", shortcut(fyne.KeyF, ctrlShift), w.canvas.FitToContent),
 		item("Actual Size", shortcut(fyne.Key0, ctrl), w.canvas.ResetZoom),
 		fyne.NewMenuItemSeparator(),
+		item("Auto-Layout Diagram", shortcut(fyne.KeyL, ctrlShift), w.autoLayout),
 		snap,
 		themeItem,
 	)

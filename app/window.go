@@ -123,6 +123,9 @@ func (w *window) toolbar() fyne.CanvasObject {
 		action(theme.ZoomOutIcon(), func() { w.canvas.ZoomBy(1 / 1.2) }),
 		action(theme.ZoomInIcon(), func() { w.canvas.ZoomBy(1.2) }),
 		action(theme.ZoomFitIcon(), w.canvas.FitToContent),
+		widget.NewSeparator(),
+		widget.NewButtonWithIcon("Layout", paletteIcon("layout"), w.autoLayout),
+		widget.NewButtonWithIcon("Report", theme.DocumentPrintIcon(), w.exportPDF),
 	)
 	w.toolChanged(ToolSelect)
 	return bar

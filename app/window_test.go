@@ -9,6 +9,7 @@ import (
 
 	"github.com/rampart-tm/rampart/app/editor"
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/render"
 	"github.com/rampart-tm/rampart/storage"
 )
 
@@ -256,5 +257,24 @@ func TestAddManualThreat(t *testing.T) {
 	}
 	if w.threats.current != ts[0].ID {
 		t.Error("the new threat should be shown for editing")
+	}
+}
+
+func TestAutoLayoutIsOneUndoStep(t *testing.T) {
+	m, _ := storage.Demo()
+	w := newTestWindow(t, m)
+	w.ed.ShowDiagram("platform")
+	x := m.Elements["gateway"].X
+	l, err := render.AutoLayout(m, "platform")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.do(w.ed.Do(render.LayoutEdit(m, "platform", l)))
+	if m.Elements["gateway"].X == x {
+		t.Fatal("layout did not move the gateway")
+	}
+	w.ed.Undo()
+	if m.Elements["gateway"].X != x {
+		t.Fatal("one undo should restore every position")
 	}
 }

@@ -19,3 +19,6 @@ var Icon []byte
 //
 //go:embed rules.yaml
 var RulesYAML []byte
+
+// Version is Rampart's version, as FyneApp.toml gives it.
+const Version = "0.1.0"

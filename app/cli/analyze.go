@@ -10,13 +10,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-tm/rampart/assets"
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/storage"
 	"github.com/rampart-tm/rampart/stride"
 )
 
 // Version is Rampart's version, shown in reports and SARIF.
-var Version = "0.1.0"
+var Version = assets.Version
 
 func analyzeCmd() *cobra.Command {
 	var format, failOn string
