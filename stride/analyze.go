@@ -12,12 +12,26 @@ import (
 	"github.com/rampart-tm/rampart/model"
 )
 
-// Finding is a threat a rule raised on an element, before it is merged
-// with the threats already in the model.
+// Finding is a rule that fired on an element, before it is merged with the
+// threats already in the model. Its threat (title, texts, explanation) is
+// written when first asked for: analysis after every edit only needs to
+// know what fired.
 type Finding struct {
 	Rule    *Rule
 	Element *model.Element
-	Threat  *model.Threat // ID, rule, element, title, text, facts, references, likelihood, impact
+	ID      string // the threat's stable ID
+	fb      *factBase
+	threat  *model.Threat
+}
+
+// Threat is the threat the rule raises on the element: ID, rule, element,
+// title, category, description, why it fired, references, likelihood and
+// impact.
+func (f *Finding) Threat() *model.Threat {
+	if f.threat == nil {
+		f.threat = f.Rule.threat(f.Element, f.fb, f.fb.contextOf(f.Element))
+	}
+	return f.threat
 }
 
 // ThreatID is the stable identity of the threat a rule raises on an element.
@@ -40,9 +54,9 @@ func Analyze(lib *Library, m *model.Model) ([]Finding, []error) {
 	}
 	for _, e := range fb.analysable() {
 		env := fb.env(e)
-		var context []string // the explanation lines every threat on e shares
+		facts := fb.facts[e.ID]
 		for _, r := range byKind[e.Kind] {
-			if !r.appliesTo(e, fb) {
+			if !r.appliesTo(e, fb) || !r.guards.hold(facts) {
 				continue
 			}
 			out, err := machine.Run(r.program, env)
@@ -51,10 +65,7 @@ func Analyze(lib *Library, m *model.Model) ([]Finding, []error) {
 				continue
 			}
 			if fired, _ := out.(bool); fired {
-				if context == nil {
-					context = fb.context(e)
-				}
-				found = append(found, Finding{Rule: r, Element: e, Threat: r.threat(e, fb, context)})
+				found = append(found, Finding{Rule: r, Element: e, ID: ThreatID(r.ID, e.ID), fb: fb})
 			}
 		}
 	}
@@ -177,6 +188,16 @@ func (t template) fill(f Facts) string {
 	return b.String()
 }
 
+// contextOf is context, computed once per element.
+func (fb *factBase) contextOf(e *model.Element) []string {
+	if c, ok := fb.contexts[e.ID]; ok {
+		return c
+	}
+	c := fb.context(e)
+	fb.contexts[e.ID] = c
+	return c
+}
+
 // context is what every threat on an element says first: where it is,
 // which boundaries a flow crosses, and the data it carries or holds.
 func (fb *factBase) context(e *model.Element) []string {
@@ -254,8 +275,8 @@ func Merge(m *model.Model, found []Finding) model.Edit {
 	b := &model.Batch{Label: "analysed the model"}
 	next := m.NextThreatNumber()
 	seen := map[string]bool{}
-	for _, fd := range found {
-		t := fd.Threat.Clone()
+	for i := range found {
+		t := found[i].Threat().Clone()
 		seen[t.ID] = true
 		old := m.Threats[t.ID]
 		if old == nil {

@@ -216,7 +216,7 @@ rules:
 	}
 	ok := false
 	for _, f := range found {
-		ok = ok || (f.Rule.ID == "acme.ok" && f.Threat.Title == "Nightly job is an ACME legacy system")
+		ok = ok || (f.Rule.ID == "acme.ok" && f.Threat().Title == "Nightly job is an ACME legacy system")
 	}
 	if !ok {
 		t.Fatal("the custom rule did not fire")

@@ -2,6 +2,7 @@ package stride
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -147,11 +148,13 @@ type factBase struct {
 	ix     *model.Index
 	facts  map[string]Facts
 	stands map[string]bool // flows stood for by a child diagram's interface flows
+	// contexts caches the explanation lines shared by an element's threats.
+	contexts map[string][]string
 }
 
 func newFactBase(m *model.Model) *factBase {
 	fb := &factBase{m: m, ix: model.NewIndex(m), facts: make(map[string]Facts, len(m.Elements)),
-		stands: standsFor(m)}
+		stands: standsFor(m), contexts: map[string][]string{}}
 	for _, e := range m.Elements {
 		if e.Kind != model.TrustBoundary {
 			fb.facts[e.ID] = fb.elementFacts(e)
@@ -170,19 +173,32 @@ func newFactBase(m *model.Model) *factBase {
 	return fb
 }
 
+// defaultFacts holds, per kind, every property at its unset value:
+// copying it is much cheaper than setting each property in turn.
+var defaultFacts = func() map[model.Kind]Facts {
+	out := map[model.Kind]Facts{}
+	for _, k := range model.Kinds {
+		f := Facts{"technology": ""}
+		for _, d := range model.PropsFor(k) {
+			if d.Type == model.Bool {
+				f[d.Key] = false
+			} else {
+				f[d.Key] = ""
+			}
+		}
+		out[k] = f
+	}
+	return out
+}()
+
 // elementFacts are the facts every element has.
 func (fb *factBase) elementFacts(e *model.Element) Facts {
-	f := make(Facts, 40)
-	for _, d := range model.PropsFor(e.Kind) {
-		if d.Type == model.Bool {
-			f[d.Key] = e.Bool(d.Key)
-		} else {
-			f[d.Key] = e.Prop(d.Key)
-		}
-	}
+	f := maps.Clone(defaultFacts[e.Kind])
 	for k, v := range e.Props {
-		if _, known := f[k]; !known {
-			f[k] = v // custom and imported properties, as text
+		if d := model.PropFor(e.Kind, k); d != nil && d.Type == model.Bool {
+			f[k] = v == "true"
+		} else {
+			f[k] = v // enums, text, and custom or imported properties
 		}
 	}
 	f["id"], f["name"], f["kind"], f["out_of_scope"] = e.ID, e.Label(), e.Kind.String(), e.OutOfScope
@@ -191,9 +207,6 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 		set = append(set, k)
 	}
 	f["set"] = set
-	if _, ok := f["technology"]; !ok {
-		f["technology"] = ""
-	}
 	data, names := -1, []string{}
 	for _, a := range fb.m.AssetsOf(e) {
 		if c := int(a.Classification); c > data {

@@ -165,7 +165,7 @@ func fires(t *testing.T, lib *stride.Library, rule *stride.Rule, s scenario) (bo
 	}
 	var ids []string
 	for _, f := range found {
-		ids = append(ids, f.Threat.ID)
+		ids = append(ids, f.ID)
 	}
 	return slices.Contains(ids, stride.ThreatID(rule.ID, id)), ids
 }

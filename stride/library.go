@@ -62,6 +62,7 @@ type Rule struct {
 	uses        []fieldRef  // the facts the condition reads, for explanations
 	title       template
 	description template
+	guards      guards // necessary conditions checked before the expression
 }
 
 // Library is a loaded, compiled rule set.
@@ -195,6 +196,7 @@ func (r *Rule) compile() error {
 		return fmt.Errorf("condition: %w", check.err)
 	}
 	r.program, r.uses = prog, check.uses
+	r.guards = guardsOf(prog.Node())
 	r.title, r.description = parseTemplate(r.Title), parseTemplate(r.Description)
 	return nil
 }
