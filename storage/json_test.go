@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rampart-tm/rampart/assets"
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/model/modelgen"
 	"github.com/rampart-tm/rampart/storage"
@@ -82,5 +83,22 @@ func TestBadJSONIsRefusedWithWhere(t *testing.T) {
 	}
 	if _, err := storage.UnmarshalJSON([]byte(`{"format": "rampart", "format_version": 7}`)); !errors.Is(err, storage.ErrNewerVersion) {
 		t.Errorf("newer JSON: %v", err)
+	}
+}
+
+func TestDemoIsCanonicalAndValid(t *testing.T) {
+	m, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := storage.MarshalJSON(m)
+	if !bytes.Equal(b, assets.DemoJSON) {
+		t.Error("assets/demo.json is not in canonical form: rampart export it over itself")
+	}
+	for _, f := range model.Validate(m) {
+		t.Errorf("demo: %s", f)
+	}
+	if len(m.Diagrams) != 3 || len(m.Assets) < 5 {
+		t.Errorf("the demo has %d diagrams and %d data assets", len(m.Diagrams), len(m.Assets))
 	}
 }
