@@ -18,8 +18,10 @@ func (w *window) newDiagramTree() *widget.Tree {
 		m := w.ed.Model
 		var ids []string
 		if uid == "" {
-			if r := m.Root(); r != nil {
-				ids = append(ids, r.ID)
+			for _, d := range m.DiagramList() {
+				if d.Refines == "" {
+					ids = append(ids, d.ID)
+				}
 			}
 			return ids
 		}

@@ -16,6 +16,7 @@ func (m *Model) Clone() *Model {
 	c.Assets = cloneMap(m.Assets, (*DataAsset).Clone)
 	c.Threats = cloneMap(m.Threats, (*Threat).Clone)
 	c.Suppressions = cloneMap(m.Suppressions, (*Suppression).Clone)
+	c.RuleSets = cloneMap(m.RuleSets, (*RuleSet).Clone)
 	return c
 }
 
@@ -62,3 +63,6 @@ func (t *Threat) Clone() *Threat {
 
 // Clone returns a copy of the suppression.
 func (s *Suppression) Clone() *Suppression { c := *s; return &c }
+
+// Clone returns a copy of the rule set.
+func (r *RuleSet) Clone() *RuleSet { c := *r; return &c }

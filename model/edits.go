@@ -12,6 +12,7 @@ func diagrams(m *Model) map[string]*Diagram         { return m.Diagrams }
 func assets(m *Model) map[string]*DataAsset         { return m.Assets }
 func threats(m *Model) map[string]*Threat           { return m.Threats }
 func suppressions(m *Model) map[string]*Suppression { return m.Suppressions }
+func ruleSets(m *Model) map[string]*RuleSet         { return m.RuleSets }
 
 func elementChange(id string, before, after *Element, label string) Edit {
 	return &change[Element]{elements, (*Element).Clone, id, before, after, label}
@@ -479,4 +480,22 @@ func sortedUnique(ids []string) []string {
 		return nil
 	}
 	return out
+}
+
+// PutRuleSet adds a rule set to the model or replaces the one of that name.
+func PutRuleSet(m *Model, r *RuleSet) Edit {
+	var before *RuleSet
+	if cur := m.RuleSets[r.Name]; cur != nil {
+		before = cur.Clone()
+	}
+	return &change[RuleSet]{ruleSets, (*RuleSet).Clone, r.Name, before, r.Clone(), "added rule set " + r.Name}
+}
+
+// DeleteRuleSet removes a rule set from the model.
+func DeleteRuleSet(m *Model, name string) Edit {
+	r := m.RuleSets[name]
+	if r == nil {
+		return missing("remove rule set", name)
+	}
+	return &change[RuleSet]{ruleSets, (*RuleSet).Clone, name, r.Clone(), nil, "removed rule set " + name}
 }

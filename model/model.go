@@ -33,7 +33,23 @@ type Model struct {
 	Assets       map[string]*DataAsset
 	Threats      map[string]*Threat
 	Suppressions map[string]*Suppression
+	RuleSets     map[string]*RuleSet
 }
+
+// RuleSet is a rule library that travels with the model: the knowledge
+// base embedded in a Microsoft TMT model, or the analyst's rules, so the
+// model keeps producing the same threats wherever it is opened.
+type RuleSet struct {
+	Name   string // unique in the model
+	Format string // RuleSetTMT or RuleSetYAML
+	Data   string
+}
+
+// Rule set formats.
+const (
+	RuleSetTMT  = "tmt-kb" // a TMT knowledge base (the XML of a .tb7)
+	RuleSetYAML = "yaml"   // Rampart's rules format
+)
 
 // New returns an empty model with a context diagram.
 func New(name string) *Model {
@@ -51,6 +67,7 @@ func Empty() *Model {
 		Assets:       map[string]*DataAsset{},
 		Threats:      map[string]*Threat{},
 		Suppressions: map[string]*Suppression{},
+		RuleSets:     map[string]*RuleSet{},
 	}
 }
 
@@ -189,7 +206,8 @@ func (m *Model) Suppressed(ruleID, elementID string) *Suppression {
 	return m.Suppressions[SuppressionKey(ruleID, "")]
 }
 
-// Root returns the context diagram, or nil in a model without diagrams.
+// Root returns the context diagram (the first top-level diagram by ID), or
+// nil in a model without diagrams.
 func (m *Model) Root() *Diagram {
 	var root *Diagram
 	for _, d := range m.Diagrams {
@@ -231,8 +249,9 @@ func (m *Model) Level(d *Diagram) int {
 	return level
 }
 
-// DiagramList returns the diagrams depth-first from the context diagram,
-// children ordered by name, so a tree view and the report agree. Diagrams
+// DiagramList returns the diagrams depth-first from each top-level diagram
+// (the context diagram first; models imported from other tools may have
+// several), children ordered by name, so a tree view and the report agree. Diagrams
 // not reachable from the root (a damaged file) come last, by ID.
 func (m *Model) DiagramList() []*Diagram {
 	children := map[string][]*Diagram{}
@@ -249,6 +268,12 @@ func (m *Model) DiagramList() []*Diagram {
 	}
 	var out []*Diagram
 	seen := map[string]bool{}
+	var roots []*Diagram
+	for _, id := range sortedKeys(m.Diagrams) {
+		if m.Diagrams[id].Refines == "" {
+			roots = append(roots, m.Diagrams[id])
+		}
+	}
 	var walk func(d *Diagram)
 	walk = func(d *Diagram) {
 		if seen[d.ID] {
@@ -260,8 +285,8 @@ func (m *Model) DiagramList() []*Diagram {
 			walk(c)
 		}
 	}
-	if root := m.Root(); root != nil {
-		walk(root)
+	for _, r := range roots {
+		walk(r)
 	}
 	rest := sortedKeys(m.Diagrams)
 	for _, id := range rest {

@@ -115,8 +115,8 @@ func (v *validator) diagrams() {
 		}
 		v.balance(d, p)
 	}
-	if roots != 1 {
-		v.out = append(v.out, Finding{Severity: Error, Message: fmt.Sprintf("the model has %d context diagrams; it needs exactly one", roots)})
+	if roots == 0 && len(v.m.Diagrams) > 0 {
+		v.out = append(v.out, Finding{Severity: Error, Message: "the model has no top-level diagram: every diagram refines a process"})
 	}
 }
 

@@ -25,21 +25,25 @@ func FlowPath(m *model.Model, f *model.Element) []model.Point {
 	dstHere := dst != nil && dst.Diagram == f.Diagram
 	var pts []model.Point
 	if srcHere {
-		toward := dst.Centre()
-		if len(inner) > 0 {
-			toward = inner[0]
-		} else if !dstHere {
-			toward = model.Point{}
+		switch {
+		case len(inner) > 0:
+			pts = append(pts, Clip(src, inner[0]))
+		case dstHere:
+			pts = append(pts, Clip(src, dst.Centre()))
+		default:
+			return nil // one end only, and nothing to draw towards
 		}
-		pts = append(pts, Clip(src, toward))
 	}
 	pts = append(pts, inner...)
 	if dstHere {
-		toward := src.Centre()
-		if len(inner) > 0 {
-			toward = inner[len(inner)-1]
+		switch {
+		case len(inner) > 0:
+			pts = append(pts, Clip(dst, inner[len(inner)-1]))
+		case srcHere:
+			pts = append(pts, Clip(dst, src.Centre()))
+		default:
+			return nil
 		}
-		pts = append(pts, Clip(dst, toward))
 	}
 	if len(pts) < 2 {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"image/png"
+	"math/rand/v2"
 	"os/exec"
 	"strings"
 	"testing"
@@ -204,6 +205,25 @@ func BenchmarkLayout(b *testing.B) {
 	for b.Loop() {
 		if _, err := render.AutoLayout(m, model.RootDiagramID); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// Damaged and odd models (flows to flows, missing ends, odd names) draw
+// and report without failing.
+func TestOddModelsDrawAndReport(t *testing.T) {
+	for seed := range uint64(60) {
+		m := modelgen.Random(rand.New(rand.NewPCG(seed, 9)))
+		for _, d := range m.DiagramList() {
+			var buf bytes.Buffer
+			if err := render.SVG(&buf, m, d.ID, render.Badges(m, model.Validate(m))); err != nil {
+				t.Fatal(err)
+			}
+			render.Raster(m, d.ID, nil, 0.1)
+		}
+		var buf bytes.Buffer
+		if err := render.Report(&buf, m, render.ReportOptions{RampartVersion: "test"}); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
 		}
 	}
 }

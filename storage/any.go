@@ -7,33 +7,59 @@ import (
 
 	"github.com/rampart-tm/rampart/assets"
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage/threatdragon"
+	"github.com/rampart-tm/rampart/storage/tmt"
 )
 
-// ReadAny reads a model from any file Rampart understands: a .rampart file
-// or Rampart's JSON form. It only reads; nothing is written.
+// ReadAny reads a model from any file Rampart understands; see Import.
 func ReadAny(path string) (*model.Model, error) {
+	m, _, err := Import(path)
+	return m, err
+}
+
+// Import reads a model from any file Rampart understands: a .rampart file,
+// Rampart's JSON form, a Threat Dragon (v1 or v2) model or a Microsoft
+// Threat Modeling Tool model (.tm7). It only reads; nothing is written.
+// Warnings say what another tool's model had that Rampart left out.
+func Import(path string) (*model.Model, []string, error) {
 	head := make([]byte, 16)
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, unwrapPathError(err))
+		return nil, nil, fmt.Errorf("open %s: %w", path, unwrapPathError(err))
 	}
 	n, _ := fh.Read(head)
 	fh.Close()
 	if bytes.HasPrefix(head[:n], []byte("SQLite format 3")) {
-		return Load(path)
+		m, err := Load(path)
+		return m, nil, err
 	}
 	data, err := readBounded(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n\xef\xbb\xbf")
+	switch {
+	case bytes.HasPrefix(trimmed, []byte("{")) && IsRampartJSON(data):
 		m, err := UnmarshalJSON(data)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
-		return m, nil
+		return m, nil, nil
+	case bytes.HasPrefix(trimmed, []byte("{")) && threatdragon.Is(data):
+		m, warnings, err := threatdragon.Read(data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return m, warnings, nil
+	case bytes.HasPrefix(trimmed, []byte("<")) && tmt.IsModel(data):
+		m, warnings, err := tmt.ReadModel(data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return m, warnings, nil
 	}
-	return nil, fmt.Errorf("%s: %w: Rampart reads .rampart files and Rampart JSON", path, ErrNotRampartFile)
+	return nil, nil, fmt.Errorf("%s: %w: Rampart reads .rampart files, Rampart JSON, Threat Dragon JSON and Microsoft TMT .tm7 models",
+		path, ErrNotRampartFile)
 }
 
 // readBounded reads a whole file, refusing one larger than maxJSONSize.

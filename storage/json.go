@@ -42,6 +42,13 @@ type jsonModel struct {
 	Assets       []jsonAsset       `json:"data_assets,omitempty"`
 	Threats      []jsonThreat      `json:"threats,omitempty"`
 	Suppressions []jsonSuppression `json:"suppressions,omitempty"`
+	RuleSets     []jsonRuleSet     `json:"rule_sets,omitempty"`
+}
+
+type jsonRuleSet struct {
+	Name   string `json:"name"`
+	Format string `json:"format"`
+	Data   string `json:"data"`
 }
 
 type jsonDiagram struct {
@@ -145,6 +152,10 @@ func MarshalJSON(m *model.Model) ([]byte, error) {
 		s := m.Suppressions[k]
 		j.Suppressions = append(j.Suppressions, jsonSuppression{s.RuleID, s.ElementID, s.Justification})
 	}
+	for _, k := range sortedKeys(m.RuleSets) {
+		r := m.RuleSets[k]
+		j.RuleSets = append(j.RuleSets, jsonRuleSet{r.Name, r.Format, r.Data})
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -247,6 +258,10 @@ func UnmarshalJSON(data []byte) (*model.Model, error) {
 		sup := &model.Suppression{RuleID: s.RuleID, ElementID: s.ElementID, Justification: s.Justification}
 		put("suppression", sup.Key(), m.Suppressions[sup.Key()] != nil)
 		m.Suppressions[sup.Key()] = sup
+	}
+	for _, r := range j.RuleSets {
+		put("rule set", r.Name, m.RuleSets[r.Name] != nil)
+		m.RuleSets[r.Name] = &model.RuleSet{Name: r.Name, Format: r.Format, Data: r.Data}
 	}
 	if len(dups) > 0 {
 		return nil, fmt.Errorf("%w: empty or repeated IDs: %v", ErrNotRampartJSON, dups)

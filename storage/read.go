@@ -24,6 +24,7 @@ func read(db *sql.DB) (*model.Model, error) {
 	r.assets()
 	r.threats()
 	r.suppressions()
+	r.ruleSets()
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -257,4 +258,15 @@ func firstError(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+func (r *reader) ruleSets() {
+	r.each("SELECT name, format, data FROM rule_sets", func(rows *sql.Rows) error {
+		rs := &model.RuleSet{}
+		if err := rows.Scan(&rs.Name, &rs.Format, &rs.Data); err != nil {
+			return err
+		}
+		r.m.RuleSets[rs.Name] = rs
+		return nil
+	})
 }

@@ -29,6 +29,7 @@ func save(db *sql.DB, before, after *model.Model) error {
 	w.assets(before, after)
 	w.threats(before, after)
 	w.suppressions(before, after)
+	w.ruleSets(before, after)
 	if w.err != nil {
 		return w.err
 	}
@@ -231,6 +232,18 @@ func (w *writer) suppressions(before, after *model.Model) {
 		w.exec(`INSERT INTO suppressions (rule_id, element_id, justification) VALUES (?, ?, ?)
 			ON CONFLICT(rule_id, element_id) DO UPDATE SET justification = excluded.justification`,
 			s.RuleID, s.ElementID, s.Justification)
+	}
+}
+
+func (w *writer) ruleSets(before, after *model.Model) {
+	removed, changed := changes(before.RuleSets, after.RuleSets)
+	for _, k := range removed {
+		w.exec("DELETE FROM rule_sets WHERE name = ?", k)
+	}
+	for _, k := range changed {
+		r := after.RuleSets[k]
+		w.exec(`INSERT INTO rule_sets (name, format, data) VALUES (?, ?, ?)
+			ON CONFLICT(name) DO UPDATE SET format = excluded.format, data = excluded.data`, r.Name, r.Format, r.Data)
 	}
 }
 

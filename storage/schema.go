@@ -110,6 +110,14 @@ CREATE TABLE suppressions (
 	PRIMARY KEY (rule_id, element_id)
 ) WITHOUT ROWID;
 `,
+	// 2: rule sets that travel with the model (a TMT knowledge base).
+	`
+CREATE TABLE rule_sets (
+	name   TEXT PRIMARY KEY,
+	format TEXT NOT NULL,
+	data   TEXT NOT NULL
+) WITHOUT ROWID;
+`,
 }
 
 // Version is the file format this Rampart writes.
@@ -118,4 +126,4 @@ var Version = len(migrations)
 // tables lists every table of the current format, children after parents,
 // so clearing them in reverse order respects foreign keys.
 var tables = []string{"model_info", "authors", "diagrams", "elements", "element_points", "element_props",
-	"assets", "element_assets", "threats", "threat_facts", "threat_refs", "suppressions"}
+	"assets", "element_assets", "threats", "threat_facts", "threat_refs", "suppressions", "rule_sets"}

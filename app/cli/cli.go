@@ -33,7 +33,15 @@ type GUI func(path string) error
 
 // Run runs the command line with args (without the program name) and
 // returns the exit code.
-func Run(args []string, gui GUI, stdout, stderr io.Writer) int {
+func Run(args []string, gui GUI, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A bug must not show the user a stack trace: say what failed and
+		// exit as for bad input, so scripts stop.
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "rampart: internal error: %v (please report this with the file that caused it)\n", p)
+			code = ExitBadInput
+		}
+	}()
 	root := newRoot(gui)
 	root.SetArgs(args)
 	root.SetOut(stdout)

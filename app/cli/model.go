@@ -131,16 +131,22 @@ func importCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "import IN -o OUT.rampart",
-		Short: "Turn a model from another format into a .rampart file",
-		Long:  "Reads Rampart JSON (or a .rampart file) and writes a .rampart file.",
-		Args:  exactlyOneFile("input file"),
+		Short: "Turn a model from another tool into a .rampart file",
+		Long: "Reads a Threat Dragon model (v1 or v2 JSON), a Microsoft Threat Modeling Tool model (.tm7),\n" +
+			"Rampart JSON or a .rampart file, and writes a .rampart file. What the other tool's model had\n" +
+			"that Rampart leaves out is listed on standard error. A .tm7's knowledge base comes along as\n" +
+			"a rule set of the model, so analysis keeps producing TMT's threats.",
+		Args: exactlyOneFile("input file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireOutput(cmd, out); err != nil {
 				return err
 			}
-			m, err := storage.ReadAny(args[0])
+			m, warnings, err := storage.Import(args[0])
 			if err != nil {
 				return err
+			}
+			for _, w := range warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: note:", w)
 			}
 			return writeModel(cmd, m, out)
 		},

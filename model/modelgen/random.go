@@ -50,6 +50,10 @@ func Random(r *rand.Rand) *model.Model {
 			m.Diagrams[id] = &model.Diagram{ID: id, Name: Text(r), Refines: e.ID}
 		}
 	}
+	if r.IntN(3) == 0 {
+		rs := &model.RuleSet{Name: "kb " + Text(r), Format: model.RuleSetYAML, Data: "rules: []\n# " + Text(r)}
+		m.RuleSets[rs.Name] = rs
+	}
 	num := 1
 	for _, e := range m.ElementList() {
 		for range r.IntN(3) {
