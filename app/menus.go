@@ -13,6 +13,7 @@ import (
 
 	"github.com/rampart-tm/rampart/model"
 	rstorage "github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/storage/threatdragon"
 )
 
 func shortcut(key fyne.KeyName, mods fyne.KeyModifier) fyne.Shortcut {
@@ -46,6 +47,7 @@ func (w *window) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Export Diagram as PNG…", func() { w.exportDiagram(".png") }),
 		fyne.NewMenuItem("Export Diagram as SVG…", func() { w.exportDiagram(".svg") }),
 		fyne.NewMenuItem("Export JSON…", w.exportJSON),
+		fyne.NewMenuItem("Export Threat Dragon…", w.exportThreatDragon),
 		fyne.NewMenuItemSeparator(),
 		item("Close", shortcut(fyne.KeyW, ctrl), w.close),
 	)
@@ -173,7 +175,7 @@ func (w *window) openDialog() {
 		r.Close()
 		w.open(path)
 	}, w.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".rampart", ".json"}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".rampart", ".json", ".tm7"}))
 	w.startIn(d)
 	d.Show()
 }
@@ -252,6 +254,16 @@ func (w *window) exportJSON() {
 	d.SetFileName(safeFileName(w.ed.Model.Name) + ".json")
 	w.startIn(d)
 	d.Show()
+}
+
+func (w *window) exportThreatDragon() {
+	w.saveFile(".json", func(path string) {
+		data, err := threatdragon.Write(w.ed.Model)
+		if err == nil {
+			err = writeAtomic(path, data)
+		}
+		w.showError(err)
+	})
 }
 
 // showValidation shows the problems tab's findings in a dialog summary.

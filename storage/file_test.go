@@ -244,3 +244,46 @@ func TestForeignCorruptAndNewerFilesAreRefusedUntouched(t *testing.T) {
 		}
 	})
 }
+
+func TestOlderFileIsUpgradedAfterABackup(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.rampart")
+	m := modelgen.Random(rand.New(rand.NewPCG(3, 3)))
+	m.RuleSets = map[string]*model.RuleSet{}
+	if err := storage.WriteNew(path, m); err != nil {
+		t.Fatal(err)
+	}
+	// Make it a format 1 file: no rule sets yet.
+	db, _ := sql.Open("sqlite3", path)
+	if _, err := db.Exec("DROP TABLE rule_sets; PRAGMA user_version = 1"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	original, _ := os.ReadFile(path)
+
+	got, err := storage.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(m, got) {
+		t.Fatal("reading a format 1 file changed the model")
+	}
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, original) {
+		t.Fatal("reading must not upgrade the file")
+	}
+	f, got, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if !reflect.DeepEqual(m, got) {
+		t.Fatal("upgrading changed the model")
+	}
+	backup, err := os.ReadFile(path + ".format1.bak")
+	if err != nil || !bytes.Equal(backup, original) {
+		t.Fatal("a backup of the format 1 file should be kept beside it")
+	}
+	got.RuleSets["kb"] = &model.RuleSet{Name: "kb", Format: model.RuleSetYAML, Data: "rules: []"}
+	if err := f.Save(got); err != nil {
+		t.Fatalf("the upgraded file takes rule sets: %v", err)
+	}
+}

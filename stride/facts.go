@@ -44,7 +44,8 @@ var computedNode = []string{"id", "name", "kind", "technology", "out_of_scope", 
 	"zone", "zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed"}
 
 var computedFlow = []string{"id", "name", "kind", "out_of_scope", "set", "data", "data_names", "zone", "zone_trust",
-	"zone_name", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local"}
+	"zone_name", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local",
+	"crossing_types"}
 
 // fieldsOf lists the fact names a role has for a rule on a kind.
 func fieldsOf(role string, k model.Kind) []string {
@@ -246,6 +247,15 @@ func (fb *factBase) flowFacts(e *model.Element) {
 		names = append(names, b.Label())
 	}
 	f["crosses"], f["crossings"], f["boundaries"] = len(crossings) > 0, len(crossings), names
+	types := make([]string, 0, len(crossings))
+	for _, b := range crossings {
+		if t := b.Prop("tmt:type"); t != "" {
+			types = append(types, t)
+		} else {
+			types = append(types, genericOf("trust_boundary", b.IsLine()))
+		}
+	}
+	f["crossing_types"] = types
 	st, dt := intFact(src, "zone_trust"), intFact(dst, "zone_trust")
 	if src["kind"] == model.ExternalEntity.String() && st < 0 {
 		st = 0 // an outside party nothing vouches for

@@ -62,7 +62,8 @@ type Rule struct {
 	uses        []fieldRef  // the facts the condition reads, for explanations
 	title       template
 	description template
-	guards      guards // necessary conditions checked before the expression
+	guards      guards        // necessary conditions checked before the expression
+	funcs       []expr.Option // functions the condition may call (translated TMT filters)
 }
 
 // Library is a loaded, compiled rule set.
@@ -88,6 +89,9 @@ func (e *RuleError) Error() string {
 	if e.RuleID != "" {
 		id = " rule " + e.RuleID + ":"
 	}
+	if e.Line == 0 {
+		return fmt.Sprintf("%s:%s %v", e.Origin, id, e.Err)
+	}
 	return fmt.Sprintf("%s:%d:%s %v", e.Origin, e.Line, id, e.Err)
 }
 
@@ -112,6 +116,9 @@ func (l *Library) LoadFile(path string) []error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return []error{fmt.Errorf("rules %s: %w", path, err)}
+	}
+	if IsKB(data) {
+		return l.AddKB(data, path)
 	}
 	return l.Add(data, path)
 }
@@ -144,14 +151,19 @@ func (l *Library) Add(data []byte, origin string) []error {
 			errs = append(errs, &RuleError{origin, node.Line, r.ID, err})
 			continue
 		}
-		if old := l.byID[r.ID]; old != nil {
-			l.Rules = slices.DeleteFunc(l.Rules, func(x *Rule) bool { return x == old })
-		}
-		l.byID[r.ID] = r
-		l.Rules = append(l.Rules, r)
+		l.put(r)
 	}
-	sort.SliceStable(l.Rules, func(i, j int) bool { return l.Rules[i].ID < l.Rules[j].ID })
 	return errs
+}
+
+// put adds a rule, replacing the one with its ID, keeping the rules sorted.
+func (l *Library) put(r *Rule) {
+	if old := l.byID[r.ID]; old != nil {
+		l.Rules = slices.DeleteFunc(l.Rules, func(x *Rule) bool { return x == old })
+	}
+	l.byID[r.ID] = r
+	i := sort.Search(len(l.Rules), func(i int) bool { return l.Rules[i].ID >= r.ID })
+	l.Rules = slices.Insert(l.Rules, i, r)
 }
 
 // idOf finds the id field of a rule node that failed to decode.
@@ -188,7 +200,8 @@ func (r *Rule) compile() error {
 		cond = "true"
 	}
 	check := &factChecker{rule: r}
-	prog, err := expr.Compile(cond, expr.Env(sampleEnv(r.AppliesTo)), expr.AsBool(), expr.Patch(check))
+	opts := append([]expr.Option{expr.Env(sampleEnv(r.AppliesTo)), expr.AsBool(), expr.Patch(check)}, r.funcs...)
+	prog, err := expr.Compile(cond, opts...)
 	if err != nil {
 		return fmt.Errorf("condition: %w", err)
 	}

@@ -45,7 +45,7 @@ func analyzeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			lib, errs := stride.ForModel(args[0], rules...)
+			lib, errs := stride.ForModel(args[0], m, rules...)
 			if lib == nil {
 				return errs[0]
 			}
@@ -332,7 +332,7 @@ func rulesCmd() *cobra.Command {
 			if format != "table" && format != "json" {
 				return usagef("unknown format %q (want table or json)", format)
 			}
-			lib, errs := stride.ForModel("", files...)
+			lib, errs := stride.ForModel("", nil, files...)
 			if lib == nil {
 				return errs[0]
 			}

@@ -148,3 +148,53 @@ func TestRulesListsTheLibraryAndReportsBadRules(t *testing.T) {
 		t.Error("the good rules are still listed")
 	}
 }
+
+func TestImportOtherToolsAndAnalyze(t *testing.T) {
+	dir := t.TempDir()
+	td := filepath.Join(dir, "td.rampart")
+	code, out, e := run(t, "import", "testdata/v2-threat-model.json", "-o", td)
+	if code != 0 || !strings.Contains(out, "14 threats") {
+		t.Fatalf("import Threat Dragon: exit %d %s %s", code, out, e)
+	}
+	tm := filepath.Join(dir, "tmt.rampart")
+	code, out, e = run(t, "import", "testdata/MTMT_nested_tz.tm7", "-o", tm)
+	if code != 0 || !strings.Contains(out, "16 threats") || !strings.Contains(e, "not connected") {
+		t.Fatalf("import TMT: exit %d %s %s", code, out, e)
+	}
+	// The knowledge base came along: TMT's threats are found again, not obsolete.
+	code, out, _ = run(t, "analyze", tm, "--format", "json")
+	var doc struct {
+		Threats []struct {
+			RuleID   string `json:"rule_id"`
+			Obsolete bool   `json:"obsolete"`
+		} `json:"threats"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 {
+		t.Fatalf("analyze: exit %d, %v", code, err)
+	}
+	live := 0
+	for _, th := range doc.Threats {
+		if strings.HasPrefix(th.RuleID, "tmt:") && !th.Obsolete {
+			live++
+		}
+	}
+	if live != 16 {
+		t.Fatalf("%d of TMT's 16 threats are live after analysis", live)
+	}
+	// Any FILE argument may be another tool's model.
+	if code, _, e := run(t, "analyze", "testdata/MTMT_nested_tz.tm7", "--rules", "testdata/default.tb7", "--fail-on", "critical"); code != 0 {
+		t.Fatalf("analyze a .tm7 with a .tb7: exit %d %s", code, e)
+	}
+	code, out, _ = run(t, "rules", "--rules", "testdata/default.tb7")
+	if code != 0 || !strings.Contains(out, "tmt:S7.1") {
+		t.Fatalf("rules from a .tb7: exit %d", code)
+	}
+	tdOut := filepath.Join(dir, "back.json")
+	if code, _, e := run(t, "export", td, "--format", "threatdragon", "-o", tdOut); code != 0 {
+		t.Fatal(e)
+	}
+	code, out, _ = run(t, "import", tdOut, "-o", filepath.Join(dir, "again.rampart"))
+	if code != 0 || !strings.Contains(out, "14 threats") {
+		t.Fatalf("re-import of the Threat Dragon export: %s", out)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/storage/threatdragon"
 	"github.com/rampart-tm/rampart/stride"
 	"github.com/spf13/cobra"
 )
@@ -91,23 +92,29 @@ func summarize(fs []model.Finding) string {
 func exportCmd() *cobra.Command {
 	var format, out string
 	cmd := &cobra.Command{
-		Use:   "export FILE --format json -o OUT",
+		Use:   "export FILE --format json|threatdragon -o OUT",
 		Short: "Write a model in another format",
-		Long: "Writes the model as Rampart's canonical JSON: stable order, so a model kept in git diffs cleanly.\n" +
+		Long: "json writes Rampart's canonical JSON: stable order, so a model kept in git diffs cleanly.\n" +
+			"threatdragon writes an OWASP Threat Dragon v2 model (each diagram a STRIDE diagram).\n" +
 			"-o - writes to standard output.",
 		Args: exactlyOneFile("model file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireOutput(cmd, out); err != nil {
 				return err
 			}
-			if format != "json" {
-				return usagef("unknown format %q (want json)", format)
+			if format != "json" && format != "threatdragon" {
+				return usagef("unknown format %q (want json or threatdragon)", format)
 			}
 			m, err := storage.ReadAny(args[0])
 			if err != nil {
 				return err
 			}
-			data, err := storage.MarshalJSON(m)
+			var data []byte
+			if format == "json" {
+				data, err = storage.MarshalJSON(m)
+			} else {
+				data, err = threatdragon.Write(m)
+			}
 			if err != nil {
 				return err
 			}
@@ -122,7 +129,7 @@ func exportCmd() *cobra.Command {
 			return done()
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "json", "output format: json")
+	cmd.Flags().StringVar(&format, "format", "json", "output format: json or threatdragon")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "where to write (- for standard output)")
 	return cmd
 }

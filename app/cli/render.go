@@ -26,7 +26,7 @@ func loadAnalysed(cmd *cobra.Command, path string) (*model.Model, *stride.Librar
 	if err != nil {
 		return nil, nil, "", err
 	}
-	lib, errs := stride.ForModel(path)
+	lib, errs := stride.ForModel(path, m)
 	if lib == nil {
 		return nil, nil, "", errs[0]
 	}
