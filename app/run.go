@@ -6,9 +6,11 @@ package app
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
 
 	"github.com/rampart-tm/rampart/app/editor"
 	"github.com/rampart-tm/rampart/model"
@@ -46,12 +48,16 @@ func newSession(a fyne.App) *session {
 // openPath opens a window on a file (a .rampart file for editing, anything
 // else as an untitled import) or, for "", on the demo model.
 func (s *session) openPath(path string) error {
-	ed, err := openEditor(path)
+	ed, notes, err := openEditor(path)
 	if err != nil {
 		return err
 	}
 	w := s.newWindow(ed)
 	w.win.Show()
+	if len(notes) > 0 {
+		dialog.ShowInformation("Imported "+filepath.Base(path),
+			"What the other tool's model had that Rampart left out:\n\n• "+strings.Join(notes, "\n• "), w.win)
+	}
 	if path != "" && ed.Path() != "" {
 		s.remember(ed.Path())
 	}
@@ -59,23 +65,25 @@ func (s *session) openPath(path string) error {
 }
 
 // openEditor makes an editor for a path: .rampart files open for writing;
-// other formats are read as an untitled model.
-func openEditor(path string) (*editor.Editor, error) {
+// other formats (Threat Dragon, TMT, Rampart JSON) are imported as an
+// untitled model, with notes on what was left out.
+func openEditor(path string) (*editor.Editor, []string, error) {
 	if path == "" {
 		m, err := storage.Demo()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return editor.New(m), nil
+		return editor.New(m), nil, nil
 	}
 	if filepath.Ext(path) == ".rampart" {
-		return editor.Open(path)
+		ed, err := editor.Open(path)
+		return ed, nil, err
 	}
-	m, err := storage.ReadAny(path)
+	m, notes, err := storage.Import(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return editor.New(m), nil
+	return editor.New(m), notes, nil
 }
 
 func (s *session) forget(w *window) {
