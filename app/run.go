@@ -56,7 +56,7 @@ func (s *session) openPath(path string) error {
 	w.win.Show()
 	if len(notes) > 0 {
 		dialog.ShowInformation("Imported "+filepath.Base(path),
-			"What the other tool's model had that Rampart left out:\n\n• "+strings.Join(notes, "\n• "), w.win)
+			"Notes on the import:\n\n• "+strings.Join(notes, "\n• "), w.win)
 	}
 	if path != "" && ed.Path() != "" {
 		s.remember(ed.Path())

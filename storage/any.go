@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/rampart-tm/rampart/assets"
 	"github.com/rampart-tm/rampart/model"
@@ -50,16 +52,25 @@ func Import(path string) (*model.Model, []string, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
+		nameAfterFile(m, path, "Threat Dragon model")
 		return m, warnings, nil
 	case bytes.HasPrefix(trimmed, []byte("<")) && tmt.IsModel(data):
 		m, warnings, err := tmt.ReadModel(data)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
+		nameAfterFile(m, path, "Threat Modeling Tool model")
 		return m, warnings, nil
 	}
 	return nil, nil, fmt.Errorf("%s: %w: Rampart reads .rampart files, Rampart JSON, Threat Dragon JSON and Microsoft TMT .tm7 models",
 		path, ErrNotRampartFile)
+}
+
+// nameAfterFile names a model that its tool left unnamed after its file.
+func nameAfterFile(m *model.Model, path, placeholder string) {
+	if m.Name == placeholder {
+		m.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
 }
 
 // readBounded reads a whole file, refusing one larger than maxJSONSize.
