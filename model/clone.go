@@ -17,6 +17,7 @@ func (m *Model) Clone() *Model {
 	c.Threats = cloneMap(m.Threats, (*Threat).Clone)
 	c.Suppressions = cloneMap(m.Suppressions, (*Suppression).Clone)
 	c.RuleSets = cloneMap(m.RuleSets, (*RuleSet).Clone)
+	c.Trees = cloneMap(m.Trees, (*AttackTree).Clone)
 	return c
 }
 

@@ -93,6 +93,11 @@ func randomEdit(r *rand.Rand, m *model.Model) model.Edit {
 	case 18:
 		return model.SetPoints(m, pick().ID, []model.Point{{X: 1, Y: 2}, {X: float64(r.IntN(99)), Y: 4}})
 	case 19:
+		if r.IntN(2) == 0 {
+			if t := modelgen.RandomTree(r, m); t != nil {
+				return model.PutTree(m, t, "")
+			}
+		}
 		return model.SetBounds(m, pick().ID, model.Rect{X: 1, Y: 2, W: float64(r.IntN(400)), H: 80})
 	}
 	return model.Rename(m, pick().ID, modelgen.Text(r))

@@ -213,11 +213,18 @@ func DeleteElements(m *Model, ids []string) Edit {
 			b.Edits = append(b.Edits, threatChange(t.ID, t.Clone(), nil, ""))
 		}
 	}
+	goneThreats := map[string]bool{}
+	for _, t := range m.Threats {
+		if gone[t.ElementID] {
+			goneThreats[t.ID] = true
+		}
+	}
 	for _, k := range sortedKeys(m.Suppressions) {
 		if s := m.Suppressions[k]; s.ElementID != "" && gone[s.ElementID] {
 			b.Edits = append(b.Edits, suppressionChange(k, s.Clone(), nil, ""))
 		}
 	}
+	b.Edits = append(b.Edits, unlinkTrees(m, func(id string) bool { return gone[id] || goneThreats[id] })...)
 	b.Label = "deleted " + joinNames(names)
 	return b
 }
@@ -321,6 +328,7 @@ func DeleteAsset(m *Model, id string) Edit {
 		}
 	}
 	b.Edits = append(b.Edits, &change[DataAsset]{assets, (*DataAsset).Clone, id, a.Clone(), nil, ""})
+	b.Edits = append(b.Edits, unlinkTrees(m, func(x string) bool { return x == id })...)
 	return b
 }
 
@@ -343,7 +351,11 @@ func DeleteThreat(m *Model, id string) Edit {
 	if t == nil {
 		return missing("delete threat", id)
 	}
-	return threatChange(id, t.Clone(), nil, "deleted threat "+t.Code()+" "+t.Title)
+	del := threatChange(id, t.Clone(), nil, "deleted threat "+t.Code()+" "+t.Title)
+	if unlink := unlinkTrees(m, func(x string) bool { return x == id }); len(unlink) > 0 {
+		return &Batch{Label: del.String(), Edits: append([]Edit{del}, unlink...)}
+	}
+	return del
 }
 
 // SetStatus triages a threat: its status and the justification for it.

@@ -34,6 +34,7 @@ type Model struct {
 	Threats      map[string]*Threat
 	Suppressions map[string]*Suppression
 	RuleSets     map[string]*RuleSet
+	Trees        map[string]*AttackTree
 }
 
 // RuleSet is a rule library that travels with the model: the knowledge
@@ -68,6 +69,7 @@ func Empty() *Model {
 		Threats:      map[string]*Threat{},
 		Suppressions: map[string]*Suppression{},
 		RuleSets:     map[string]*RuleSet{},
+		Trees:        map[string]*AttackTree{},
 	}
 }
 

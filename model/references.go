@@ -66,6 +66,13 @@ func CheckReferences(m *Model) error {
 			add("suppression of rule %q is on missing element %q", s.RuleID, s.ElementID)
 		}
 	}
+	for _, id := range sortedKeys(m.Trees) {
+		t := m.Trees[id]
+		if t.ID != id {
+			add("attack tree %q is stored under %q", t.ID, id)
+		}
+		checkTree(m, t, add)
+	}
 	if len(problems) == 0 {
 		return nil
 	}

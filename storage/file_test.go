@@ -249,12 +249,13 @@ func TestOlderFileIsUpgradedAfterABackup(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.rampart")
 	m := modelgen.Random(rand.New(rand.NewPCG(3, 3)))
 	m.RuleSets = map[string]*model.RuleSet{}
+	m.Trees = map[string]*model.AttackTree{}
 	if err := storage.WriteNew(path, m); err != nil {
 		t.Fatal(err)
 	}
 	// Make it a format 1 file: no rule sets yet.
 	db, _ := sql.Open("sqlite3", path)
-	if _, err := db.Exec("DROP TABLE rule_sets; PRAGMA user_version = 1"); err != nil {
+	if _, err := db.Exec("DROP TABLE rule_sets; DROP TABLE tree_nodes; DROP TABLE attack_trees; PRAGMA user_version = 1"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -43,6 +43,30 @@ type jsonModel struct {
 	Threats      []jsonThreat      `json:"threats,omitempty"`
 	Suppressions []jsonSuppression `json:"suppressions,omitempty"`
 	RuleSets     []jsonRuleSet     `json:"rule_sets,omitempty"`
+	Trees        []jsonTree        `json:"attack_trees,omitempty"`
+}
+
+type jsonTree struct {
+	ID     string     `json:"id"`
+	Name   string     `json:"name"`
+	Target string     `json:"target"`
+	Root   string     `json:"root"`
+	Nodes  []jsonNode `json:"nodes"`
+}
+
+type jsonNode struct {
+	ID          string      `json:"id"`
+	Parent      string      `json:"parent,omitempty"`
+	Position    int         `json:"position"`
+	Label       string      `json:"label"`
+	Gate        model.Gate  `json:"gate"`
+	ThreatID    string      `json:"threat_id,omitempty"`
+	ElementID   string      `json:"element_id,omitempty"`
+	Cost        float64     `json:"cost"`
+	Probability float64     `json:"probability"`
+	Skill       model.Level `json:"skill"`
+	Defense     string      `json:"defense,omitempty"`
+	Defended    bool        `json:"defended,omitempty"`
 }
 
 type jsonRuleSet struct {
@@ -156,6 +180,16 @@ func MarshalJSON(m *model.Model) ([]byte, error) {
 		r := m.RuleSets[k]
 		j.RuleSets = append(j.RuleSets, jsonRuleSet{r.Name, r.Format, r.Data})
 	}
+	for _, k := range sortedKeys(m.Trees) {
+		t := m.Trees[k]
+		jt := jsonTree{ID: t.ID, Name: t.Name, Target: t.Target, Root: t.Root, Nodes: []jsonNode{}}
+		for _, nid := range sortedKeys(t.Nodes) {
+			n := t.Nodes[nid]
+			jt.Nodes = append(jt.Nodes, jsonNode{n.ID, n.Parent, n.Position, n.Label, n.Gate, n.ThreatID, n.ElementID,
+				n.Cost, n.Probability, n.Skill, n.Defense, n.Defended})
+		}
+		j.Trees = append(j.Trees, jt)
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -262,6 +296,17 @@ func UnmarshalJSON(data []byte) (*model.Model, error) {
 	for _, r := range j.RuleSets {
 		put("rule set", r.Name, m.RuleSets[r.Name] != nil)
 		m.RuleSets[r.Name] = &model.RuleSet{Name: r.Name, Format: r.Format, Data: r.Data}
+	}
+	for _, jt := range j.Trees {
+		put("attack tree", jt.ID, m.Trees[jt.ID] != nil)
+		t := &model.AttackTree{ID: jt.ID, Name: jt.Name, Target: jt.Target, Root: jt.Root, Nodes: map[string]*model.TreeNode{}}
+		for _, n := range jt.Nodes {
+			put("attack tree node", jt.ID+"/"+n.ID, t.Nodes[n.ID] != nil)
+			t.Nodes[n.ID] = &model.TreeNode{ID: n.ID, Parent: n.Parent, Position: n.Position, Label: n.Label, Gate: n.Gate,
+				ThreatID: n.ThreatID, ElementID: n.ElementID, Cost: n.Cost, Probability: n.Probability, Skill: n.Skill,
+				Defense: n.Defense, Defended: n.Defended}
+		}
+		m.Trees[t.ID] = t
 	}
 	if len(dups) > 0 {
 		return nil, fmt.Errorf("%w: empty or repeated IDs: %v", ErrNotRampartJSON, dups)

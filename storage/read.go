@@ -25,6 +25,7 @@ func read(db *sql.DB) (*model.Model, error) {
 	r.threats()
 	r.suppressions()
 	r.ruleSets()
+	r.trees()
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -267,6 +268,35 @@ func (r *reader) ruleSets() {
 			return err
 		}
 		r.m.RuleSets[rs.Name] = rs
+		return nil
+	})
+}
+
+func (r *reader) trees() {
+	r.each("SELECT id, name, target, root FROM attack_trees", func(rows *sql.Rows) error {
+		t := &model.AttackTree{Nodes: map[string]*model.TreeNode{}}
+		if err := rows.Scan(&t.ID, &t.Name, &t.Target, &t.Root); err != nil {
+			return err
+		}
+		r.m.Trees[t.ID] = t
+		return nil
+	})
+	r.each(`SELECT tree_id, id, parent, position, label, gate, threat_id, element_id, cost, probability, skill,
+		defense, defended FROM tree_nodes`, func(rows *sql.Rows) error {
+		n := &model.TreeNode{}
+		var tree, gate, skill string
+		if err := rows.Scan(&tree, &n.ID, &n.Parent, &n.Position, &n.Label, &gate, &n.ThreatID, &n.ElementID, &n.Cost,
+			&n.Probability, &skill, &n.Defense, &n.Defended); err != nil {
+			return err
+		}
+		if err := firstError(n.Gate.UnmarshalText([]byte(gate)), n.Skill.UnmarshalText([]byte(skill))); err != nil {
+			return damaged("attack tree node "+n.ID, err)
+		}
+		t := r.m.Trees[tree]
+		if t == nil {
+			return fmt.Errorf("%w: a node refers to missing attack tree %q", ErrCorrupt, tree)
+		}
+		t.Nodes[n.ID] = n
 		return nil
 	})
 }

@@ -30,6 +30,7 @@ func save(db *sql.DB, before, after *model.Model) error {
 	w.threats(before, after)
 	w.suppressions(before, after)
 	w.ruleSets(before, after)
+	w.trees(before, after)
 	if w.err != nil {
 		return w.err
 	}
@@ -245,6 +246,33 @@ func (w *writer) ruleSets(before, after *model.Model) {
 		w.exec(`INSERT INTO rule_sets (name, format, data) VALUES (?, ?, ?)
 			ON CONFLICT(name) DO UPDATE SET format = excluded.format, data = excluded.data`, r.Name, r.Format, r.Data)
 	}
+}
+
+// trees rewrites each changed attack tree whole: trees are small, and
+// their nodes change together.
+func (w *writer) trees(before, after *model.Model) {
+	removed, changed := changes(before.Trees, after.Trees)
+	del := deleter(w.tx, "attack_trees", "id")
+	for _, id := range removed {
+		del.add(id)
+	}
+	for _, id := range changed {
+		del.add(id)
+	}
+	w.flush(del)
+	trees := inserter(w.tx, "attack_trees", []string{"id", "name", "target", "root"}, "")
+	nodes := inserter(w.tx, "tree_nodes", []string{"tree_id", "id", "parent", "position", "label", "gate", "threat_id",
+		"element_id", "cost", "probability", "skill", "defense", "defended"}, "")
+	for _, id := range changed {
+		t := after.Trees[id]
+		trees.add(t.ID, t.Name, t.Target, t.Root)
+		for _, nid := range sortedKeys(t.Nodes) {
+			n := t.Nodes[nid]
+			nodes.add(id, n.ID, n.Parent, n.Position, n.Label, n.Gate.String(), n.ThreatID, n.ElementID, n.Cost,
+				n.Probability, n.Skill.String(), n.Defense, boolInt(n.Defended))
+		}
+	}
+	w.flush(trees, nodes)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -118,6 +118,31 @@ CREATE TABLE rule_sets (
 	data   TEXT NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 3: attack trees.
+	`
+CREATE TABLE attack_trees (
+	id     TEXT PRIMARY KEY,
+	name   TEXT NOT NULL,
+	target TEXT NOT NULL,
+	root   TEXT NOT NULL
+);
+CREATE TABLE tree_nodes (
+	tree_id     TEXT NOT NULL REFERENCES attack_trees(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+	id          TEXT NOT NULL,
+	parent      TEXT NOT NULL,
+	position    INTEGER NOT NULL,
+	label       TEXT NOT NULL,
+	gate        TEXT NOT NULL CHECK (gate IN ('leaf', 'or', 'and')),
+	threat_id   TEXT NOT NULL,
+	element_id  TEXT NOT NULL,
+	cost        REAL NOT NULL,
+	probability REAL NOT NULL,
+	skill       TEXT NOT NULL,
+	defense     TEXT NOT NULL,
+	defended    INTEGER NOT NULL,
+	PRIMARY KEY (tree_id, id)
+) WITHOUT ROWID;
+`,
 }
 
 // Version is the file format this Rampart writes.
@@ -126,4 +151,4 @@ var Version = len(migrations)
 // tables lists every table of the current format, children after parents,
 // so clearing them in reverse order respects foreign keys.
 var tables = []string{"model_info", "authors", "diagrams", "elements", "element_points", "element_props",
-	"assets", "element_assets", "threats", "threat_facts", "threat_refs", "suppressions", "rule_sets"}
+	"assets", "element_assets", "threats", "threat_facts", "threat_refs", "suppressions", "rule_sets", "attack_trees", "tree_nodes"}

@@ -66,7 +66,38 @@ func Random(r *rand.Rand) *model.Model {
 			m.Suppressions[s.Key()] = s
 		}
 	}
+	if r.IntN(2) == 0 {
+		if t := RandomTree(r, m); t != nil {
+			m.Trees[t.ID] = t
+		}
+	}
 	return m
+}
+
+// RandomTree returns an attack tree on one of m's elements, linking some
+// of its threats, or nil when m has no elements.
+func RandomTree(r *rand.Rand, m *model.Model) *model.AttackTree {
+	els := m.ElementList()
+	if len(els) == 0 {
+		return nil
+	}
+	t := &model.AttackTree{ID: id(r), Name: Text(r), Target: els[r.IntN(len(els))].ID, Root: "n0",
+		Nodes: map[string]*model.TreeNode{"n0": {ID: "n0", Label: Text(r), Gate: model.Or}}}
+	threats := m.ThreatList()
+	for i := 1; i <= 1+r.IntN(6); i++ {
+		parent := fmt.Sprintf("n%d", r.IntN(i))
+		if p := t.Nodes[parent]; p.Gate == model.Leaf {
+			p.Gate = model.And
+		}
+		n := &model.TreeNode{ID: fmt.Sprintf("n%d", i), Parent: parent, Position: i, Label: Text(r),
+			Cost: float64(r.IntN(100)) / 4, Probability: float64(r.IntN(101)) / 100, Skill: model.Levels[r.IntN(4)],
+			Defense: Text(r), Defended: r.IntN(4) == 0}
+		if len(threats) > 0 && r.IntN(2) == 0 {
+			n.ThreatID = threats[r.IntN(len(threats))].ID
+		}
+		t.Nodes[n.ID] = n
+	}
+	return t
 }
 
 // RandomAsset returns a data asset with random fields.
