@@ -68,11 +68,17 @@ func TestReportIsByteIdentical(t *testing.T) {
 
 func TestReportNamesEverySectionElementAndThreat(t *testing.T) {
 	m, lib := analysedDemo(t)
+	tree, err := stride.Derive(lib, m, "orders-db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Trees[tree.ID] = tree
 	text := pdfText(t, report(t, m, lib))
 	hash, _ := storage.Hash(m)
 	for _, want := range []string{"THREAT MODEL REPORT", "Contents", "Executive summary", "Scope and assumptions",
 		"Top risks", "Data assets", "Level 0: Context", "Level 1: Shop platform", "Level 2: Orders service",
-		"Validation findings", "Appendix: rules that fired", hash, "Page 3 of", "Verify:"} {
+		"Validation findings", "Appendix: rules that fired", hash, "Page 3 of", "Verify:", "Attack trees",
+		"Attack tree: Orders DB", "Minimal attack paths"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -96,7 +96,15 @@ func Evaluate(m *model.Model, t *model.AttackTree) *TreeValues {
 		return nv
 	}
 	eval(t.Root, map[string]bool{})
-	v.Paths = minimal(paths[t.Root])
+	// Two leaves for one threat (under two routes) are one step for the
+	// attacker: paths are told apart by what they do.
+	step := func(id string) string {
+		if n := t.Nodes[id]; n != nil && n.ThreatID != "" {
+			return "threat:" + n.ThreatID
+		}
+		return "node:" + id
+	}
+	v.Paths = minimal(paths[t.Root], step)
 	return v
 }
 
@@ -142,19 +150,25 @@ func cheapest(ps []AttackPath) []AttackPath {
 	return ps
 }
 
-// minimal drops paths that contain another path's leaves, and duplicates.
-func minimal(ps []AttackPath) []AttackPath {
+// minimal drops paths that contain another path's steps, and duplicates.
+func minimal(ps []AttackPath, step func(string) string) []AttackPath {
 	var out []AttackPath
+	var steps [][]string
 	for _, p := range cheapest(ps) {
+		var st []string
+		for _, l := range p.Leaves {
+			st = append(st, step(l))
+		}
 		keep := true
-		for _, q := range out {
-			if subset(q.Leaves, p.Leaves) {
+		for _, q := range steps {
+			if subset(q, st) {
 				keep = false
 				break
 			}
 		}
 		if keep {
 			out = append(out, p)
+			steps = append(steps, st)
 		}
 		if len(out) == maxPaths {
 			break
@@ -183,6 +197,7 @@ var goals = map[model.Category]string{
 var (
 	leafProbability = [4]float64{0.1, 0.3, 0.6, 0.9}
 	leafCost        = [4]float64{30, 10, 3, 1}
+	leafSkill       = [4]model.Level{model.High, model.Medium, model.Low, model.Low}
 )
 
 // Derive builds a first attack tree for a target (an element, or a data
@@ -251,7 +266,7 @@ func (d *deriver) threatLeaf(parent string, th *model.Threat) {
 	n := d.t.Nodes[id]
 	n.ThreatID, n.ElementID = th.ID, th.ElementID
 	l := int(th.Likelihood)
-	n.Probability, n.Cost, n.Skill = leafProbability[l], leafCost[l], model.Levels[3-l]
+	n.Probability, n.Cost, n.Skill = leafProbability[l], leafCost[l], leafSkill[l]
 	if th.Mitigation != "" {
 		n.Defense = th.Mitigation
 	} else if d.lib != nil {

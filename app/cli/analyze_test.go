@@ -198,3 +198,22 @@ func TestImportOtherToolsAndAnalyze(t *testing.T) {
 		t.Fatalf("re-import of the Threat Dragon export: %s", out)
 	}
 }
+
+func TestAttackTreeCommand(t *testing.T) {
+	p := demoFile(t)
+	code, out, e := run(t, "attack-tree", p, "--target", "Orders DB", "-o", filepath.Join(t.TempDir(), "tree.svg"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	for _, want := range []string{"Attack tree: Orders DB", "cheapest attack:", "Via Customer → API gateway → Order API (Orders service) → Orders DB", "minimal attack paths"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if code, _, e := run(t, "attack-tree", p, "--target", "Nope"); code != 2 || !strings.Contains(e, `no element or data asset named "Nope"`) {
+		t.Errorf("unknown target: exit %d %s", code, e)
+	}
+	if code, _, _ := run(t, "attack-tree", p); code != 2 {
+		t.Error("--target is required")
+	}
+}

@@ -167,7 +167,7 @@ func demoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo -o OUT.rampart",
 		Short: "Write the bundled demo model",
-		Long:  "Writes the demo model, analysed: a microservices web shop over three diagram levels.",
+		Long:  "Writes the demo model, analysed, with an attack tree: a microservices web shop over three diagram levels.",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireOutput(cmd, out); err != nil {
@@ -184,6 +184,13 @@ func demoCmd() *cobra.Command {
 			if errs := stride.Run(lib, m); len(errs) > 0 {
 				return errs[0]
 			}
+			// The demo's attack tree: the orders database, the asset most paths lead to.
+			tree, err := stride.Derive(lib, m, "orders-db")
+			if err != nil {
+				return err
+			}
+			tree.ID = "orders-db-tree"
+			m.Trees[tree.ID] = tree
 			return writeModel(cmd, m, out)
 		},
 	}
