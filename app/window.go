@@ -32,8 +32,10 @@ type window struct {
 	props      *propertiesPanel
 	problems   *problemsPanel
 	threats    *threatsPanel
+	trees      *treesPanel
 	analysis   *analyst
 	renameLine *renameEntry
+	bottom     *container.AppTabs
 	overlay    *fyne.Container
 }
 
@@ -69,14 +71,16 @@ func (w *window) build() {
 	w.problems = newProblemsPanel(w)
 	w.analysis = newAnalyst(w)
 	w.threats = newThreatsPanel(w)
+	w.trees = newTreesPanel(w)
 
 	left := container.NewVSplit(
 		container.NewBorder(widget.NewLabelWithStyle("Diagrams", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.tree),
 		container.NewBorder(widget.NewLabelWithStyle("Elements", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.elements.content))
 	left.Offset = 0.35
 	centre := container.NewBorder(w.crumbs, nil, nil, nil, container.NewStack(w.canvas, w.overlay))
-	bottom := container.NewAppTabs(container.NewTabItem("Threats", w.threats.content),
-		container.NewTabItem("Problems", w.problems.content))
+	w.bottom = container.NewAppTabs(container.NewTabItem("Threats", w.threats.content),
+		container.NewTabItem("Attack trees", w.trees.content), container.NewTabItem("Problems", w.problems.content))
+	bottom := w.bottom
 	work := container.NewVSplit(centre, bottom)
 	work.Offset = 0.62
 	right := container.NewHSplit(work, w.props.content)
@@ -160,6 +164,7 @@ func (w *window) changed(c editor.Change) {
 	}
 	if c&(editor.ModelChanged|editor.ThreatsChanged|editor.SelectionChanged) != 0 {
 		w.threats.refresh()
+		w.trees.refresh()
 		w.refreshMarks()
 	}
 	if c&editor.SelectionChanged != 0 {
@@ -195,6 +200,15 @@ func (w *window) refreshTitle() {
 	default:
 		w.status.SetText("Saved to " + w.ed.Path())
 	}
+}
+
+// goToThreat shows a threat in the threats tab and selects its element.
+func (w *window) goToThreat(id string) {
+	w.bottom.SelectIndex(0)
+	w.threats.scope.SetSelected("All elements")
+	w.threats.state.SetSelected(anyChoice)
+	w.threats.refresh()
+	w.threats.pick(id)
 }
 
 // refreshMarks puts the open-threat badges and the validation markers on

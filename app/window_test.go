@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -276,5 +277,47 @@ func TestAutoLayoutIsOneUndoStep(t *testing.T) {
 	w.ed.Undo()
 	if m.Elements["gateway"].X != x {
 		t.Fatal("one undo should restore every position")
+	}
+}
+
+func TestAttackTreeView(t *testing.T) {
+	m, _ := storage.Demo()
+	w := newTestWindow(t, m)
+	w.analysis.Now()
+	w.ed.Select("orders-db")
+	w.trees.newTree()
+	tree := w.trees.tree()
+	if tree == nil || len(m.Trees) != 1 || tree.Target != "orders-db" {
+		t.Fatal("New tree should derive a tree for the selected element")
+	}
+	if !strings.Contains(w.trees.summary.Text, "Cheapest attack") {
+		t.Errorf("summary %q", w.trees.summary.Text)
+	}
+	// Edit a leaf: a defense in place cuts its branch and changes the values.
+	var leaf *model.TreeNode
+	tree.Walk(func(n *model.TreeNode, _ int) {
+		if leaf == nil && n.Gate == model.Leaf && n.ThreatID != "" {
+			leaf = n
+		}
+	})
+	w.trees.outline.Select(leaf.ID)
+	before := w.trees.values.Nodes[leaf.ID]
+	w.trees.edit("defended", "", func(t *model.AttackTree) { t.Nodes[leaf.ID].Defended = true })
+	if after := w.trees.values.Nodes[leaf.ID]; !after.Defended || before.Defended {
+		t.Fatal("marking the defense should cut the leaf")
+	}
+	// Jump from the leaf to its threat: the threat is picked and its element selected.
+	w.goToThreat(leaf.ThreatID)
+	if w.threats.current != leaf.ThreatID || !w.ed.IsSelected(m.Threats[leaf.ThreatID].ElementID) {
+		t.Fatal("going to the threat should show it and select its element")
+	}
+	w.trees.addChild(tree.Root)
+	if n := len(m.Trees[tree.ID].Children(tree.Root)); n < 2 {
+		t.Fatalf("root has %d children after adding", n)
+	}
+	w.ed.Undo()
+	w.ed.Undo()
+	if m.Trees[tree.ID].Nodes[leaf.ID].Defended {
+		t.Fatal("tree edits undo")
 	}
 }
