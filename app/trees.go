@@ -281,6 +281,9 @@ func (p *treesPanel) showNode() {
 	} else if e := p.w.ed.Model.Elements[n.ElementID]; e != nil {
 		p.detail.Add(widget.NewButton("Go to "+e.Label(), func() { p.w.ed.Select(e.ID) }))
 	}
+	if id != t.Root {
+		p.detail.Add(p.parentChoice(t, id))
+	}
 	p.detail.Add(container.NewGridWithColumns(2,
 		widget.NewButton("Add step below", func() { p.addChild(id) }),
 		widget.NewButton("Remove", func() { p.remove(id) }),
@@ -353,6 +356,49 @@ func (p *treesPanel) move(id string, by int) {
 			return
 		}
 	}
+}
+
+// parentChoice moves a node (with what is below it) under another node
+// that is not below it.
+func (p *treesPanel) parentChoice(t *model.AttackTree, id string) fyne.CanvasObject {
+	below := map[string]bool{}
+	var mark func(string)
+	mark = func(x string) {
+		below[x] = true
+		for _, c := range t.Children(x) {
+			mark(c.ID)
+		}
+	}
+	mark(id)
+	var labels []string
+	ids := map[string]string{}
+	t.Walk(func(n *model.TreeNode, depth int) {
+		if !below[n.ID] {
+			l := strings.Repeat("· ", depth) + n.Label
+			labels = append(labels, l)
+			ids[l] = n.ID
+		}
+	})
+	sel := widget.NewSelect(labels, nil)
+	for l, x := range ids {
+		if x == t.Nodes[id].Parent {
+			sel.SetSelected(l)
+		}
+	}
+	sel.OnChanged = func(l string) {
+		to := ids[l]
+		if to == "" || to == t.Nodes[id].Parent {
+			return
+		}
+		p.edit("moved "+t.Nodes[id].Label+" under "+t.Nodes[to].Label, "", func(t *model.AttackTree) {
+			if t.Nodes[to].Gate == model.Leaf {
+				t.Nodes[to].Gate = model.Or
+			}
+			t.Nodes[id].Parent = to
+			t.Nodes[id].Position = len(t.Children(to)) + 1
+		})
+	}
+	return widget.NewForm(widget.NewFormItem("Under", sel))
 }
 
 // showDrawing opens the tree drawn by graphviz in a window of its own.
