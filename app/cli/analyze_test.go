@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
 )
 
 func demoFile(t *testing.T) string {
@@ -215,5 +218,54 @@ func TestAttackTreeCommand(t *testing.T) {
 	}
 	if code, _, _ := run(t, "attack-tree", p); code != 2 {
 		t.Error("--target is required")
+	}
+}
+
+func TestDiffTMTAgainstItsEditedImport(t *testing.T) {
+	dir := t.TempDir()
+	imported := filepath.Join(dir, "nested.rampart")
+	if code, _, e := run(t, "import", "testdata/MTMT_nested_tz.tm7", "-o", imported); code != 0 {
+		t.Fatal(e)
+	}
+	code, out, _ := run(t, "diff", "testdata/MTMT_nested_tz.tm7", imported)
+	if code != 0 || !strings.Contains(out, "0 change(s)") {
+		t.Fatalf("a fresh import differs from its source: %s", out)
+	}
+	f, m, err := storage.Open(imported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mongo, threat string
+	for _, e := range m.Elements {
+		if e.Name == "Sandbox Mongo" {
+			mongo = e.ID
+		}
+	}
+	for _, th := range m.ThreatList() {
+		threat = th.ID
+		break
+	}
+	m.Elements[mongo].Name = "Sandbox Postgres"
+	m.Threats[threat].Status = model.Mitigated
+	if err := f.Save(m); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, out, _ = run(t, "diff", "testdata/MTMT_nested_tz.tm7", imported, "--format", "json")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	var doc struct {
+		Changes []struct {
+			Op, What, Name string
+			Details        []string
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Changes) != 2 || !strings.Contains(strings.Join(doc.Changes[0].Details, ";"), "Sandbox Mongo → Sandbox Postgres") ||
+		!strings.Contains(strings.Join(doc.Changes[1].Details, ";"), "status: open → mitigated") {
+		t.Fatalf("changes: %+v", doc.Changes)
 	}
 }

@@ -75,7 +75,7 @@ func newRoot(gui GUI) *cobra.Command {
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(validateCmd(), exportCmd(), importCmd(), demoCmd(), analyzeCmd(), rulesCmd(), reportCmd(), renderCmd(), attackTreeCmd())
+	root.AddCommand(validateCmd(), exportCmd(), importCmd(), demoCmd(), analyzeCmd(), rulesCmd(), reportCmd(), renderCmd(), attackTreeCmd(), diffCmd())
 	return root
 }
 
