@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/gofrs/flock"
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver
+	"github.com/mattn/go-sqlite3"
 	"github.com/rampart-tm/rampart/model"
 )
 
@@ -27,6 +27,7 @@ var (
 	ErrNewerVersion   = errors.New("made by a newer version of Rampart")
 	ErrCorrupt        = errors.New("the file is damaged")
 	ErrInUse          = errors.New("the file is open in another Rampart window or process")
+	ErrDiskFull       = errors.New("the disk is full: the change is not saved and the file keeps its previous state")
 )
 
 // File is a .rampart file open for writing. It holds a lock so no other
@@ -204,6 +205,10 @@ func (f *File) Save(m *model.Model) error {
 		return fmt.Errorf("save %s: %w", f.path, err)
 	}
 	if err := save(f.db, f.saved, m); err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+			err = ErrDiskFull
+		}
 		return fmt.Errorf("save %s: %w", f.path, err)
 	}
 	f.saved = m.Clone()
