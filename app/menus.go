@@ -86,6 +86,7 @@ func (w *window) mainMenu() *fyne.MainMenu {
 		item("Analyze Now", shortcut(fyne.KeyF5, 0), w.analysis.Now),
 		item("Validate", shortcut(fyne.KeyF7, 0), w.showValidation),
 		item("Model Properties", nil, func() { w.ed.Select() }),
+		fyne.NewMenuItem("Your Name in the History…", w.askAuthor),
 		fyne.NewMenuItemSeparator(),
 		item("Go to Parent Diagram", shortcut(fyne.KeyUp, fyne.KeyModifierAlt), w.toParent),
 	)

@@ -274,6 +274,7 @@ func (p *threatsPanel) show(id string) {
 	if t.RuleID != "" {
 		p.detail.Add(p.suppressButton(t))
 	}
+	p.addText("Status history", p.w.statusHistory(id))
 	p.addText("Why", strings.Join(t.Facts, "\n"))
 	p.addText("Description", t.Description)
 	if r := p.w.analysis.lib.Rule(t.RuleID); r != nil {

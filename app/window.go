@@ -33,6 +33,7 @@ type window struct {
 	problems   *problemsPanel
 	threats    *threatsPanel
 	trees      *treesPanel
+	history    *historyPanel
 	analysis   *analyst
 	renameLine *renameEntry
 	bottom     *container.AppTabs
@@ -41,6 +42,9 @@ type window struct {
 
 func (s *session) newWindow(ed *editor.Editor) *window {
 	w := &window{s: s, win: s.app.NewWindow("Rampart"), ed: ed}
+	if name := s.app.Preferences().String(prefAuthor); name != "" {
+		ed.Author = name
+	}
 	ed.UseClipboard(s.clip)
 	w.build()
 	w.win.Resize(fyne.NewSize(1400, 860))
@@ -72,6 +76,7 @@ func (w *window) build() {
 	w.analysis = newAnalyst(w)
 	w.threats = newThreatsPanel(w)
 	w.trees = newTreesPanel(w)
+	w.history = newHistoryPanel(w)
 
 	left := container.NewVSplit(
 		container.NewBorder(widget.NewLabelWithStyle("Diagrams", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.tree),
@@ -79,7 +84,13 @@ func (w *window) build() {
 	left.Offset = 0.35
 	centre := container.NewBorder(w.crumbs, nil, nil, nil, container.NewStack(w.canvas, w.overlay))
 	w.bottom = container.NewAppTabs(container.NewTabItem("Threats", w.threats.content),
-		container.NewTabItem("Attack trees", w.trees.content), container.NewTabItem("Problems", w.problems.content))
+		container.NewTabItem("Attack trees", w.trees.content), container.NewTabItem("Problems", w.problems.content),
+		container.NewTabItem("History", w.history.content))
+	w.bottom.OnSelected = func(t *container.TabItem) {
+		if t.Content == w.history.content {
+			w.history.refresh()
+		}
+	}
 	bottom := w.bottom
 	work := container.NewVSplit(centre, bottom)
 	work.Offset = 0.62
@@ -165,6 +176,9 @@ func (w *window) changed(c editor.Change) {
 	if c&(editor.ModelChanged|editor.ThreatsChanged|editor.SelectionChanged) != 0 {
 		w.threats.refresh()
 		w.trees.refresh()
+		if w.bottom.Selected() != nil && w.bottom.Selected().Content == w.history.content {
+			w.history.refresh() // reads the trail from the file: only when shown
+		}
 		w.refreshMarks()
 	}
 	if c&editor.SelectionChanged != 0 {

@@ -321,3 +321,24 @@ func TestAttackTreeView(t *testing.T) {
 		t.Fatal("tree edits undo")
 	}
 }
+
+func TestHistoryPanelFiltersBySelectionAndJumps(t *testing.T) {
+	w := newTestWindow(t, model.New("x"))
+	a, _ := w.ed.Place(model.Process, model.Point{X: 100, Y: 100})
+	b, _ := w.ed.Place(model.DataStore, model.Point{X: 400, Y: 100})
+	w.ed.Rename(a, "Orders API")
+	w.bottom.SelectIndex(3)
+	if n := len(w.history.entries); n != 3 || w.history.entries[0].Action != "renamed Process 1 to Orders API" {
+		t.Fatalf("history: %+v", w.history.entries)
+	}
+	w.ed.Select(b)
+	w.history.selection.SetChecked(true)
+	if n := len(w.history.entries); n != 1 || w.history.entries[0].Action != "added data store Data store 1" {
+		t.Fatalf("history of the selection: %+v", w.history.entries)
+	}
+	w.history.selection.SetChecked(false)
+	w.history.list.Select(0) // the rename: selects the process
+	if !w.ed.IsSelected(a) {
+		t.Fatal("picking an entry selects what it changed")
+	}
+}

@@ -1,6 +1,9 @@
 package storage
 
-import "fmt"
+import (
+	"fmt"
+	"regexp"
+)
 
 // LimitPages caps the file's size at its current size plus extra pages,
 // so a test can make a save run out of space as on a full disk.
@@ -12,3 +15,24 @@ func LimitPages(f *File, extra int) error {
 	_, err := f.db.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", n+extra))
 	return err
 }
+
+// Downgrade turns a current file into one of an older format, by dropping
+// the tables later migrations created, so tests can open old files.
+func Downgrade(path string, version int) error {
+	db, err := openDB(path, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for v := len(migrations) - 1; v >= version; v-- {
+		for _, name := range createdTables.FindAllStringSubmatch(migrations[v], -1) {
+			if _, err := db.Exec("DROP TABLE " + name[1]); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = db.Exec(fmt.Sprintf("PRAGMA user_version = %d", version))
+	return err
+}
+
+var createdTables = regexp.MustCompile(`CREATE TABLE (\w+)`)

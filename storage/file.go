@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofrs/flock"
 	"github.com/mattn/go-sqlite3"
@@ -198,13 +199,14 @@ func writeNew(path string, m *model.Model) error {
 	return err
 }
 
-// Save writes the model's changes since the last save in one transaction:
-// when it fails, the file keeps its previous state.
-func (f *File) Save(m *model.Model) error {
+// Save writes the model's changes since the last save, and the entries of
+// the audit trail that record them, in one transaction: when it fails, the
+// file keeps its previous state.
+func (f *File) Save(m *model.Model, log ...model.Change) error {
 	if err := model.CheckReferences(m); err != nil {
 		return fmt.Errorf("save %s: %w", f.path, err)
 	}
-	if err := save(f.db, f.saved, m); err != nil {
+	if err := save(f.db, f.saved, m, log...); err != nil {
 		var se sqlite3.Error
 		if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
 			err = ErrDiskFull
@@ -213,6 +215,48 @@ func (f *File) Save(m *model.Model) error {
 	}
 	f.saved = m.Clone()
 	return nil
+}
+
+// History returns the file's audit trail, oldest first.
+func (f *File) History() ([]model.Change, error) { return readHistory(f.db) }
+
+// History reads the audit trail of a .rampart file without writing to it.
+func History(path string) ([]model.Change, error) {
+	version, err := check(path)
+	if err != nil {
+		return nil, err
+	}
+	if version < 4 {
+		return nil, nil // files before format 4 kept no trail
+	}
+	db, err := openDB(path, true)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return readHistory(db)
+}
+
+func readHistory(db *sql.DB) ([]model.Change, error) {
+	rows, err := db.Query("SELECT seq, at, author, action, subjects, undone FROM changes ORDER BY seq")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.Change
+	for rows.Next() {
+		var c model.Change
+		var at, subjects string
+		if err := rows.Scan(&c.Seq, &at, &c.Author, &c.Action, &subjects, &c.Undone); err != nil {
+			return nil, err
+		}
+		if c.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
+			return nil, damaged("change "+strconv.Itoa(c.Seq), err)
+		}
+		c.Subjects = strings.Fields(subjects)
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // Close folds the write-ahead log into the file, closes it and releases

@@ -253,12 +253,10 @@ func TestOlderFileIsUpgradedAfterABackup(t *testing.T) {
 	if err := storage.WriteNew(path, m); err != nil {
 		t.Fatal(err)
 	}
-	// Make it a format 1 file: no rule sets yet.
-	db, _ := sql.Open("sqlite3", path)
-	if _, err := db.Exec("DROP TABLE rule_sets; DROP TABLE tree_nodes; DROP TABLE attack_trees; PRAGMA user_version = 1"); err != nil {
+	// Make it a format 1 file: no rule sets, trees or trail yet.
+	if err := storage.Downgrade(path, 1); err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
 	original, _ := os.ReadFile(path)
 
 	got, err := storage.Load(path)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"database/sql"
 	"reflect"
 	"slices"
@@ -11,8 +12,9 @@ import (
 )
 
 // save writes in one transaction what differs between before (what the
-// file holds; nil for an empty file) and after.
-func save(db *sql.DB, before, after *model.Model) error {
+// file holds; nil for an empty file) and after, and appends log to the
+// audit trail.
+func save(db *sql.DB, before, after *model.Model, log ...model.Change) error {
 	if before == nil {
 		before = model.Empty()
 		before.Info.Name = "\x00" // differs from any real model: the info row gets written
@@ -31,6 +33,10 @@ func save(db *sql.DB, before, after *model.Model) error {
 	w.suppressions(before, after)
 	w.ruleSets(before, after)
 	w.trees(before, after)
+	for _, c := range log {
+		w.exec("INSERT INTO changes (at, author, action, subjects, undone) VALUES (?, ?, ?, ?, ?)",
+			timeText(c.At), c.Author, c.Action, strings.Join(c.Subjects, " "), boolInt(c.Undone))
+	}
 	if w.err != nil {
 		return w.err
 	}

@@ -143,6 +143,17 @@ CREATE TABLE tree_nodes (
 	PRIMARY KEY (tree_id, id)
 ) WITHOUT ROWID;
 `,
+	// 4: the audit trail of edits.
+	`
+CREATE TABLE changes (
+	seq      INTEGER PRIMARY KEY,
+	at       TEXT NOT NULL,
+	author   TEXT NOT NULL,
+	action   TEXT NOT NULL,
+	subjects TEXT NOT NULL,
+	undone   INTEGER NOT NULL
+);
+`,
 }
 
 // Version is the file format this Rampart writes.
@@ -151,4 +162,4 @@ var Version = len(migrations)
 // tables lists every table of the current format, children after parents,
 // so clearing them in reverse order respects foreign keys.
 var tables = []string{"model_info", "authors", "diagrams", "elements", "element_points", "element_props",
-	"assets", "element_assets", "threats", "threat_facts", "threat_refs", "suppressions", "rule_sets", "attack_trees", "tree_nodes"}
+	"assets", "element_assets", "threats", "threat_facts", "threat_refs", "suppressions", "rule_sets", "attack_trees", "tree_nodes", "changes"}

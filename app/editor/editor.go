@@ -8,7 +8,9 @@ package editor
 import (
 	"errors"
 	"fmt"
+	"os/user"
 	"slices"
+	"time"
 
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/storage"
@@ -30,6 +32,11 @@ type Editor struct {
 	// Changed is called after every change of model, diagram or
 	// selection, so views can refresh.
 	Changed func(Change)
+
+	// Author is who the audit trail records as making the edits.
+	Author  string
+	pending []model.Change // trail entries not yet in a file
+	now     func() time.Time
 }
 
 // Change says what changed, so views refresh only what they must.
@@ -47,7 +54,7 @@ const (
 // New opens an editor on a model that has no file yet (the demo, an
 // import). It counts as unsaved from its first edit.
 func New(m *model.Model) *Editor {
-	ed := &Editor{Model: m, selected: map[string]bool{}}
+	ed := &Editor{Model: m, selected: map[string]bool{}, Author: defaultAuthor(), now: time.Now}
 	if root := m.Root(); root != nil {
 		ed.diagram = root.ID
 	}
@@ -104,22 +111,59 @@ func (ed *Editor) SaveAs(path string) error {
 		ed.file.Close()
 	}
 	ed.file, ed.unsaved, ed.saveErr = f, false, nil
+	ed.log("saved the model as " + path)
+	if err := ed.save(); err != nil {
+		return err
+	}
 	ed.notify(FileChanged)
 	return nil
 }
 
-// save writes the model to its file, if it has one.
+// save writes the model to its file, if it has one, with the trail
+// entries of the edits since the last save, in one transaction. When it
+// fails the entries stay pending for the next save.
 func (ed *Editor) save() error {
 	if ed.file == nil {
 		ed.unsaved = true
 		return nil
 	}
-	if err := ed.file.Save(ed.Model); err != nil {
+	ed.Model.Modified = ed.now().UTC()
+	if err := ed.file.Save(ed.Model, ed.pending...); err != nil {
 		ed.unsaved, ed.saveErr = true, err
 		return err
 	}
+	ed.pending = nil
 	ed.unsaved, ed.saveErr = false, nil
 	return nil
+}
+
+// log records an edit in the audit trail (written with the next save).
+func (ed *Editor) log(action string, subjects ...string) {
+	ed.pending = append(ed.pending, model.Change{At: ed.now().UTC(), Author: ed.Author, Action: action, Subjects: subjects})
+}
+
+// Trail returns the audit trail: what the file holds, then what is not
+// saved yet.
+func (ed *Editor) Trail() ([]model.Change, error) {
+	var out []model.Change
+	if ed.file != nil {
+		var err error
+		if out, err = ed.file.History(); err != nil {
+			return nil, err
+		}
+	}
+	return append(out, ed.pending...), nil
+}
+
+// defaultAuthor is the OS user, until the preferences say otherwise.
+func defaultAuthor() string {
+	if u, err := user.Current(); err == nil {
+		if u.Name != "" {
+			return u.Name
+		}
+		return u.Username
+	}
+	return "unknown"
 }
 
 // ErrNotSaved wraps a save failure after an edit: the edit is kept in
@@ -131,6 +175,7 @@ func (ed *Editor) Do(e model.Edit) error {
 	if err := ed.History.Do(ed.Model, e); err != nil {
 		return err
 	}
+	ed.log(e.String(), model.Subjects(e)...)
 	return ed.afterEdit()
 }
 
@@ -155,6 +200,7 @@ func (ed *Editor) Apply(e model.Edit) error {
 	if err := e.Apply(ed.Model); err != nil {
 		return err
 	}
+	ed.log(e.String(), model.Subjects(e)...)
 	var err error
 	if ed.file != nil {
 		err = ed.save()
@@ -168,9 +214,12 @@ func (ed *Editor) Apply(e model.Edit) error {
 
 // Undo reverts the last step.
 func (ed *Editor) Undo() error {
-	if ed.History.Undo(ed.Model) == nil {
+	e := ed.History.Undo(ed.Model)
+	if e == nil {
 		return nil
 	}
+	ed.log("undid: "+e.String(), model.Subjects(e)...)
+	ed.pending[len(ed.pending)-1].Undone = true
 	return ed.afterEdit()
 }
 
@@ -180,6 +229,7 @@ func (ed *Editor) Redo() error {
 	if err != nil || e == nil {
 		return err
 	}
+	ed.log("redid: "+e.String(), model.Subjects(e)...)
 	return ed.afterEdit()
 }
 

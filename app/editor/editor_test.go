@@ -3,6 +3,7 @@ package editor_test
 import (
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/rampart-tm/rampart/app/editor"
@@ -223,5 +224,36 @@ func TestHitTestPrefersNodesThenFlowsThenBoundaryBorders(t *testing.T) {
 	}
 	if got := ed.InRect(model.Rect{X: 0, Y: 200, W: 300, H: 200}); len(got) != 1 || got[0] != a {
 		t.Errorf("rubber band picked %v", got)
+	}
+}
+
+func TestEveryEditIsInTheAuditTrail(t *testing.T) {
+	ed, path := titled(t)
+	ed.Author = "Alex Morgan"
+	p, _ := ed.Place(model.Process, model.Point{X: 100, Y: 100})
+	must(t, ed.Rename(p, "Orders API"))
+	ed.History.Seal()
+	th := &model.Threat{ID: "manual-1", Number: 1, ElementID: p, Title: "Replay", Manual: true}
+	must(t, ed.Do(model.PutThreat(ed.Model, th, "added threat T-0001")))
+	must(t, ed.Do(model.SetStatus(ed.Model, "manual-1", model.Mitigated, "mTLS enforced by mesh policy")))
+	must(t, ed.Undo())
+	ed.Close()
+	trail, err := storage.History(path)
+	must(t, err)
+	var actions []string
+	for _, c := range trail {
+		if c.Author != "Alex Morgan" || c.At.IsZero() {
+			t.Errorf("entry without author or time: %+v", c)
+		}
+		actions = append(actions, c.Action)
+	}
+	want := []string{"added process Process 1", "renamed Process 1 to Orders API", "added threat T-0001",
+		"threat T-0001 status open → mitigated: mTLS enforced by mesh policy",
+		"undid: threat T-0001 status open → mitigated: mTLS enforced by mesh policy"}
+	if strings.Join(actions, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("trail:\n%s", strings.Join(actions, "\n"))
+	}
+	if last := trail[len(trail)-1]; !last.Undone || len(last.Subjects) != 1 || last.Subjects[0] != "manual-1" {
+		t.Errorf("the undo entry: %+v", last)
 	}
 }

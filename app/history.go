@@ -1,0 +1,129 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rampart-tm/rampart/model"
+)
+
+// historyPanel shows the audit trail, newest first: when, who, what. It
+// can show only what concerns the selection; picking an entry selects
+// what it changed.
+type historyPanel struct {
+	w         *window
+	entries   []model.Change
+	list      *widget.List
+	selection *widget.Check
+	content   fyne.CanvasObject
+}
+
+func newHistoryPanel(w *window) *historyPanel {
+	p := &historyPanel{w: w}
+	p.selection = widget.NewCheck("Only the selection", func(bool) { p.refresh() })
+	p.list = widget.NewList(func() int { return len(p.entries) },
+		func() fyne.CanvasObject { return widget.NewLabel("2026-11-22 10:00  someone  did something") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(p.entries) {
+				c := p.entries[i]
+				o.(*widget.Label).SetText(fmt.Sprintf("%s   %s   %s", c.At.Local().Format("2006-01-02 15:04"), c.Author, c.Action))
+			}
+		})
+	p.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(p.entries) {
+			p.w.showSubject(p.entries[i].Subjects)
+		}
+		p.list.UnselectAll()
+	}
+	p.content = container.NewBorder(p.selection, nil, nil, nil, p.list)
+	return p
+}
+
+// concerns reports whether an entry touched one of ids (an element, or a
+// threat on one of them).
+func concerns(m *model.Model, c model.Change, ids map[string]bool) bool {
+	for _, s := range c.Subjects {
+		if ids[s] {
+			return true
+		}
+		if t := m.Threats[s]; t != nil && ids[t.ElementID] {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *historyPanel) refresh() {
+	trail, err := p.w.ed.Trail()
+	if err != nil {
+		p.w.status.SetText("History: " + err.Error())
+		return
+	}
+	sel := map[string]bool{}
+	for _, id := range p.w.ed.Selection() {
+		sel[id] = true
+	}
+	p.entries = p.entries[:0]
+	for i := len(trail) - 1; i >= 0; i-- {
+		if !p.selection.Checked || concerns(p.w.ed.Model, trail[i], sel) {
+			p.entries = append(p.entries, trail[i])
+		}
+	}
+	p.list.Refresh()
+}
+
+// showSubject selects what an entry changed: an element, or the element of
+// a threat.
+func (w *window) showSubject(ids []string) {
+	m := w.ed.Model
+	for _, id := range ids {
+		if e := m.Elements[id]; e != nil {
+			w.ed.Select(id)
+			return
+		}
+		if t := m.Threats[id]; t != nil {
+			w.goToThreat(id)
+			return
+		}
+	}
+}
+
+// statusHistory lists a threat's triage changes from the trail.
+func (w *window) statusHistory(threatID string) string {
+	trail, err := w.ed.Trail()
+	if err != nil {
+		return ""
+	}
+	var lines []string
+	for _, c := range trail {
+		if slices.Contains(c.Subjects, threatID) && strings.Contains(c.Action, " status ") {
+			lines = append(lines, fmt.Sprintf("%s  %s: %s", c.At.Local().Format("2006-01-02 15:04"), c.Author, c.Action))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+const prefAuthor = "author"
+
+// askAuthor sets the name the audit trail records for this user.
+func (w *window) askAuthor() {
+	e := widget.NewEntry()
+	e.SetText(w.ed.Author)
+	dialog.ShowForm("Your name in the history", "Save", "Cancel", []*widget.FormItem{widget.NewFormItem("Name", e)},
+		func(ok bool) {
+			name := strings.TrimSpace(e.Text)
+			if !ok || name == "" {
+				return
+			}
+			w.s.app.Preferences().SetString(prefAuthor, name)
+			for _, x := range w.s.windows {
+				x.ed.Author = name
+			}
+		}, w.win)
+}
