@@ -2,10 +2,10 @@ package storage
 
 import (
 	"context"
-	"strings"
 	"database/sql"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rampart-tm/rampart/model"
