@@ -328,6 +328,9 @@ func check(path string) (int, error) {
 	if len(problems) > 0 {
 		return 0, fmt.Errorf("%s: %w: %s", path, ErrCorrupt, strings.Join(problems, "; "))
 	}
+	if err := checkSizes(db); err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
 	var extra string
 	err = db.QueryRow("SELECT type || ' ' || name FROM sqlite_master WHERE type IN ('trigger', 'view') LIMIT 1").Scan(&extra)
 	if err == nil {
@@ -336,6 +339,46 @@ func check(path string) (int, error) {
 		return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
 	}
 	return version, nil
+}
+
+// Bounds on what a file may hold: far above any real model, low enough
+// that a forged file cannot make Rampart read gigabytes.
+const (
+	maxFileSize = 1 << 30
+	maxText     = 4 << 20 // one name, description or note
+	maxRows     = 2_000_000
+)
+
+// checkSizes refuses files larger than any real model.
+func checkSizes(db *sql.DB) error {
+	var pages, size int64
+	if err := db.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if err := db.QueryRow("PRAGMA page_size").Scan(&size); err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if pages*size > maxFileSize {
+		return fmt.Errorf("%w: it is larger than %d MiB", ErrNotRampartFile, maxFileSize>>20)
+	}
+	for _, q := range []string{
+		"SELECT count(*) FROM elements", "SELECT count(*) FROM threats", "SELECT count(*) FROM element_props",
+		"SELECT coalesce(max(max(length(name), length(description))), 0) FROM elements",
+		"SELECT coalesce(max(max(length(description), length(justification), length(mitigation))), 0) FROM threats",
+	} {
+		var n int64
+		if err := db.QueryRow(q).Scan(&n); err != nil {
+			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		limit := int64(maxRows)
+		if strings.Contains(q, "length") {
+			limit = maxText
+		}
+		if n > limit {
+			return fmt.Errorf("%w: it holds more than a model can (%d where at most %d)", ErrNotRampartFile, n, limit)
+		}
+	}
+	return nil
 }
 
 // identify tells whether a file is a Rampart model and of which format
