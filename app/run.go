@@ -26,11 +26,41 @@ func Run(path string) error {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(iconResource())
 	s := newSession(a)
+	// Untitled models a crashed Rampart left behind, found before this
+	// session autosaves its own.
+	lost := editor.Recoverable(s.autosaveDir())
 	if err := s.openPath(path); err != nil {
 		return err
 	}
+	if len(lost) > 0 {
+		s.offerRestore(s.windows[0], lost)
+	}
 	a.Run()
 	return nil
+}
+
+// autosaveDir is where untitled models are kept against crashes.
+func (s *session) autosaveDir() string {
+	return filepath.Join(s.app.Storage().RootURI().Path(), "autosave")
+}
+
+// offerRestore asks whether to bring back untitled models a crash left.
+func (s *session) offerRestore(w *window, files []string) {
+	msg := fmt.Sprintf("Rampart was closed without saving %d untitled model(s). Restore them?", len(files))
+	dialog.ShowConfirm("Restore unsaved work", msg, func(yes bool) {
+		for _, f := range files {
+			if !yes {
+				editor.Discard(f)
+				continue
+			}
+			ed, err := editor.Restore(f)
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("cannot restore %s: %w", filepath.Base(f), err), w.win)
+				continue
+			}
+			s.newWindow(ed).win.Show()
+		}
+	}, w.win)
 }
 
 // session is what the windows of one running Rampart share.

@@ -46,6 +46,9 @@ func (s *session) newWindow(ed *editor.Editor) *window {
 		ed.Author = name
 	}
 	ed.UseClipboard(s.clip)
+	if ed.Path() == "" {
+		ed.EnableAutosave(s.autosaveDir())
+	}
 	w.build()
 	w.win.Resize(fyne.NewSize(1400, 860))
 	w.win.SetCloseIntercept(w.close)

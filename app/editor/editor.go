@@ -21,13 +21,15 @@ type Editor struct {
 	Model   *model.Model
 	History model.History
 
-	file     *storage.File // nil while the model is untitled
-	unsaved  bool          // changes not yet in a file
-	saveErr  error         // why the last save failed, if it did
-	diagram  string        // ID of the diagram on screen
-	selected map[string]bool
-	clip     *Clipboard
-	noSnap   bool // grid snapping is off
+	file        *storage.File // nil while the model is untitled
+	autosave    *storage.File // where an untitled model is kept against crashes
+	autosaveDir string
+	unsaved     bool   // changes not yet in a file
+	saveErr     error  // why the last save failed, if it did
+	diagram     string // ID of the diagram on screen
+	selected    map[string]bool
+	clip        *Clipboard
+	noSnap      bool // grid snapping is off
 
 	// Changed is called after every change of model, diagram or
 	// selection, so views can refresh.
@@ -73,8 +75,10 @@ func Open(path string) (*Editor, error) {
 }
 
 // Close releases the file. Changes are already saved when the model is
-// titled; an untitled model's changes are dropped (the window asks first).
+// titled; an untitled model's changes are dropped, with its autosave file
+// (the window asks first).
 func (ed *Editor) Close() error {
+	ed.dropAutosave()
 	if ed.file == nil {
 		return nil
 	}
@@ -103,6 +107,13 @@ func (ed *Editor) SaveAs(path string) error {
 	if ed.file != nil && ed.file.Path() == path {
 		return ed.save()
 	}
+	// An untitled model brings the trail its autosave file kept.
+	if ed.autosave != nil {
+		trail, err := ed.autosave.History()
+		if err == nil {
+			ed.pending = append(trail, ed.pending...)
+		}
+	}
 	f, err := storage.Create(path, ed.Model)
 	if err != nil {
 		return err
@@ -110,6 +121,7 @@ func (ed *Editor) SaveAs(path string) error {
 	if ed.file != nil {
 		ed.file.Close()
 	}
+	ed.dropAutosave()
 	ed.file, ed.unsaved, ed.saveErr = f, false, nil
 	ed.log("saved the model as " + path)
 	if err := ed.save(); err != nil {
@@ -125,7 +137,7 @@ func (ed *Editor) SaveAs(path string) error {
 func (ed *Editor) save() error {
 	if ed.file == nil {
 		ed.unsaved = true
-		return nil
+		return ed.autosaveNow()
 	}
 	ed.Model.Modified = ed.now().UTC()
 	if err := ed.file.Save(ed.Model, ed.pending...); err != nil {
@@ -146,9 +158,12 @@ func (ed *Editor) log(action string, subjects ...string) {
 // saved yet.
 func (ed *Editor) Trail() ([]model.Change, error) {
 	var out []model.Change
-	if ed.file != nil {
+	if f := ed.file; f != nil || ed.autosave != nil {
+		if f == nil {
+			f = ed.autosave
+		}
 		var err error
-		if out, err = ed.file.History(); err != nil {
+		if out, err = f.History(); err != nil {
 			return nil, err
 		}
 	}
