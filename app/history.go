@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rampart-tm/rampart/model"
+	rstorage "github.com/rampart-tm/rampart/storage"
 )
 
 // historyPanel shows the audit trail, newest first: when, who, what. It
@@ -126,4 +128,41 @@ func (w *window) askAuthor() {
 				x.ed.Author = name
 			}
 		}, w.win)
+}
+
+// compareWith asks for another model file and lists what changed from it
+// to the model in this window, as `rampart diff` does.
+func (w *window) compareWith() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			w.showError(err)
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		old, err := rstorage.ReadAny(path)
+		if err != nil {
+			w.showError(fmt.Errorf("cannot compare with %s: %w", filepath.Base(path), err))
+			return
+		}
+		diffs := model.Diff(old, w.ed.Model)
+		lines := make([]string, 0, len(diffs))
+		for _, d := range diffs {
+			lines = append(lines, d.String())
+		}
+		text := strings.Join(lines, "\n")
+		if text == "" {
+			text = "No differences."
+		}
+		entry := widget.NewMultiLineEntry()
+		entry.SetText(text)
+		entry.Wrapping = fyne.TextWrapWord
+		content := container.NewBorder(widget.NewLabel(fmt.Sprintf("%d change(s) from %s to this model", len(diffs), filepath.Base(path))),
+			nil, nil, nil, entry)
+		dlg := dialog.NewCustom("Compare with "+filepath.Base(path), "Close", content, w.win)
+		dlg.Resize(fyne.NewSize(900, 600))
+		dlg.Show()
+	}, w.win)
+	w.startIn(d)
+	d.Show()
 }

@@ -233,3 +233,23 @@ func TestOddModelsDrawAndReport(t *testing.T) {
 		}
 	}
 }
+
+func TestReportCarriesChangesAndHistory(t *testing.T) {
+	m, lib := analysedDemo(t)
+	old := m.Clone()
+	m.Elements["gateway"].Name = "Edge gateway"
+	history := []model.Change{{At: m.Modified, Author: "Sam Rivera", Action: "renamed API gateway to Edge gateway", Subjects: []string{"gateway"}}}
+	hash, _ := storage.Hash(m)
+	var buf bytes.Buffer
+	if err := render.Report(&buf, m, render.ReportOptions{RampartVersion: "test", Hash: hash, Rules: lib,
+		History: history, Since: old, SinceLabel: "version 1.0"}); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, buf.Bytes())
+	for _, want := range []string{"Changes since version 1.0", "name: API gateway → Edge gateway", "Change history",
+		"Sam Rivera", "renamed API gateway to Edge gateway"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

@@ -21,6 +21,12 @@ type ReportOptions struct {
 	RampartVersion string
 	Hash           string          // SHA-256 of the model's canonical JSON
 	Rules          *stride.Library // for the rules appendix; may be nil
+	// History, when set, adds the audit trail (latest entries first).
+	History []model.Change
+	// Since, when set, adds what changed since that earlier version of
+	// the model, named by SinceLabel.
+	Since      *model.Model
+	SinceLabel string
 	// Progress, when set, is called with the fraction done (0..1).
 	Progress func(done float64)
 }
@@ -114,6 +120,8 @@ func (r *report) build() error {
 	r.progress(0.15)
 	r.diagrams()
 	r.attackTrees()
+	r.changes()
+	r.history()
 	r.validation()
 	r.appendix()
 	r.progress(0.5)
@@ -291,6 +299,12 @@ func (r *report) plannedSections() []tocEntry {
 		for _, t := range r.m.TreeList() {
 			add(t.Name, 1)
 		}
+	}
+	if r.o.Since != nil {
+		add("Changes since "+r.o.SinceLabel, 0)
+	}
+	if len(r.o.History) > 0 {
+		add("Change history", 0)
 	}
 	add("Validation findings", 0)
 	add("Appendix: rules that fired", 0)
@@ -775,6 +789,47 @@ func (r *report) attackTrees() {
 			r.table([]float64{8, 14, 14, textW - 36}, paths, true)
 		}
 	}
+}
+
+// changes lists what changed since an earlier version of the model.
+func (r *report) changes() {
+	if r.o.Since == nil {
+		return
+	}
+	r.section("Changes since "+r.o.SinceLabel, 0)
+	diffs := model.Diff(r.o.Since, r.m)
+	if len(diffs) == 0 {
+		r.para("Nothing changed.")
+		return
+	}
+	rows := [][]string{{"Change", "What", "Details"}}
+	for _, d := range diffs {
+		name := d.What + " " + d.Name
+		rows = append(rows, []string{d.Op, name, strings.Join(d.Details, "; ")})
+	}
+	r.table([]float64{20, 70, textW - 90}, rows, true)
+}
+
+// maxHistory bounds the trail printed: the latest entries matter most.
+const maxHistory = 500
+
+// history prints the audit trail, latest first.
+func (r *report) history() {
+	if len(r.o.History) == 0 {
+		return
+	}
+	r.section("Change history", 0)
+	h := r.o.History
+	if len(h) > maxHistory {
+		r.para(fmt.Sprintf("The %d latest of %d entries.", maxHistory, len(h)))
+		h = h[len(h)-maxHistory:]
+	}
+	rows := [][]string{{"When (UTC)", "Who", "What"}}
+	for i := len(h) - 1; i >= 0; i-- {
+		c := h[i]
+		rows = append(rows, []string{c.At.UTC().Format("2006-01-02 15:04"), c.Author, c.Action})
+	}
+	r.table([]float64{30, 36, textW - 66}, rows, true)
 }
 
 func (r *report) validation() {

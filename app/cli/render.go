@@ -38,7 +38,8 @@ func loadAnalysed(cmd *cobra.Command, path string) (*model.Model, *stride.Librar
 }
 
 func reportCmd() *cobra.Command {
-	var out string
+	var out, since string
+	var history bool
 	cmd := &cobra.Command{
 		Use:   "report FILE -o OUT.pdf",
 		Short: "Write the audit report as PDF",
@@ -62,7 +63,24 @@ func reportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			err = render.Report(w, m, render.ReportOptions{RampartVersion: Version, Hash: hash, Rules: lib})
+			opts := render.ReportOptions{RampartVersion: Version, Hash: hash, Rules: lib}
+			if history && strings.EqualFold(filepath.Ext(args[0]), ".rampart") {
+				if opts.History, err = storage.History(args[0]); err != nil {
+					done()
+					return err
+				}
+			}
+			if since != "" {
+				if opts.Since, err = storage.ReadAny(since); err != nil {
+					done()
+					return err
+				}
+				opts.SinceLabel = filepath.Base(since)
+				if v := opts.Since.Version; v != "" {
+					opts.SinceLabel = "version " + v + " (" + filepath.Base(since) + ")"
+				}
+			}
+			err = render.Report(w, m, opts)
 			if cerr := done(); err == nil {
 				err = cerr
 			}
@@ -73,6 +91,8 @@ func reportCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the PDF to write (- for standard output)")
+	cmd.Flags().BoolVar(&history, "history", false, "add the file's change history (who changed what, when)")
+	cmd.Flags().StringVar(&since, "since", "", "add a chapter on the changes since this earlier version of the model")
 	return cmd
 }
 
