@@ -95,6 +95,7 @@ type diagramView struct {
 	pointer   model.Point
 
 	onError  func(error)
+	onView   func() // the zoom or pan changed
 	onRename func(id string)
 	onTool   func(Tool)
 	onMenu   func(hit editor.Hit, at fyne.Position)
@@ -190,6 +191,7 @@ func (v *diagramView) MouseDown(ev *desktop.MouseEvent) {
 	v.press = v.ed.HitTest(v.pressAt, v.tolerance())
 	v.pressMods = ev.Modifier
 	v.pressed = true
+	v.autoFit = false // the diagram stays put under the user's hand from now on
 }
 
 // MouseUp is handled by Tapped and DragEnd.
@@ -505,6 +507,13 @@ func (v *diagramView) Scrolled(ev *fyne.ScrollEvent) {
 func (v *diagramView) PanBy(dx, dy float32) {
 	v.autoFit = false
 	v.pan = v.pan.AddXY(dx, dy)
+	v.viewChanged()
+}
+
+func (v *diagramView) viewChanged() {
+	if v.onView != nil {
+		v.onView()
+	}
 	v.Refresh()
 }
 
@@ -515,7 +524,7 @@ func (v *diagramView) ZoomAround(zoom float32, pos fyne.Position) {
 	at := v.toModel(pos)
 	v.zoom = zoom
 	v.pan = fyne.NewPos(pos.X-float32(at.X)*zoom, pos.Y-float32(at.Y)*zoom)
-	v.Refresh()
+	v.viewChanged()
 }
 
 // ZoomBy zooms around the centre of the view.
@@ -540,7 +549,7 @@ func (v *diagramView) FitToContent() {
 	zoom := min((s.Width-2*margin)/float32(b.W), (s.Height-2*margin)/float32(b.H))
 	v.zoom = max(0.1, min(zoom, 1.5))
 	v.pan = fyne.NewPos((s.Width-float32(b.W)*v.zoom)/2-float32(b.X)*v.zoom, (s.Height-float32(b.H)*v.zoom)/2-float32(b.Y)*v.zoom)
-	v.Refresh()
+	v.viewChanged()
 }
 
 // FocusGained is part of fyne.Focusable.

@@ -27,7 +27,10 @@ type propertiesPanel struct {
 
 func newPropertiesPanel(w *window) *propertiesPanel {
 	p := &propertiesPanel{w: w, box: container.NewVBox()}
-	p.content = container.NewVScroll(container.NewPadded(p.box))
+	// Scrolling both ways keeps the panel's width from following its
+	// content, so the canvas never moves under the pointer when another
+	// element is selected.
+	p.content = container.NewScroll(container.NewPadded(p.box))
 	return p
 }
 

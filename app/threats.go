@@ -72,7 +72,7 @@ func newThreatsPanel(w *window) *threatsPanel {
 	add := widget.NewButton("Add threat", p.addManual)
 	filters := container.NewHBox(p.scope, p.category, p.sev, p.state, add, p.count)
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, nil, p.search), nil, nil, nil, p.list)
-	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(p.detail)))
+	split := container.NewHSplit(left, container.NewScroll(container.NewPadded(p.detail)))
 	split.Offset = 0.55
 	p.content = container.NewBorder(filters, nil, nil, nil, split)
 	p.showNothing()

@@ -78,7 +78,7 @@ func newTreesPanel(w *window) *treesPanel {
 	})
 	left := container.NewBorder(nil, container.NewVBox(newTree, del), nil, nil, p.list)
 	middle := container.NewBorder(container.NewBorder(nil, nil, nil, draw, p.summary), nil, nil, nil, p.outline)
-	inner := container.NewHSplit(middle, container.NewVScroll(container.NewPadded(p.detail)))
+	inner := container.NewHSplit(middle, container.NewScroll(container.NewPadded(p.detail)))
 	inner.Offset = 0.62
 	split := container.NewHSplit(left, inner)
 	split.Offset = 0.18

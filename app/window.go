@@ -65,6 +65,11 @@ func (w *window) build() {
 	w.canvas.onRename = w.startRename
 	w.canvas.onTool = w.toolChanged
 	w.canvas.onMenu = w.contextMenu
+	w.canvas.onView = func() {
+		if w.zoomLabel != nil {
+			w.zoomLabel.SetText(fmt.Sprintf("%d %%", int(w.canvas.zoom*100+0.5)))
+		}
+	}
 	w.renameLine = newRenameEntry()
 	w.overlay = container.NewWithoutLayout(w.renameLine)
 	w.renameLine.Hide()
@@ -72,6 +77,7 @@ func (w *window) build() {
 	w.crumbs = container.NewHBox()
 	w.status = widget.NewLabel("")
 	w.zoomLabel = widget.NewLabel("100 %")
+	w.canvas.onView() // now that the label exists
 	w.tree = w.newDiagramTree()
 	w.elements = newElementList(w)
 	w.props = newPropertiesPanel(w)
@@ -98,7 +104,7 @@ func (w *window) build() {
 	work := container.NewVSplit(centre, bottom)
 	work.Offset = 0.62
 	right := container.NewHSplit(work, w.props.content)
-	right.Offset = 0.76
+	right.Offset = 0.66
 	main := container.NewHSplit(left, right)
 	main.Offset = 0.16
 

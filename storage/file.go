@@ -131,6 +131,15 @@ func Create(path string, m *model.Model) (*File, error) {
 		lock.Unlock()
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
+	// A new file is readable as documents are; a replaced one keeps its mode.
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	if err := os.Chmod(tmpPath, mode); err != nil {
+		lock.Unlock()
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
 	if err := os.Rename(tmpPath, path); err != nil {
 		lock.Unlock()
 		return nil, fmt.Errorf("write %s: %w", path, err)
