@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/stride"
 )
 
@@ -95,22 +94,4 @@ func (a *analyst) finish(gen int, found []stride.Finding, errs []error) {
 	if len(errs) > 0 {
 		a.w.status.SetText("Analysis: " + errors.Join(errs...).Error())
 	}
-}
-
-// openThreats counts the open, live, unsuppressed threats per element and
-// their worst severity, for the canvas badges.
-func openThreats(m *model.Model) map[string]marks {
-	out := map[string]marks{}
-	for _, t := range m.Threats {
-		if t.Status != model.Open || t.Obsolete || m.Suppressed(t.RuleID, t.ElementID) != nil {
-			continue
-		}
-		mk := out[t.ElementID]
-		if mk.open == 0 || t.Severity() > mk.worst {
-			mk.worst = t.Severity()
-		}
-		mk.open++
-		out[t.ElementID] = mk
-	}
-	return out
 }

@@ -42,14 +42,6 @@ func (t Tool) placeKind() (model.Kind, bool) {
 	return 0, false
 }
 
-// marks are what the canvas shows on an element besides the element
-// itself: its open threats and its validation problems.
-type marks struct {
-	open    int
-	worst   model.Severity
-	problem string
-}
-
 type gestureKind int
 
 const (
@@ -82,7 +74,7 @@ type diagramView struct {
 	tool  Tool
 	zoom  float32
 	pan   fyne.Position // where the diagram's origin is, in pixels
-	marks map[string]marks
+	marks map[string]render.Badge // open threats and problems per element
 
 	press     editor.Hit
 	pressAt   model.Point
@@ -115,7 +107,7 @@ var (
 )
 
 func newDiagramView(ed *editor.Editor) *diagramView {
-	v := &diagramView{ed: ed, zoom: 1, pan: fyne.NewPos(20, 20), marks: map[string]marks{}, autoFit: true}
+	v := &diagramView{ed: ed, zoom: 1, pan: fyne.NewPos(20, 20), marks: map[string]render.Badge{}, autoFit: true}
 	v.ExtendBaseWidget(v)
 	return v
 }

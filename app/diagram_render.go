@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"image/color"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -111,7 +110,7 @@ func (r *diagramRenderer) drawNode(s *slots, e *model.Element) {
 	}
 	fs := r.fontSize()
 	lines := wrapLabel(e.Name, size.Width-12*v.zoom, fs, 3)
-	tech := techLabel(e)
+	tech := render.TechLabel(e)
 	if e.OutOfScope {
 		tech = "out of scope"
 	}
@@ -130,33 +129,18 @@ func (r *diagramRenderer) drawNode(s *slots, e *model.Element) {
 	r.drawMarks(s, e, pos, size)
 }
 
-// techLabel is the element's technology as people say it ("API gateway").
-func techLabel(e *model.Element) string {
-	t := e.Prop("technology")
-	if t == "" {
-		return ""
-	}
-	special := map[string]string{"api_gateway": "API gateway", "waf": "WAF", "sql_database": "SQL database",
-		"nosql_database": "NoSQL database", "ci_cd": "CI/CD", "iot_device": "IoT device"}
-	if s, ok := special[t]; ok {
-		return s
-	}
-	t = strings.ReplaceAll(t, "_", " ")
-	return strings.ToUpper(t[:1]) + t[1:]
-}
-
 // drawMarks draws the open-threat badge (top right, coloured by the worst
 // severity) and the validation marker (top left).
 func (r *diagramRenderer) drawMarks(s *slots, e *model.Element, pos fyne.Position, size fyne.Size) {
 	v, pal := r.v, r.pal
 	mk := v.marks[e.ID]
 	rad := 10 * v.zoom
-	if mk.open > 0 {
+	if mk.Open > 0 {
 		c := pos.AddXY(size.Width-rad*0.4, -rad*0.4)
-		s.circle(c, rad, pal.severity[mk.worst], pal.background, 1.5*v.zoom)
-		s.text(fmt.Sprint(mk.open), c.AddXY(-rad, -rad*0.65), 2*rad, rad*1.05, pal.badgeText, fyne.TextAlignCenter, true)
+		s.circle(c, rad, pal.severity[mk.Worst], pal.background, 1.5*v.zoom)
+		s.text(fmt.Sprint(mk.Open), c.AddXY(-rad, -rad*0.65), 2*rad, rad*1.05, pal.badgeText, fyne.TextAlignCenter, true)
 	}
-	if mk.problem != "" {
+	if mk.Problem {
 		c := pos.AddXY(rad*0.4, -rad*0.4)
 		s.circle(c, rad*0.8, pal.problem, pal.background, 1.5*v.zoom)
 		s.text("!", c.AddXY(-rad, -rad*0.6), 2*rad, rad*1.05, pal.badgeText, fyne.TextAlignCenter, true)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rampart-tm/rampart/app/editor"
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/render"
 )
 
 // window is one editor window on one model.
@@ -237,16 +238,7 @@ func (w *window) goToThreat(id string) {
 // refreshMarks puts the open-threat badges and the validation markers on
 // the canvas.
 func (w *window) refreshMarks() {
-	marks := openThreats(w.ed.Model)
-	for _, f := range w.problems.findings {
-		if f.ElementID != "" {
-			mk := marks[f.ElementID]
-			if mk.problem == "" {
-				mk.problem = f.Message
-			}
-			marks[f.ElementID] = mk
-		}
-	}
+	marks := render.Badges(w.ed.Model, w.problems.findings)
 	w.canvas.marks = marks
 }
 

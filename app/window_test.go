@@ -213,7 +213,7 @@ func TestThreatsAppearAndSelectingOneSelectsItsElement(t *testing.T) {
 	if w.ed.History.CanUndo() {
 		t.Error("analysis must not be an undo step")
 	}
-	if w.canvas.marks["i-order"].open == 0 || w.canvas.marks["user-db"].worst < model.SeverityHigh {
+	if w.canvas.marks["i-order"].Open == 0 || w.canvas.marks["user-db"].Worst < model.SeverityHigh {
 		t.Error("badges should count open threats and show the worst severity")
 	}
 	// Pick the SQL injection threat: its flow is selected, on its diagram.
