@@ -73,7 +73,7 @@ type diagramView struct {
 	ed    *editor.Editor
 	tool  Tool
 	zoom  float32
-	pan   fyne.Position // where the diagram's origin is, in pixels
+	pan   fyne.Position           // where the diagram's origin is, in pixels
 	marks map[string]render.Badge // open threats and problems per element
 
 	press     editor.Hit
