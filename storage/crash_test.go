@@ -81,6 +81,7 @@ func TestCrashSafetyUnderKill(t *testing.T) {
 		allowed := map[string]bool{current: true}
 		pending, saves := "", 0
 		done := make(chan struct{})
+		firstSave := make(chan struct{}, 1)
 		go func() {
 			defer close(done)
 			sc := bufio.NewScanner(out)
@@ -93,13 +94,23 @@ func TestCrashSafetyUnderKill(t *testing.T) {
 				case "saved":
 					allowed[hash] = true
 					saves++
+					select {
+					case firstSave <- struct{}{}:
+					default:
+					}
 				case "error":
 					t.Errorf("child: %s", hash)
 				}
 				mu.Unlock()
 			}
 		}()
-		time.Sleep(time.Duration(30+r.IntN(150)) * time.Millisecond)
+		// Kill at a random moment once the child is saving (however slow
+		// the machine is to start it).
+		select {
+		case <-firstSave:
+		case <-time.After(10 * time.Second):
+		}
+		time.Sleep(time.Duration(r.IntN(120)) * time.Millisecond)
 		cmd.Process.Kill() // SIGKILL: no chance to clean up
 		cmd.Wait()
 		<-done
