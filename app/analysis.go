@@ -24,6 +24,7 @@ type analyst struct {
 	gen     int // counts edits; a result for an older generation is dropped
 	timer   *time.Timer
 	running bool
+	manual  bool // analyse only when asked (Now): headless tests drive it
 }
 
 func newAnalyst(w *window) *analyst {
@@ -35,7 +36,7 @@ func newAnalyst(w *window) *analyst {
 // schedule asks for an analysis once editing pauses.
 func (a *analyst) schedule() {
 	a.gen++
-	if a.lib == nil {
+	if a.lib == nil || a.manual {
 		return
 	}
 	if a.timer != nil {
@@ -93,5 +94,13 @@ func (a *analyst) finish(gen int, found []stride.Finding, errs []error) {
 	}
 	if len(errs) > 0 {
 		a.w.status.SetText("Analysis: " + errors.Join(errs...).Error())
+	}
+}
+
+// manualOnly stops analysis after edits; Now still analyses.
+func (a *analyst) manualOnly() {
+	a.manual = true
+	if a.timer != nil {
+		a.timer.Stop()
 	}
 }

@@ -37,6 +37,7 @@ func benchWindow(b *testing.B) *diagramView {
 	a := test.NewTempApp(b)
 	s := newSession(a)
 	w := s.newWindow(editor.New(bigDiagram()))
+	w.analysis.manualOnly()
 	w.win.Resize(fyne.NewSize(1600, 1000))
 	w.canvas.zoom, w.canvas.pan, w.canvas.autoFit = 0.3, fyne.NewPos(0, 0), false
 	w.canvas.Refresh()
