@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -210,10 +209,7 @@ func writeJSON(w io.Writer, m *model.Model, lib *stride.Library, threats []*mode
 	for _, t := range threats {
 		list = append(list, toJSON(m, lib, t))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(map[string]any{"model": m.Name, "rules_version": lib.Version, "threats": list})
+	return printJSON(w, map[string]any{"model": m.Name, "rules_version": lib.Version, "threats": list})
 }
 
 // writeSARIF writes SARIF 2.1.0 as GitHub code scanning reads it: one
@@ -299,9 +295,7 @@ func writeSARIF(w io.Writer, path string, m *model.Model, lib *stride.Library, t
 			"results": results,
 		}},
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return printJSON(w, doc)
 }
 
 func sarifLevel(s model.Severity) string {
@@ -338,10 +332,7 @@ func rulesCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				if err := enc.Encode(map[string]any{"version": lib.Version, "rules": lib.Rules}); err != nil {
+				if err := printJSON(out, map[string]any{"version": lib.Version, "rules": lib.Rules}); err != nil {
 					return err
 				}
 			} else {

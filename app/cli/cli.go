@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -89,16 +90,34 @@ func exactlyOneFile(what string) cobra.PositionalArgs {
 	}
 }
 
-// output opens where a command writes: a file, or stdout for "-".
-func output(cmd *cobra.Command, path string) (io.Writer, func() error, error) {
+// writeOutput runs write on where a command writes: a file, or stdout for
+// "-". A file that could not be written whole is removed, so a failed
+// command never leaves a truncated report or picture behind.
+func writeOutput(cmd *cobra.Command, path string, write func(io.Writer) error) error {
 	if path == "-" {
-		return cmd.OutOrStdout(), func() error { return nil }, nil
+		return write(cmd.OutOrStdout())
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	return f, f.Close, nil
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
+}
+
+// printJSON writes v as indented JSON, leaving <, > and & as they are:
+// every JSON output of the command line is read by people as well as tools.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 func requireOutput(cmd *cobra.Command, out string) error {

@@ -107,3 +107,27 @@ func TestValidateExitsOneOnErrors(t *testing.T) {
 		t.Fatalf("json: exit %d:\n%s", code, out)
 	}
 }
+
+// A command that fails leaves no output file behind: an auditor must never
+// pick up a truncated or empty report.
+func TestFailedReportLeavesNoFile(t *testing.T) {
+	dir := t.TempDir()
+	shop := filepath.Join(dir, "shop.rampart")
+	if code, _, errOut := run(t, "demo", "-o", shop); code != 0 {
+		t.Fatalf("demo exit %d: %s", code, errOut)
+	}
+	pdf := filepath.Join(dir, "report.pdf")
+	code, _, errOut := run(t, "report", shop, "--since", filepath.Join(dir, "missing.json"), "-o", pdf)
+	if code != 2 || !strings.Contains(errOut, "missing.json") {
+		t.Errorf("exit %d, stderr %q; want 2 naming missing.json", code, errOut)
+	}
+	if _, err := os.Stat(pdf); !os.IsNotExist(err) {
+		t.Errorf("a failed report left %s behind (stat: %v)", pdf, err)
+	}
+	if code, _, errOut := run(t, "report", shop, "-o", pdf); code != 0 {
+		t.Fatalf("report exit %d: %s", code, errOut)
+	}
+	if st, err := os.Stat(pdf); err != nil || st.Size() == 0 {
+		t.Errorf("report wrote nothing: %v", err)
+	}
+}

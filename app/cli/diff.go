@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -51,10 +50,7 @@ func diffCmd() *cobra.Command {
 				for _, d := range diffs {
 					list = append(list, jd{d.Op, d.What, d.ID, d.Name, d.Kind, d.Details})
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(map[string]any{"old": args[0], "new": args[1], "changes": list})
+				return printJSON(out, map[string]any{"old": args[0], "new": args[1], "changes": list})
 			}
 			for _, d := range diffs {
 				fmt.Fprintln(out, d)

@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -54,9 +54,7 @@ func validateCmd() *cobra.Command {
 					}
 					list = append(list, finding{f.Severity, f.Message, f.ElementID, d})
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(map[string]any{"findings": list}); err != nil {
+				if err := printJSON(out, map[string]any{"findings": list}); err != nil {
 					return err
 				}
 			default:
@@ -118,15 +116,10 @@ func exportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			w, done, err := output(cmd, out)
-			if err != nil {
+			return writeOutput(cmd, out, func(w io.Writer) error {
+				_, err := w.Write(data)
 				return err
-			}
-			if _, err := w.Write(data); err != nil {
-				done()
-				return err
-			}
-			return done()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "json", "output format: json or threatdragon")

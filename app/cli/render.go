@@ -2,7 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -59,20 +59,14 @@ func reportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			w, done, err := output(cmd, out)
-			if err != nil {
-				return err
-			}
 			opts := render.ReportOptions{RampartVersion: Version, Hash: hash, Rules: lib}
 			if history && strings.EqualFold(filepath.Ext(args[0]), ".rampart") {
 				if opts.History, err = storage.History(args[0]); err != nil {
-					done()
 					return err
 				}
 			}
 			if since != "" {
 				if opts.Since, err = storage.ReadAny(since); err != nil {
-					done()
 					return err
 				}
 				opts.SinceLabel = filepath.Base(since)
@@ -80,14 +74,7 @@ func reportCmd() *cobra.Command {
 					opts.SinceLabel = "version " + v + " (" + filepath.Base(since) + ")"
 				}
 			}
-			err = render.Report(w, m, opts)
-			if cerr := done(); err == nil {
-				err = cerr
-			}
-			if err != nil && out != "-" {
-				os.Remove(out)
-			}
-			return err
+			return writeOutput(cmd, out, func(w io.Writer) error { return render.Report(w, m, opts) })
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the PDF to write (- for standard output)")
@@ -142,20 +129,13 @@ func renderCmd() *cobra.Command {
 					return err
 				}
 			}
-			w, done, err := output(cmd, out)
-			if err != nil {
-				return err
-			}
 			badges := render.Badges(m, model.Validate(m))
-			if ext == ".png" {
-				err = render.PNG(w, m, d.ID, badges)
-			} else {
-				err = render.SVG(w, m, d.ID, badges)
-			}
-			if cerr := done(); err == nil {
-				err = cerr
-			}
-			return err
+			return writeOutput(cmd, out, func(w io.Writer) error {
+				if ext == ".png" {
+					return render.PNG(w, m, d.ID, badges)
+				}
+				return render.SVG(w, m, d.ID, badges)
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the PNG or SVG file to write")

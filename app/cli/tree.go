@@ -118,19 +118,12 @@ func attackTreeCmd() *cobra.Command {
 			if out == "" {
 				return nil
 			}
-			w, done, err := output(cmd, out)
-			if err != nil {
-				return err
-			}
-			if ext == ".png" {
-				err = render.TreePNG(w, m, tree, values)
-			} else {
-				err = render.TreeSVG(w, m, tree, values)
-			}
-			if cerr := done(); err == nil {
-				err = cerr
-			}
-			return err
+			return writeOutput(cmd, out, func(w io.Writer) error {
+				if ext == ".png" {
+					return render.TreePNG(w, m, tree, values)
+				}
+				return render.TreeSVG(w, m, tree, values)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&target, "target", "", "the element or data asset attacked, by name")
