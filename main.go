@@ -5,6 +5,9 @@ package main
 import (
 	"os"
 
+	// Settles the locale before Fyne reads it (see the package comment).
+	_ "github.com/rampart-tm/rampart/app/locale"
+
 	"github.com/rampart-tm/rampart/app"
 	"github.com/rampart-tm/rampart/app/cli"
 )
