@@ -19,7 +19,7 @@ func LimitPages(f *File, extra int) error {
 // Downgrade turns a current file into one of an older format, by dropping
 // the tables later migrations created, so tests can open old files.
 func Downgrade(path string, version int) error {
-	db, err := openDB(path, false)
+	db, err := openDB(path, modeWrite)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -56,12 +56,12 @@ func Open(path string) (*File, *model.Model, error) {
 		return nil, nil, err
 	}
 	f := &File{path: path, lock: lock}
-	if f.db, err = openDB(path, false); err != nil {
+	if f.db, err = openDB(path, modeWrite); err != nil {
 		f.Close()
-		return nil, nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, nil, openFailure(path, err)
 	}
 	if version < Version {
-		if err := backup(path, version); err != nil {
+		if err := backup(f.db, path, version); err != nil {
 			f.Close()
 			return nil, nil, err
 		}
@@ -79,29 +79,46 @@ func Open(path string) (*File, *model.Model, error) {
 	return f, m, nil
 }
 
-// Load reads the model of a .rampart file without writing to it or locking
-// it: for the command line, which only reads.
+// Load reads the model of a .rampart file without writing to it, locking
+// it or leaving anything beside it: for the command line, which only
+// reads, on folders that may be read-only.
 func Load(path string) (*model.Model, error) {
-	version, err := check(path)
+	r, version, err := openChecked(path)
 	if err != nil {
 		return nil, err
 	}
-	var db *sql.DB
+	defer r.Close()
+	db := r.db
 	if version < Version {
 		var dir string
-		if db, dir, err = upgradedCopy(path, version); err != nil {
+		if db, dir, err = upgradedCopy(r.db, version); err != nil {
 			return nil, fmt.Errorf("upgrade %s: %w", path, err)
 		}
 		defer os.RemoveAll(dir)
-	} else if db, err = openDB(path, true); err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		defer db.Close()
 	}
-	defer db.Close()
 	m, err := read(db)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return m, nil
+}
+
+// openChecked opens a file for reading after the checks of check.
+func openChecked(path string) (*roFile, int, error) {
+	if err := checkHeader(path); err != nil {
+		return nil, 0, err
+	}
+	r, err := openReadOnly(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	version, err := checkDB(path, r.db)
+	if err != nil {
+		r.Close()
+		return nil, 0, err
+	}
+	return r, version, nil
 }
 
 // Create writes a model to a new file at path, replacing what is there
@@ -115,21 +132,36 @@ func Create(path string, m *model.Model) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := refuseForeign(path); err != nil {
-		lock.Unlock()
+	if err := replaceWith(path, m); err != nil {
+		release(lock)
 		return nil, err
+	}
+	f := &File{path: path, lock: lock, saved: m.Clone()}
+	if f.db, err = openDB(path, modeWrite); err != nil {
+		f.Close()
+		return nil, openFailure(path, err)
+	}
+	return f, nil
+}
+
+// replaceWith writes a model to a temporary file beside path and renames
+// it over path, under the writer's lock.
+func replaceWith(path string, m *model.Model) error {
+	if err := refuseForeign(path); err != nil {
+		return err
+	}
+	if err := mergeLeftoverLog(path); err != nil {
+		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".new-*")
 	if err != nil {
-		lock.Unlock()
-		return nil, fmt.Errorf("create %s: %w", path, err)
+		return fmt.Errorf("create %s: %w", path, unwrapPathError(err))
 	}
 	tmpPath := tmp.Name()
 	tmp.Close()
 	defer os.Remove(tmpPath)
 	if err := writeNew(tmpPath, m); err != nil {
-		lock.Unlock()
-		return nil, fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, diskFull(err))
 	}
 	// A new file is readable as documents are; a replaced one keeps its mode.
 	mode := os.FileMode(0o644)
@@ -137,19 +169,72 @@ func Create(path string, m *model.Model) (*File, error) {
 		mode = st.Mode().Perm()
 	}
 	if err := os.Chmod(tmpPath, mode); err != nil {
-		lock.Unlock()
-		return nil, fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmpPath, path); err != nil {
-		lock.Unlock()
-		return nil, fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
-	f := &File{path: path, lock: lock, saved: m.Clone()}
-	if f.db, err = openDB(path, false); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+	// The old file's index would describe a database that is gone.
+	os.Remove(path + "-shm")
+	return syncDir(filepath.Dir(path))
+}
+
+// mergeLeftoverLog folds a write-ahead log that an editor left beside a
+// file (it crashed, or was killed) into that file before the file is
+// replaced: a log left beside the new file would be replayed into it and
+// damage it. The caller holds the writer's lock, so no editor has the
+// file open. When the log cannot be merged, nothing is replaced and the
+// message says how to keep the edits it holds.
+func mergeLeftoverLog(path string) error {
+	st, err := os.Stat(path + "-wal")
+	if err != nil {
+		return nil
 	}
-	return f, nil
+	if st.Size() > 0 {
+		db, err := openDB(path, modeWrite)
+		if err == nil {
+			var busy, logged, merged int
+			err = db.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logged, &merged)
+			if err == nil && busy != 0 {
+				err = errors.New("another connection is using it")
+			}
+			if cerr := db.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("will not replace %s: it has edits that were never merged into it (in %s-wal, left by a "+
+				"Rampart that did not close), and merging them failed: %v. Open it in Rampart to keep them, or remove %s-wal "+
+				"to give them up", path, path, err, path)
+		}
+	}
+	if err := os.Remove(path + "-wal"); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("will not replace %s: %w", path, err)
+	}
+	return nil
+}
+
+// syncDir makes a rename in a folder survive a power cut.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && runtime.GOOS != "windows" {
+		// Windows cannot sync a folder; NTFS makes a rename durable itself.
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// diskFull turns SQLite's "disk full" into ErrDiskFull.
+func diskFull(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+		return ErrDiskFull
+	}
+	return err
 }
 
 // WriteNew writes a model to a new file at path (replacing what is there
@@ -216,11 +301,7 @@ func (f *File) Save(m *model.Model, log ...model.Change) error {
 		return fmt.Errorf("save %s: %w", f.path, err)
 	}
 	if err := save(f.db, f.saved, m, log...); err != nil {
-		var se sqlite3.Error
-		if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
-			err = ErrDiskFull
-		}
-		return fmt.Errorf("save %s: %w", f.path, err)
+		return fmt.Errorf("save %s: %w", f.path, diskFull(err))
 	}
 	f.saved = m.Clone()
 	return nil
@@ -231,19 +312,15 @@ func (f *File) History() ([]model.Change, error) { return readHistory(f.db) }
 
 // History reads the audit trail of a .rampart file without writing to it.
 func History(path string) ([]model.Change, error) {
-	version, err := check(path)
+	r, version, err := openChecked(path)
 	if err != nil {
 		return nil, err
 	}
+	defer r.Close()
 	if version < 4 {
 		return nil, nil // files before format 4 kept no trail
 	}
-	db, err := openDB(path, true)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	return readHistory(db)
+	return readHistory(r.db)
 }
 
 func readHistory(db *sql.DB) ([]model.Change, error) {
@@ -277,196 +354,9 @@ func (f *File) Close() error {
 		err = f.db.Close()
 		f.db = nil
 	}
-	if f.lock != nil {
-		_ = f.lock.Unlock()
-		_ = os.Remove(f.lock.Path())
-		f.lock = nil
-	}
+	release(f.lock)
+	f.lock = nil
 	return err
-}
-
-// acquire takes the writer's lock beside the file. The lock is an OS lock
-// on FILE.lock: it vanishes with the process that held it, so a crash
-// leaves no stale lock, only a file the next writer locks again.
-func acquire(path string) (*flock.Flock, error) {
-	l := flock.New(path + ".lock")
-	ok, err := l.TryLock()
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", path, err)
-	}
-	if !ok {
-		return nil, fmt.Errorf("%s: %w", path, ErrInUse)
-	}
-	return l, nil
-}
-
-// check looks at a file before SQLite writes anything to it: it must be an
-// SQLite database with Rampart's application id, a format version this
-// Rampart reads, no triggers or views, and pass SQLite's integrity check.
-// It returns the file's format version.
-func check(path string) (int, error) {
-	version, err := identify(path)
-	if err != nil {
-		return 0, err
-	}
-	db, err := openDB(path, true)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
-	}
-	defer db.Close()
-	var problems []string
-	rows, err := db.Query("PRAGMA integrity_check(5)")
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
-	}
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
-		}
-		if line != "ok" {
-			problems = append(problems, line)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
-	}
-	rows.Close()
-	if len(problems) > 0 {
-		return 0, fmt.Errorf("%s: %w: %s", path, ErrCorrupt, strings.Join(problems, "; "))
-	}
-	if err := checkSizes(db); err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
-	}
-	var extra string
-	err = db.QueryRow("SELECT type || ' ' || name FROM sqlite_master WHERE type IN ('trigger', 'view') LIMIT 1").Scan(&extra)
-	if err == nil {
-		return 0, fmt.Errorf("%s: %w: it contains a %s that Rampart does not define", path, ErrNotRampartFile, extra)
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
-	}
-	return version, nil
-}
-
-// Bounds on what a file may hold: far above any real model, low enough
-// that a forged file cannot make Rampart read gigabytes.
-const (
-	maxFileSize = 1 << 30
-	maxText     = 4 << 20 // one name, description or note
-	maxRows     = 2_000_000
-)
-
-// checkSizes refuses files larger than any real model.
-func checkSizes(db *sql.DB) error {
-	var pages, size int64
-	if err := db.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	if err := db.QueryRow("PRAGMA page_size").Scan(&size); err != nil {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	if pages*size > maxFileSize {
-		return fmt.Errorf("%w: it is larger than %d MiB", ErrNotRampartFile, maxFileSize>>20)
-	}
-	for _, q := range []string{
-		"SELECT count(*) FROM elements", "SELECT count(*) FROM threats", "SELECT count(*) FROM element_props",
-		"SELECT coalesce(max(max(length(name), length(description))), 0) FROM elements",
-		"SELECT coalesce(max(max(length(description), length(justification), length(mitigation))), 0) FROM threats",
-	} {
-		var n int64
-		if err := db.QueryRow(q).Scan(&n); err != nil {
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
-		}
-		limit := int64(maxRows)
-		if strings.Contains(q, "length") {
-			limit = maxText
-		}
-		if n > limit {
-			return fmt.Errorf("%w: it holds more than a model can (%d where at most %d)", ErrNotRampartFile, n, limit)
-		}
-	}
-	return nil
-}
-
-// identify tells whether a file is a Rampart model and of which format
-// version, reading only its header.
-func identify(path string) (int, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return 0, fmt.Errorf("open %s: %w", path, unwrapPathError(err))
-	}
-	header := make([]byte, 100)
-	n, err := io.ReadFull(fh, header)
-	fh.Close()
-	if err != nil && n == 0 {
-		return 0, fmt.Errorf("%s: %w: the file is empty", path, ErrNotRampartFile)
-	}
-	if n < 100 || !bytes.HasPrefix(header, []byte("SQLite format 3\x00")) {
-		return 0, fmt.Errorf("%s: %w: it is not an SQLite database", path, ErrNotRampartFile)
-	}
-	db, err := openDB(path, true)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
-	}
-	defer db.Close()
-	var appID, version int
-	if err := db.QueryRow("PRAGMA application_id").Scan(&appID); err != nil {
-		return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
-	}
-	if appID != ApplicationID {
-		return 0, fmt.Errorf("%s: %w: it is an SQLite database of another application", path, ErrNotRampartFile)
-	}
-	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
-		return 0, fmt.Errorf("%s: %w: %v", path, ErrCorrupt, err)
-	}
-	if version > Version {
-		return 0, fmt.Errorf("%s: %w: it needs file format %d, this Rampart reads up to %d", path, ErrNewerVersion, version, Version)
-	}
-	if version < 1 {
-		return 0, fmt.Errorf("%s: %w: it has no format version", path, ErrCorrupt)
-	}
-	return version, nil
-}
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// openDB opens a database with one connection and the pragmas Rampart
-// relies on: foreign keys, write-ahead log, full sync (a completed save
-// survives a power cut), and an untrusted schema.
-func openDB(path string, readOnly bool) (*sql.DB, error) {
-	params := "?_foreign_keys=1&_busy_timeout=5000&_txlock=immediate"
-	if readOnly {
-		params += "&mode=ro"
-	} else {
-		params += "&_journal_mode=WAL&_synchronous=FULL"
-	}
-	db, err := sql.Open("sqlite3", "file:"+escapePath(path)+params)
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	for _, pragma := range []string{"PRAGMA trusted_schema = OFF", "PRAGMA cell_size_check = ON"} {
-		if _, err := db.Exec(pragma); err != nil {
-			db.Close()
-			return nil, err
-		}
-	}
-	return db, nil
-}
-
-// escapePath makes a path safe inside an SQLite URI.
-func escapePath(p string) string {
-	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
 }
 
 // migrate brings a database from version `from` to the current version in
@@ -494,32 +384,44 @@ func migrate(db *sql.DB, from int) error {
 	return tx.Commit()
 }
 
-// backup copies a file about to be upgraded to FILE.formatN.bak.
-func backup(path string, version int) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("back up %s: %w", path, err)
+// backup copies a file about to be upgraded to FILE.formatN.bak, with
+// what its write-ahead log holds: the log is merged into the file first
+// (the caller holds the writer's lock and the only connection).
+func backup(db *sql.DB, path string, version int) error {
+	var busy, logged, merged int
+	err := db.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logged, &merged)
+	if err == nil && busy != 0 {
+		err = errors.New("its write-ahead log is in use")
 	}
-	dst := fmt.Sprintf("%s.format%d.bak", path, version)
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
-		return fmt.Errorf("back up %s: %w", path, err)
+	if err == nil {
+		err = WriteFile(fmt.Sprintf("%s.format%d.bak", path, version), func(w io.Writer) error {
+			src, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer src.Close()
+			_, err = io.Copy(w, src)
+			return err
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("back up %s: %w", path, diskFull(err))
 	}
 	return nil
 }
 
-// upgradedCopy copies an older file to a temporary folder and upgrades the
-// copy, so reading an old file never writes to it. The caller removes dir.
-func upgradedCopy(path string, version int) (db *sql.DB, dir string, err error) {
+// upgradedCopy copies an older database to a temporary folder and upgrades
+// the copy, so reading an old file never writes to it. The caller closes
+// db and removes dir.
+func upgradedCopy(src *sql.DB, version int) (db *sql.DB, dir string, err error) {
 	dir, err = os.MkdirTemp("", "rampart-upgrade-*")
 	if err != nil {
 		return nil, "", err
 	}
-	data, err := os.ReadFile(path)
+	dst := filepath.Join(dir, "model.rampart")
+	_, err = src.Exec("VACUUM INTO ?", dst)
 	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, "model.rampart"), data, 0o600)
-	}
-	if err == nil {
-		db, err = openDB(filepath.Join(dir, "model.rampart"), false)
+		db, err = openDB(dst, modeWrite)
 	}
 	if err == nil {
 		if err = migrate(db, version); err != nil {

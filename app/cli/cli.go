@@ -9,9 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rampart-tm/rampart/storage"
 )
 
 // Exit codes.
@@ -91,24 +92,14 @@ func exactlyOneFile(what string) cobra.PositionalArgs {
 }
 
 // writeOutput runs write on where a command writes: a file, or stdout for
-// "-". A file that could not be written whole is removed, so a failed
-// command never leaves a truncated report or picture behind.
+// "-". A file is written whole or not at all (see storage.WriteFile): a
+// failed command never leaves a truncated report behind, nor removes the
+// file it was to replace.
 func writeOutput(cmd *cobra.Command, path string, write func(io.Writer) error) error {
 	if path == "-" {
 		return write(cmd.OutOrStdout())
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	err = write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return err
+	return storage.WriteFile(path, write)
 }
 
 // printJSON writes v as indented JSON, leaving <, > and & as they are:
@@ -120,9 +111,11 @@ func printJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func requireOutput(cmd *cobra.Command, out string) error {
+// requireOutput checks a command's -o before any work is done: it is
+// given, and writing there destroys no model (see storage.CheckOutput).
+func requireOutput(cmd *cobra.Command, out string, format storage.Format, inputs ...string) error {
 	if out == "" {
 		return usagef("%s needs -o OUT", cmd.Name())
 	}
-	return nil
+	return storage.CheckOutput(out, format, inputs...)
 }

@@ -97,11 +97,12 @@ func exportCmd() *cobra.Command {
 			"-o - writes to standard output.",
 		Args: exactlyOneFile("model file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requireOutput(cmd, out); err != nil {
-				return err
-			}
-			if format != "json" && format != "threatdragon" {
+			formats := map[string]storage.Format{"json": storage.FormatRampartJSON, "threatdragon": storage.FormatThreatDragon}
+			if _, ok := formats[format]; !ok {
 				return usagef("unknown format %q (want json or threatdragon)", format)
+			}
+			if err := requireOutput(cmd, out, formats[format], args[0]); err != nil {
+				return err
 			}
 			m, err := storage.ReadAny(args[0])
 			if err != nil {
@@ -138,7 +139,7 @@ func importCmd() *cobra.Command {
 			"a rule set of the model, so analysis keeps producing TMT's threats.",
 		Args: exactlyOneFile("input file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requireOutput(cmd, out); err != nil {
+			if err := requireOutput(cmd, out, storage.FormatRampart, args[0]); err != nil {
 				return err
 			}
 			m, warnings, err := storage.Import(args[0])
@@ -163,7 +164,7 @@ func demoCmd() *cobra.Command {
 		Long:  "Writes the demo model, analysed, with an attack tree: a microservices web shop over three diagram levels.",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requireOutput(cmd, out); err != nil {
+			if err := requireOutput(cmd, out, storage.FormatRampart); err != nil {
 				return err
 			}
 			m, err := storage.Demo()

@@ -49,11 +49,11 @@ func reportCmd() *cobra.Command {
 			"same bytes.",
 		Args: exactlyOneFile("model file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requireOutput(cmd, out); err != nil {
-				return err
-			}
-			if !strings.EqualFold(filepath.Ext(out), ".pdf") && out != "-" {
+			if !strings.EqualFold(filepath.Ext(out), ".pdf") && out != "-" && out != "" {
 				return usagef("the report is a PDF: name it OUT.pdf, not %s", out)
+			}
+			if err := requireOutput(cmd, out, storage.FormatOther, args[0], since); err != nil {
+				return err
 			}
 			m, lib, hash, err := loadAnalysed(cmd, args[0])
 			if err != nil {
@@ -93,12 +93,12 @@ func renderCmd() *cobra.Command {
 			"with its threat badges. --layout lays it out with graphviz first instead of keeping its positions.",
 		Args: exactlyOneFile("model file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := requireOutput(cmd, out); err != nil {
-				return err
-			}
 			ext := strings.ToLower(filepath.Ext(out))
-			if ext != ".png" && ext != ".svg" {
+			if ext != ".png" && ext != ".svg" && out != "" {
 				return usagef("the output must end in .png or .svg, not %s", out)
+			}
+			if err := requireOutput(cmd, out, storage.FormatOther, args[0]); err != nil {
+				return err
 			}
 			m, _, _, err := loadAnalysed(cmd, args[0])
 			if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/render"
+	"github.com/rampart-tm/rampart/storage"
 	"github.com/rampart-tm/rampart/stride"
 )
 
@@ -92,6 +93,9 @@ func attackTreeCmd() *cobra.Command {
 			ext := strings.ToLower(filepath.Ext(out))
 			if out != "" && ext != ".png" && ext != ".svg" {
 				return usagef("the output must end in .png or .svg, not %s", out)
+			}
+			if err := storage.CheckOutput(out, storage.FormatOther, args[0]); err != nil {
+				return err
 			}
 			m, lib, _, err := loadAnalysed(cmd, args[0])
 			if err != nil {
