@@ -3,7 +3,7 @@ package app
 import (
 	"bytes"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -19,18 +19,23 @@ import (
 )
 
 // saveFile asks where to write a file with an extension and calls write
-// with the chosen path.
-func (w *window) saveFile(ext string, write func(path string)) {
+// with the chosen path, unless writing there would destroy a model (see
+// storage.CheckOutput): the model being edited, or a model of another
+// form than format.
+func (w *window) saveFile(ext string, format storage.Format, write func(path string)) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil || wc == nil {
 			w.showError(err)
 			return
 		}
 		path := wc.URI().Path()
-		wc.Close()
+		wc.Close() // nothing was written: see keepChosenFilesIntact
 		if !strings.HasSuffix(strings.ToLower(path), ext) {
-			os.Remove(path)
 			path += ext
+		}
+		if err := storage.CheckOutput(path, format, w.ed.Path()); err != nil {
+			w.showError(err)
+			return
 		}
 		write(path)
 	}, w.win)
@@ -48,7 +53,7 @@ func (w *window) saveFile(ext string, write func(path string)) {
 // exportPDF writes the audit report in the background, with a progress
 // bar, from a copy of the model taken when the user asked.
 func (w *window) exportPDF() {
-	w.saveFile(".pdf", func(path string) {
+	w.saveFile(".pdf", storage.FormatOther, func(path string) {
 		m := w.ed.Model.Clone()
 		lib := w.analysis.lib
 		hash, err := storage.Hash(m)
@@ -84,7 +89,7 @@ func (w *window) exportDiagram(ext string) {
 	if d == nil {
 		return
 	}
-	w.saveFile(ext, func(path string) {
+	w.saveFile(ext, storage.FormatOther, func(path string) {
 		var buf bytes.Buffer
 		badges := render.Badges(w.ed.Model, model.Validate(w.ed.Model))
 		var err error
@@ -104,27 +109,12 @@ func (w *window) exportDiagram(ext string) {
 	})
 }
 
-// writeAtomic writes a file through a temporary one, so a failure never
-// leaves half a file where a good one was.
+// writeAtomic writes a file whole or not at all.
 func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	return storage.WriteFile(path, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	})
 }
 
 // autoLayout lays the diagram on screen out with graphviz, off the UI

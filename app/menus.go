@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -209,8 +208,7 @@ func (w *window) saveAs(after func()) {
 		path := wc.URI().Path()
 		wc.Close()
 		if !strings.HasSuffix(path, ".rampart") {
-			os.Remove(path) // the dialog created it; the model goes to the right name
-			path += ".rampart"
+			path += ".rampart" // the dialog wrote nothing: see keepChosenFilesIntact
 		}
 		if err := w.ed.SaveAs(path); err != nil {
 			w.showError(err)
@@ -241,25 +239,17 @@ func safeFileName(s string) string {
 }
 
 func (w *window) exportJSON() {
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil || wc == nil {
-			w.showError(err)
-			return
-		}
-		defer wc.Close()
+	w.saveFile(".json", rstorage.FormatRampartJSON, func(path string) {
 		data, err := rstorage.MarshalJSON(w.ed.Model)
 		if err == nil {
-			_, err = wc.Write(data)
+			err = writeAtomic(path, data)
 		}
 		w.showError(err)
-	}, w.win)
-	d.SetFileName(safeFileName(w.ed.Model.Name) + ".json")
-	w.startIn(d)
-	d.Show()
+	})
 }
 
 func (w *window) exportThreatDragon() {
-	w.saveFile(".json", func(path string) {
+	w.saveFile(".json", rstorage.FormatThreatDragon, func(path string) {
 		data, err := threatdragon.Write(w.ed.Model)
 		if err == nil {
 			err = writeAtomic(path, data)

@@ -24,6 +24,7 @@ const AppID = "io.github.rampart-tm.rampart"
 // and returns when the last window closes.
 func Run(path string) error {
 	a := fyneapp.NewWithID(AppID)
+	keepChosenFilesIntact()
 	a.SetIcon(iconResource())
 	s := newSession(a)
 	// Untitled models a crashed Rampart left behind, found before this
