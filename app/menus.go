@@ -85,6 +85,7 @@ func (w *window) mainMenu() *fyne.MainMenu {
 		item("Analyze Now", shortcut(fyne.KeyF5, 0), w.analysis.Now),
 		item("Validate", shortcut(fyne.KeyF7, 0), w.showValidation),
 		fyne.NewMenuItem("Compare With…", w.compareWith),
+		fyne.NewMenuItem("Rule Sets…", w.showRuleSets),
 		item("Model Properties", nil, func() { w.ed.Select() }),
 		fyne.NewMenuItem("Your Name in the History…", w.askAuthor),
 		fyne.NewMenuItemSeparator(),

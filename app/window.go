@@ -117,6 +117,10 @@ func (w *window) build() {
 	w.changed(editor.ModelChanged | editor.DiagramChanged | editor.SelectionChanged | editor.FileChanged | editor.ThreatsChanged)
 	if len(w.analysis.libErrs) > 0 {
 		w.status.SetText("Some rules did not load: " + describe(w.analysis.libErrs[0]))
+	} else if w.analysis.lib != nil {
+		if msg := untrustedOverrides(w.analysis.lib); msg != "" {
+			w.status.SetText(msg)
+		}
 	}
 }
 

@@ -8,7 +8,6 @@ package stride
 import (
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -58,6 +57,8 @@ type Rule struct {
 
 	Origin      string      `yaml:"-" json:"origin"` // the file it came from
 	Line        int         `yaml:"-" json:"line"`
+	Set         *RuleSource `yaml:"-" json:"-"` // the rule set that loaded it
+	prev        *Rule       // the rule of an earlier set it replaced
 	program     *vm.Program // the compiled condition
 	uses        []fieldRef  // the facts the condition reads, for explanations
 	title       template
@@ -70,7 +71,9 @@ type Rule struct {
 type Library struct {
 	Version string
 	Rules   []*Rule
+	Sources []*RuleSource // every rule set loaded, in order
 	byID    map[string]*Rule
+	loading *RuleSource // the set being loaded
 }
 
 // Rule finds a rule by ID, or nil.
@@ -104,23 +107,13 @@ type ruleFile struct {
 // Builtin loads the rule library built into Rampart.
 func Builtin() (*Library, error) {
 	lib := &Library{byID: map[string]*Rule{}}
-	if errs := lib.Add(assets.RulesYAML, "built-in rules"); len(errs) > 0 {
+	errs := lib.addSource("built in", SourceBuiltin, assets.RulesYAML, func() []error {
+		return lib.Add(assets.RulesYAML, "built-in rules")
+	})
+	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return lib, nil
-}
-
-// LoadFile adds the rules of a file to the library. A rule with the ID of
-// an existing one replaces it, so analysts can tune a built-in rule.
-func (l *Library) LoadFile(path string) []error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return []error{fmt.Errorf("rules %s: %w", path, err)}
-	}
-	if IsKB(data) {
-		return l.AddKB(data, path)
-	}
-	return l.Add(data, path)
 }
 
 // Add reads rules from YAML. Each rule that does not load is reported with
@@ -158,8 +151,15 @@ func (l *Library) Add(data []byte, origin string) []error {
 
 // put adds a rule, replacing the one with its ID, keeping the rules sorted.
 func (l *Library) put(r *Rule) {
-	if old := l.byID[r.ID]; old != nil {
+	old := l.byID[r.ID]
+	if old != nil {
 		l.Rules = slices.DeleteFunc(l.Rules, func(x *Rule) bool { return x == old })
+	}
+	r.prev, r.Set = old, l.loading
+	if src := l.loading; src != nil && old != nil {
+		src.Replaced++
+	} else if src != nil {
+		src.Added++
 	}
 	l.byID[r.ID] = r
 	i := sort.Search(len(l.Rules), func(i int) bool { return l.Rules[i].ID >= r.ID })
@@ -201,7 +201,7 @@ func (r *Rule) compile() error {
 	}
 	check := &factChecker{rule: r}
 	opts := append([]expr.Option{expr.Env(sampleEnv(r.AppliesTo)), expr.AsBool(), expr.Patch(check)}, r.funcs...)
-	prog, err := expr.Compile(cond, opts...)
+	prog, err := compileCondition(cond, opts...)
 	if err != nil {
 		return fmt.Errorf("condition: %w", err)
 	}

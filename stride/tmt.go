@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -429,7 +430,9 @@ func (p *filterParser) atom(subject string) (string, error) {
 	if len(value) < 2 || value[0] != '\'' {
 		return "", fmt.Errorf("%s %s needs a quoted value", subject, op)
 	}
-	lit := "'" + strings.ReplaceAll(value[1:len(value)-1], `\`, `\\`) + "'"
+	// Both strings come from the knowledge base: quoted so that nothing in
+	// them can end the literal and be read as expression code.
+	lit := strconv.Quote(value[1 : len(value)-1])
 	role, attr, hasAttr := strings.Cut(subject, ".")
 	if role != "source" && role != "target" && role != "flow" {
 		return "", fmt.Errorf("unknown subject %q", subject)
@@ -440,7 +443,7 @@ func (p *filterParser) atom(subject string) (string, error) {
 	case op == "crosses" && !hasAttr && role == "flow":
 		return "tmtCrosses(flow, " + lit + ")", nil
 	case op == "is" && hasAttr && attr != "":
-		return "tmtAttr(" + role + ", '" + strings.ReplaceAll(attr, "'", "") + "', " + lit + ")", nil
+		return "tmtAttr(" + role + ", " + strconv.Quote(attr) + ", " + lit + ")", nil
 	}
 	return "", fmt.Errorf("unknown test %q %q", subject, op)
 }

@@ -21,13 +21,16 @@ var Version = assets.Version
 func analyzeCmd() *cobra.Command {
 	var format, failOn string
 	var rules []string
+	var trustModelRules bool
 	cmd := &cobra.Command{
 		Use:   "analyze FILE [--format table|json|sarif] [--fail-on low|medium|high|critical]",
 		Short: "Suggest STRIDE threats for a model",
 		Long: "Applies the rule library to every element and flow of the model and lists the threats, with the\n" +
 			"triage recorded in the file. The analyst's rules are read from the user's config folder\n" +
 			"(rampart/rules.yaml), from " + stride.RulesFileName + " next to the model, and from --rules.\n" +
-			"With --fail-on, exits 1 when an open threat (not suppressed) is at or above that severity.",
+			"With --fail-on, exits 1 when an open threat (not suppressed) is at or above that severity.\n" +
+			"Rules that came with the model (stored in it, or in " + stride.RulesFileName + " beside it) are\n" +
+			"listed with their hashes; --fail-on judges built-in rules as built in unless --trust-model-rules.",
 		Args: exactlyOneFile("model file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var threshold model.Severity
@@ -51,6 +54,7 @@ func analyzeCmd() *cobra.Command {
 			for _, e := range errs {
 				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)
 			}
+			sayRuleSources(cmd.ErrOrStderr(), lib)
 			for _, e := range stride.Run(lib, m) {
 				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)
 			}
@@ -68,8 +72,12 @@ func analyzeCmd() *cobra.Command {
 				return err
 			}
 			if failOn != "" {
-				for _, t := range threats {
-					if failing(m, t, threshold) {
+				gate, err := gateThreats(m, lib, trustModelRules)
+				if err != nil {
+					return err
+				}
+				for _, t := range gate.ThreatList() {
+					if failing(gate, t, threshold) {
 						return errFindings
 					}
 				}
@@ -80,6 +88,8 @@ func analyzeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json or sarif")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an open threat is at or above this severity: low, medium, high or critical")
 	cmd.Flags().StringArrayVar(&rules, "rules", nil, "an extra rules file (repeatable)")
+	cmd.Flags().BoolVar(&trustModelRules, "trust-model-rules", false,
+		"let rules that came with the model (stored in it or beside it) decide --fail-on for built-in rule ids")
 	return cmd
 }
 
@@ -177,6 +187,8 @@ type jsonThreat struct {
 	MitigationNotes   string              `json:"mitigation_notes,omitempty"`
 	References        []string            `json:"references"`
 	Dread             *model.Dread        `json:"dread,omitempty"`
+	RuleOverridden    bool                `json:"rule_overridden,omitempty"`
+	RuleSource        string              `json:"rule_source,omitempty"`
 }
 
 func toJSON(m *model.Model, lib *stride.Library, t *model.Threat) jsonThreat {
@@ -194,6 +206,10 @@ func toJSON(m *model.Model, lib *stride.Library, t *model.Threat) jsonThreat {
 	}
 	if r := lib.Rule(t.RuleID); r != nil {
 		j.Mitigations = r.Mitigations
+		j.RuleOverridden = r.Overridden()
+		if r.Set != nil {
+			j.RuleSource = r.Set.Name
+		}
 	}
 	if j.Facts == nil {
 		j.Facts = []string{}
@@ -209,7 +225,9 @@ func writeJSON(w io.Writer, m *model.Model, lib *stride.Library, threats []*mode
 	for _, t := range threats {
 		list = append(list, toJSON(m, lib, t))
 	}
-	return printJSON(w, map[string]any{"model": m.Name, "rules_version": lib.Version, "threats": list})
+	doc := ruleSetsJSON(lib)
+	doc["model"], doc["rules_version"], doc["threats"] = m.Name, lib.Version, list
+	return printJSON(w, doc)
 }
 
 // writeSARIF writes SARIF 2.1.0 as GitHub code scanning reads it: one
@@ -233,8 +251,15 @@ func writeSARIF(w io.Writer, path string, m *model.Model, lib *stride.Library, t
 			for _, mt := range r.Mitigations {
 				fmt.Fprintf(&help, "- %s\n  Verify: %s\n", mt.Do, mt.Verify)
 			}
-			entry["properties"] = map[string]any{"tags": append([]string{"security", "STRIDE", r.Category.Label()}, r.References...),
+			props := map[string]any{"tags": append([]string{"security", "STRIDE", r.Category.Label()}, r.References...),
 				"security-severity": securitySeverity(model.Risk(r.Likelihood, r.Impact))}
+			if r.Set != nil {
+				props["rule_source"] = r.Set.Name
+			}
+			if r.Overridden() {
+				props["overridden"] = true
+			}
+			entry["properties"] = props
 		} else {
 			entry["shortDescription"] = message{"Threat recorded by the analyst"}
 			entry["properties"] = map[string]any{"tags": []string{"security", "STRIDE", t.Category.Label()}}
@@ -292,7 +317,8 @@ func writeSARIF(w io.Writer, path string, m *model.Model, lib *stride.Library, t
 				"name": "Rampart", "version": Version, "semanticVersion": Version,
 				"informationUri": "https://github.com/rampart-tm/rampart", "rules": rules,
 			}},
-			"results": results,
+			"results":    results,
+			"properties": ruleSetsJSON(lib),
 		}},
 	}
 	return printJSON(w, doc)
@@ -317,33 +343,76 @@ func rulesCmd() *cobra.Command {
 	var format string
 	var files []string
 	cmd := &cobra.Command{
-		Use:   "rules [--rules FILE] [--format table|json]",
-		Short: "List the rule library as the engine loads it",
-		Long: "Lists every rule: id, STRIDE category, where it applies, its condition and references.\n" +
+		Use:   "rules [FILE] [--rules FILE] [--format table|json]",
+		Short: "List the rule library as the engine loads it (for a model, as it applies to that model)",
+		Long: "Lists every rule: id, STRIDE category, where it applies, its condition, references and the rule\n" +
+			"set it comes from. With a model FILE, the rule sets that model brings (stored in it, or in\n" +
+			stride.RulesFileName + " beside it) are loaded too, and the built-in rules they replace are marked.\n" +
 			"Rules that do not load are reported on standard error, and the command exits 2.",
-		Args: cobra.NoArgs,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "table" && format != "json" {
 				return usagef("unknown format %q (want table or json)", format)
 			}
-			lib, errs := stride.ForModel("", nil, files...)
+			var path string
+			var m *model.Model
+			if len(args) == 1 {
+				path = args[0]
+				var err error
+				if m, err = storage.ReadAny(path); err != nil {
+					return err
+				}
+			}
+			lib, errs := stride.ForModel(path, m, files...)
 			if lib == nil {
 				return errs[0]
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				if err := printJSON(out, map[string]any{"version": lib.Version, "rules": lib.Rules}); err != nil {
+				type jsonRule struct {
+					*stride.Rule
+					Source     string `json:"source"`
+					Overridden bool   `json:"overrides_builtin"`
+				}
+				list := []jsonRule{}
+				for _, r := range lib.Rules {
+					j := jsonRule{Rule: r, Overridden: r.Overridden()}
+					if r.Set != nil {
+						j.Source = r.Set.Name
+					}
+					list = append(list, j)
+				}
+				doc := ruleSetsJSON(lib)
+				doc["version"], doc["rules"] = lib.Version, list
+				if err := printJSON(out, doc); err != nil {
 					return err
 				}
 			} else {
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tCATEGORY\tAPPLIES TO\tRISK\tCONDITION\tREFERENCES")
+				fmt.Fprintln(tw, "ID\tCATEGORY\tAPPLIES TO\tRISK\tCONDITION\tREFERENCES\tSOURCE")
 				for _, r := range lib.Rules {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Category.Label(), oneLine(appliesTo(r), 48),
-						model.Risk(r.Likelihood, r.Impact), oneLine(r.When, 70), strings.Join(r.References, ", "))
+					source := "built in"
+					if r.Set != nil {
+						source = r.Set.Name
+						if !r.Set.Trusted {
+							source += " [came with the model]"
+						}
+					}
+					if r.Overridden() {
+						source += " [overrides the built-in rule]"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Category.Label(), oneLine(appliesTo(r), 48),
+						model.Risk(r.Likelihood, r.Impact), oneLine(r.When, 70), strings.Join(r.References, ", "), oneLine(source, 100))
 				}
 				tw.Flush()
 				fmt.Fprintf(out, "\n%d rules, library version %s\n", len(lib.Rules), lib.Version)
+				fmt.Fprintf(out, "Rule sets (combined sha256 %s):\n", lib.Hash())
+				for _, s := range lib.Sources {
+					fmt.Fprintf(out, "  %s: sha256 %s, %d added, %d replaced\n", s.Label(), s.SHA256, s.Added, s.Replaced)
+				}
+				for _, o := range lib.Overrides() {
+					fmt.Fprintf(out, "  override of %s by %s: %s\n", o.RuleID, o.By, strings.Join(o.Changes, "; "))
+				}
 			}
 			if len(errs) > 0 {
 				for _, e := range errs {

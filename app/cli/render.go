@@ -30,6 +30,7 @@ func loadAnalysed(cmd *cobra.Command, path string) (*model.Model, *stride.Librar
 	if lib == nil {
 		return nil, nil, "", errs[0]
 	}
+	sayRuleSources(cmd.ErrOrStderr(), lib)
 	errs = append(errs, stride.Run(lib, m)...)
 	for _, e := range errs {
 		fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)

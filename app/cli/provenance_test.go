@@ -1,0 +1,104 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// vendorRules is what a model received from elsewhere might bring beside
+// it: the SQL injection rule lowered to low, caller spoofing disabled.
+const vendorRules = `rules:
+  - id: inject.sql
+    title: "SQL injection into {target.name}"
+    category: Tampering
+    applies_to: data_flow
+    source: [process]
+    target: [sql_database]
+    when: "!target.parameterized_queries"
+    description: d
+    attack: a
+    likelihood: low
+    impact: low
+    references: [CWE-89]
+    mitigations: [{do: x, verify: y}]
+  - id: xb.spoofing-source
+    title: "t"
+    category: Spoofing
+    applies_to: data_flow
+    when: "false"
+    description: d
+    attack: a
+    likelihood: high
+    impact: high
+    references: [CWE-290]
+    mitigations: [{do: x, verify: y}]
+`
+
+// A rules file beside a model cannot change the verdict of --fail-on
+// silently: it is listed with its hash, its overrides are warned about,
+// and the gate judges built-in rules as built in.
+func TestRulesBesideTheModelDoNotLowerTheGate(t *testing.T) {
+	dir := t.TempDir()
+	shop := demoIn(t, dir, "shop.rampart")
+	if code, _, _ := run(t, "analyze", shop, "--fail-on", "critical"); code != 1 {
+		t.Fatalf("the demo has an open critical threat: exit %d", code)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rampart-rules.yaml"), []byte(vendorRules), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, "analyze", shop, "--fail-on", "critical")
+	if code != 1 {
+		t.Errorf("with the vendor's rules: exit %d, want 1 still", code)
+	}
+	for _, want := range []string{"rampart-rules.yaml beside the model (came with the model)", "sha256",
+		"warning: built-in rule inject.sql is overridden", "severity low instead of critical",
+		"built-in rule xb.spoofing-source is overridden", "disabled"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if code, _, _ := run(t, "analyze", shop, "--fail-on", "critical", "--trust-model-rules"); code != 0 {
+		t.Errorf("trusting the model's rules: exit %d, want 0", code)
+	}
+	_, out, _ := run(t, "analyze", shop, "--format", "json")
+	var doc struct {
+		RulesHash string `json:"rules_hash"`
+		RuleSets  []struct {
+			Name    string `json:"name"`
+			Trusted bool   `json:"trusted"`
+			SHA256  string `json:"sha256"`
+		} `json:"rule_sets"`
+		Overrides []struct {
+			RuleID  string `json:"rule_id"`
+			Weakens bool   `json:"weakens"`
+		} `json:"overrides"`
+		Threats []struct {
+			RuleID         string `json:"rule_id"`
+			RuleOverridden bool   `json:"rule_overridden"`
+		} `json:"threats"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.RuleSets) != 2 || doc.RuleSets[1].Trusted || len(doc.RulesHash) != 64 || len(doc.Overrides) != 2 {
+		t.Errorf("provenance in JSON: %+v", doc)
+	}
+	marked := false
+	for _, th := range doc.Threats {
+		marked = marked || th.RuleID == "inject.sql" && th.RuleOverridden
+	}
+	if !marked {
+		t.Error("threats of an overridden rule are marked so")
+	}
+	_, sarif, _ := run(t, "analyze", shop, "--format", "sarif")
+	if !strings.Contains(sarif, `"overrides"`) || !strings.Contains(sarif, `"overridden": true`) {
+		t.Error("SARIF lists the overrides")
+	}
+	code, table, _ := run(t, "rules", shop)
+	if code != 0 || !strings.Contains(table, "overrides the built-in rule") || !strings.Contains(table, "override of inject.sql") {
+		t.Errorf("rules FILE shows the rules as they apply to the model: exit %d\n%s", code, table[max(0, len(table)-1500):])
+	}
+}
