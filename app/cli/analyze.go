@@ -371,14 +371,14 @@ func rulesCmd() *cobra.Command {
 			if format == "json" {
 				type jsonRule struct {
 					*stride.Rule
-					Source     string `json:"source"`
+					RuleSet    string `json:"rule_set"`
 					Overridden bool   `json:"overrides_builtin"`
 				}
 				list := []jsonRule{}
 				for _, r := range lib.Rules {
 					j := jsonRule{Rule: r, Overridden: r.Overridden()}
 					if r.Set != nil {
-						j.Source = r.Set.Name
+						j.RuleSet = r.Set.Name
 					}
 					list = append(list, j)
 				}
