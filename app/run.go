@@ -86,8 +86,11 @@ func (s *session) openPath(path string) error {
 	w := s.newWindow(ed)
 	w.win.Show()
 	if len(notes) > 0 {
-		dialog.ShowInformation("Imported "+filepath.Base(path),
-			"Notes on the import:\n\n• "+strings.Join(notes, "\n• "), w.win)
+		title, intro := "Imported "+filepath.Base(path), "Notes on the import:"
+		if ed.Path() != "" {
+			title, intro = "Opened "+filepath.Base(path), "Notes on reading the file:"
+		}
+		dialog.ShowInformation(title, intro+"\n\n• "+strings.Join(notes, "\n• "), w.win)
 	}
 	if path != "" && ed.Path() != "" {
 		s.remember(ed.Path())
@@ -108,7 +111,10 @@ func openEditor(path string) (*editor.Editor, []string, error) {
 	}
 	if filepath.Ext(path) == ".rampart" {
 		ed, err := editor.Open(path)
-		return ed, nil, err
+		if err != nil {
+			return nil, nil, err
+		}
+		return ed, ed.Notes, nil
 	}
 	m, notes, err := storage.Import(path)
 	if err != nil {

@@ -279,7 +279,9 @@ func (p *threatsPanel) show(id string) {
 	p.addText("Description", t.Description)
 	if r := p.w.analysis.lib.Rule(t.RuleID); r != nil {
 		p.addText("Attack example", r.Attack)
-		for i, mt := range r.Mitigations {
+	}
+	if lib := p.w.analysis.lib; lib != nil {
+		for i, mt := range stride.NewFitter(lib, ed.Model).Mitigations(t) {
 			text := mt.Do
 			if mt.Example != "" {
 				text += "\nExample: " + mt.Example

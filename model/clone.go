@@ -55,6 +55,7 @@ func (t *Threat) Clone() *Threat {
 	c := *t
 	c.Facts = slices.Clone(t.Facts)
 	c.References = slices.Clone(t.References)
+	c.Assumes = slices.Clone(t.Assumes)
 	if t.Dread != nil {
 		d := *t.Dread
 		c.Dread = &d

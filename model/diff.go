@@ -18,6 +18,8 @@ type Difference struct {
 	Details []string // for "changed": what changed, "field: old → new"
 }
 
+// String is the difference as a line of text, with the characters that
+// would steer a terminal written out (see Printable).
 func (d Difference) String() string {
 	s := fmt.Sprintf("%s %s %s", d.Op, d.What, d.Name)
 	if d.Kind != "" {
@@ -26,7 +28,7 @@ func (d Difference) String() string {
 	if len(d.Details) > 0 {
 		s += ": " + strings.Join(d.Details, "; ")
 	}
-	return s
+	return Printable(s)
 }
 
 // Diff lists what changed from old to new: the model's description,

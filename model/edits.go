@@ -1,7 +1,9 @@
 package model
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -18,14 +20,42 @@ func elementChange(id string, before, after *Element, label string) Edit {
 	return &change[Element]{elements, (*Element).Clone, id, before, after, label}
 }
 
-// AddElement adds a new element.
+// AddElement adds a new element, inside the canvas (see ClampRect). A text
+// beyond its bound is refused.
 func AddElement(e *Element) Edit {
-	return elementChange(e.ID, nil, e.Clone(), "added "+e.Kind.Label()+" "+e.Label())
+	after := e.Clone()
+	clampGeometry(after)
+	if err := checkElement(after); err != nil {
+		return failed{err}
+	}
+	return elementChange(e.ID, nil, after, "added "+e.Kind.Label()+" "+e.Label())
 }
 
-// UpdateElement replaces an element by a changed copy of it.
+// UpdateElement replaces an element by a changed copy of it, kept inside
+// the canvas: a move or a resize stops at its edge. A text beyond its
+// bound is refused.
 func UpdateElement(m *Model, after *Element, label string) Edit {
-	return elementChange(after.ID, cloneOrNil(m.Elements[after.ID]), after.Clone(), label)
+	a := after.Clone()
+	clampGeometry(a)
+	if err := checkElement(a); err != nil {
+		return failed{err}
+	}
+	return elementChange(after.ID, cloneOrNil(m.Elements[after.ID]), a, label)
+}
+
+// checkElement refuses an element whose texts are beyond their bounds.
+func checkElement(e *Element) error {
+	of := " of " + e.Label()
+	if _, long := Cut(e.Name, MaxNameLen); long {
+		of = " of " + e.Kind.Label() + " " + short(e.Name)
+	}
+	errs := []error{CheckText("the name"+of, e.Name, MaxNameLen),
+		CheckText("the description"+of, e.Description, MaxTextLen),
+		CheckText("the out-of-scope reason"+of, e.OutOfScopeReason, MaxTextLen)}
+	for k, v := range e.Props {
+		errs = append(errs, CheckText("a property key"+of, k, MaxKeyLen), CheckText("property "+short(k)+of, v, MaxValueLen))
+	}
+	return errors.Join(errs...)
 }
 
 // Rename gives an element a new name. Typing a name merges into one step.
@@ -103,7 +133,11 @@ func SetAssets(m *Model, id string, assetIDs []string) Edit {
 
 // MoveElements moves nodes, boundaries and flow bend points by (dx, dy) as
 // one step.
+//
+// The move stops where the first of them would leave the canvas, so the
+// group keeps its shape.
 func MoveElements(m *Model, ids []string, dx, dy float64) Edit {
+	dx, dy = keepInside(m, ids, dx, dy)
 	var names []string
 	b := &Batch{}
 	for _, id := range sortedUnique(ids) {
@@ -125,13 +159,15 @@ func MoveElements(m *Model, ids []string, dx, dy float64) Edit {
 	return b
 }
 
-// SetBounds places and sizes an element (resizing a boundary, say).
+// SetBounds places and sizes an element (resizing a boundary, say), within
+// the canvas (see ClampRect).
 func SetBounds(m *Model, id string, r Rect) Edit {
 	e := m.Elements[id]
 	if e == nil {
 		return missing("resize", id)
 	}
 	after := e.Clone()
+	r = ClampRect(r)
 	after.X, after.Y, after.W, after.H = r.X, r.Y, r.W, r.H
 	return UpdateElement(m, after, "resized "+e.Label())
 }
@@ -240,6 +276,9 @@ func RenameDiagram(m *Model, id, name string) Edit {
 	if d == nil {
 		return missing("rename diagram", id)
 	}
+	if err := CheckText("the name of diagram "+short(d.Name), name, MaxNameLen); err != nil {
+		return failed{err}
+	}
 	after := d.Clone()
 	after.Name = name
 	return Mergeable(&change[Diagram]{diagrams, (*Diagram).Clone, id, d.Clone(), after,
@@ -286,8 +325,22 @@ func Refine(m *Model, processID, diagramID string, newID func() string) Edit {
 	return b
 }
 
-// SetInfo replaces the model's description.
-func SetInfo(m *Model, after Info) Edit { return &setInfo{m.Info.Clone(), after.Clone()} }
+// SetInfo replaces the model's description. A text beyond its bound is
+// refused.
+func SetInfo(m *Model, after Info) Edit {
+	errs := []error{CheckText("the model's name", after.Name, MaxNameLen),
+		CheckText("the model's description", after.Description, MaxTextLen),
+		CheckText("the model's version", after.Version, MaxNameLen),
+		CheckText("the model's scope", after.Scope, MaxTextLen),
+		CheckText("the model's assumptions", after.Assumptions, MaxTextLen)}
+	for _, a := range after.Authors {
+		errs = append(errs, CheckText("an author's name", a, MaxNameLen))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return failed{err}
+	}
+	return &setInfo{m.Info.Clone(), after.Clone()}
+}
 
 type setInfo struct{ before, after Info }
 
@@ -297,17 +350,28 @@ func (s *setInfo) String() string       { return "changed the model's properties
 
 // AddAsset adds a data asset.
 func AddAsset(a *DataAsset) Edit {
+	if err := checkAsset(a); err != nil {
+		return failed{err}
+	}
 	return &change[DataAsset]{assets, (*DataAsset).Clone, a.ID, nil, a.Clone(), "added data asset " + a.Name}
 }
 
 // UpdateAsset replaces a data asset by a changed copy.
 func UpdateAsset(m *Model, after *DataAsset) Edit {
+	if err := checkAsset(after); err != nil {
+		return failed{err}
+	}
 	var before *DataAsset
 	if a := m.Assets[after.ID]; a != nil {
 		before = a.Clone()
 	}
 	return Mergeable(&change[DataAsset]{assets, (*DataAsset).Clone, after.ID, before, after.Clone(),
 		"changed data asset " + after.Name}, "asset:"+after.ID)
+}
+
+func checkAsset(a *DataAsset) error {
+	return errors.Join(CheckText("the name of a data asset", a.Name, MaxNameLen),
+		CheckText("the description of data asset "+short(a.Name), a.Description, MaxTextLen))
 }
 
 // DeleteAsset removes a data asset and its links to elements.
@@ -332,8 +396,29 @@ func DeleteAsset(m *Model, id string) Edit {
 	return b
 }
 
+// threatChange changes a threat; texts beyond their bounds are refused.
 func threatChange(id string, before, after *Threat, label string) Edit {
+	if after != nil {
+		if err := checkThreat(after); err != nil {
+			return failed{err}
+		}
+	}
 	return &change[Threat]{threats, (*Threat).Clone, id, before, after, label}
+}
+
+func checkThreat(t *Threat) error {
+	of := " of threat " + t.Code()
+	errs := []error{CheckText("the title"+of, t.Title, MaxTitleLen),
+		CheckText("the description"+of, t.Description, MaxTextLen),
+		CheckText("the justification"+of, t.Justification, MaxTextLen),
+		CheckText("the mitigation notes"+of, t.Mitigation, MaxTextLen)}
+	for _, f := range t.Facts {
+		errs = append(errs, CheckText("a fact"+of, f, MaxTextLen))
+	}
+	for _, r := range t.References {
+		errs = append(errs, CheckText("a reference"+of, r, MaxNameLen))
+	}
+	return errors.Join(errs...)
 }
 
 // PutThreat adds a threat or replaces it by a changed copy.
@@ -418,6 +503,9 @@ func suppressionChange(key string, before, after *Suppression, label string) Edi
 
 // Suppress silences a rule on an element ("" for the whole model), with the reason.
 func Suppress(m *Model, s *Suppression) Edit {
+	if err := CheckText("the justification of a suppression", s.Justification, MaxTextLen); err != nil {
+		return failed{err}
+	}
 	var before *Suppression
 	if cur := m.Suppressions[s.Key()]; cur != nil {
 		before = cur.Clone()
@@ -510,4 +598,39 @@ func DeleteRuleSet(m *Model, name string) Edit {
 		return missing("remove rule set", name)
 	}
 	return &change[RuleSet]{ruleSets, (*RuleSet).Clone, name, r.Clone(), nil, "removed rule set " + name}
+}
+
+// keepInside shortens a move of elements so that none leaves the canvas.
+func keepInside(m *Model, ids []string, dx, dy float64) (float64, float64) {
+	first := true
+	var minX, minY, maxX, maxY float64
+	grow := func(x1, y1, x2, y2 float64) {
+		if first {
+			minX, minY, maxX, maxY, first = x1, y1, x2, y2, false
+			return
+		}
+		minX, minY, maxX, maxY = min(minX, x1), min(minY, y1), max(maxX, x2), max(maxY, y2)
+	}
+	for _, id := range ids {
+		e := m.Elements[id]
+		if e == nil {
+			continue
+		}
+		if e.Kind != DataFlow && !e.IsLine() {
+			grow(e.X, e.Y, e.X+e.W, e.Y+e.H)
+		}
+		for _, p := range e.Points {
+			grow(p.X, p.Y, p.X, p.Y)
+		}
+	}
+	if first {
+		return ClampCoord(dx), ClampCoord(dy)
+	}
+	clamp := func(d, lo, hi float64) float64 {
+		if math.IsNaN(d) {
+			return 0
+		}
+		return max(min(d, MaxCoord-hi), -MaxCoord-lo)
+	}
+	return clamp(dx, minX, maxX), clamp(dy, minY, maxY)
 }

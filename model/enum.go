@@ -281,3 +281,33 @@ func (c *Classification) UnmarshalText(b []byte) (err error) {
 	*c, err = ParseClassification(string(b))
 	return
 }
+
+// Confidence says whether a generated threat rests on what the model
+// states (confirmed) or on properties nobody stated (assumed).
+type Confidence int
+
+// Confidences. The zero value is confirmed: threats the analyst adds or
+// imports are what someone stated.
+const (
+	Confirmed Confidence = iota
+	Assumed
+)
+
+var confidenceNames = enumNames{"confirmed", "assumed"}
+
+func (c Confidence) String() string { return confidenceNames.name(int(c)) }
+
+// ParseConfidence reads a confidence name.
+func ParseConfidence(s string) (Confidence, error) {
+	v, err := confidenceNames.parse("confidence", s)
+	return Confidence(v), err
+}
+
+// MarshalText writes the confidence's name.
+func (c Confidence) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText reads a confidence's name.
+func (c *Confidence) UnmarshalText(b []byte) (err error) {
+	*c, err = ParseConfidence(string(b))
+	return
+}

@@ -165,8 +165,13 @@ type Threat struct {
 
 	Manual   bool // added by the analyst (or imported), not by a rule
 	Obsolete bool // its rule no longer fires; kept with its triage
-	RiskSet  bool // the analyst set likelihood and impact; analysis keeps them
-	Dread    *Dread
+	// Confidence is whether the threat rests on what the model states;
+	// Assumes lists the unknown properties it rests on otherwise, as
+	// "elementID:property", the questions that decide it.
+	Confidence Confidence
+	Assumes    []string
+	RiskSet    bool // the analyst set likelihood and impact; analysis keeps them
+	Dread      *Dread
 }
 
 // Dread is an optional DREAD rating of a threat, each score 0 to 10.

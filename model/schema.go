@@ -24,6 +24,15 @@ type PropDef struct {
 	Kinds   []Kind   // the kinds that carry it
 	Options []string // Enum only, in display order
 	Help    string
+	// Safe is the value under which the property adds no risk (a control
+	// in place, a risky capability absent), or "" when no value is safe.
+	// Analysis asks whether a threat would still be raised if every
+	// property nobody stated had its safe value: if not, the threat rests
+	// on an assumption, and Question asks the team about it.
+	Safe string
+	// Question asks about the property, "{name}" standing for the
+	// element's name.
+	Question string
 }
 
 // AppliesTo reports whether elements of a kind carry the property.
@@ -51,9 +60,10 @@ func (p *PropDef) Check(v string) error {
 var (
 	ProcessTechnologies = []string{"service", "web_app", "api_gateway", "waf", "load_balancer",
 		"service_mesh_sidecar", "identity_provider", "message_broker", "serverless_function",
-		"batch_job", "container_orchestrator", "container_runtime", "ci_cd"}
+		"batch_job", "container_orchestrator", "container_runtime", "ci_cd", "database_server",
+		"browser", "mobile_app", "desktop_app", "llm", "ai_agent"}
 	EntityTechnologies = []string{"user", "admin", "browser", "mobile_app", "third_party_service",
-		"partner_system", "iot_device", "external_system"}
+		"partner_system", "iot_device", "external_system", "llm_service"}
 	StoreTechnologies = []string{"sql_database", "nosql_database", "object_store", "message_queue",
 		"cache", "secrets_vault", "file_system", "log_store", "search_index", "container_registry"}
 	BoundaryZones = []string{"internet", "dmz", "internal", "cluster", "data", "management", "third_party"}
@@ -76,58 +86,58 @@ var Schema = []PropDef{
 	{Key: "technology", Label: "Technology", Type: Enum, Kinds: entities, Options: EntityTechnologies},
 	{Key: "technology", Label: "Technology", Type: Enum, Kinds: stores, Options: StoreTechnologies},
 	{Key: "internet_facing", Label: "Internet-facing", Type: Bool, Kinds: []Kind{Process, DataStore},
-		Help: "Reachable from the Internet"},
+		Help: "Reachable from the Internet", Safe: "false", Question: "Is {name} reachable from the Internet?"},
 
 	// Processes
-	{Key: "authenticates_callers", Label: "Authenticates callers", Type: Bool, Kinds: processes},
+	{Key: "authenticates_callers", Label: "Authenticates callers", Type: Bool, Kinds: processes, Safe: "true", Question: "Does {name} authenticate its callers?"},
 	{Key: "authorizes_requests", Label: "Checks authorization", Type: Bool, Kinds: processes,
-		Help: "Decides per request whether the caller may do it"},
-	{Key: "sanitizes_input", Label: "Validates input", Type: Bool, Kinds: processes},
-	{Key: "encodes_output", Label: "Encodes output", Type: Bool, Kinds: processes},
-	{Key: "audit_logging", Label: "Writes an audit log", Type: Bool, Kinds: processes},
-	{Key: "tracing", Label: "Distributed tracing", Type: Bool, Kinds: processes},
+		Help: "Decides per request whether the caller may do it", Safe: "true", Question: "Does {name} check, for each request, that the caller may do it?"},
+	{Key: "sanitizes_input", Label: "Validates input", Type: Bool, Kinds: processes, Safe: "true", Question: "Does {name} validate the input it receives?"},
+	{Key: "encodes_output", Label: "Encodes output", Type: Bool, Kinds: processes, Safe: "true", Question: "Does {name} encode its output for where it goes (HTML, SQL, shell)?"},
+	{Key: "audit_logging", Label: "Writes an audit log", Type: Bool, Kinds: processes, Safe: "true", Question: "Does {name} keep an audit log of who did what?"},
+	{Key: "tracing", Label: "Distributed tracing", Type: Bool, Kinds: processes, Safe: "true", Question: "Are requests through {name} traced across services?"},
 	{Key: "privilege_level", Label: "Privilege level", Type: Enum, Kinds: processes,
-		Options: []string{"unprivileged", "user", "admin", "root"}},
-	{Key: "behind_gateway", Label: "Behind a gateway or WAF", Type: Bool, Kinds: processes},
-	{Key: "rate_limited", Label: "Rate limited", Type: Bool, Kinds: processes},
-	{Key: "circuit_breaker", Label: "Circuit breaker", Type: Bool, Kinds: processes},
+		Options: []string{"unprivileged", "user", "admin", "root"}, Safe: "unprivileged", Question: "With which privileges does {name} run?"},
+	{Key: "behind_gateway", Label: "Behind a gateway or WAF", Type: Bool, Kinds: processes, Safe: "true", Question: "Is {name} reached only through a gateway or WAF?"},
+	{Key: "rate_limited", Label: "Rate limited", Type: Bool, Kinds: processes, Safe: "true", Question: "Does {name} limit the rate of requests?"},
+	{Key: "circuit_breaker", Label: "Circuit breaker", Type: Bool, Kinds: processes, Safe: "true", Question: "Does {name} time out and stop calling a failing dependency?"},
 	{Key: "secrets_storage", Label: "Where its secrets live", Type: Enum, Kinds: processes,
-		Options: []string{"none", "vault", "environment", "config_file", "source_code"}},
-	{Key: "fetches_urls", Label: "Fetches URLs it is given", Type: Bool, Kinds: processes},
-	{Key: "deserializes_input", Label: "Deserializes objects", Type: Bool, Kinds: processes},
-	{Key: "idempotent", Label: "Idempotent", Type: Bool, Kinds: processes},
-	{Key: "runs_in_container", Label: "Runs in a container", Type: Bool, Kinds: processes},
-	{Key: "privileged_container", Label: "Privileged container", Type: Bool, Kinds: processes},
-	{Key: "image_signed", Label: "Signed, scanned image", Type: Bool, Kinds: processes},
+		Options: []string{"none", "vault", "environment", "config_file", "source_code"}, Safe: "vault", Question: "Where does {name} keep its secrets?"},
+	{Key: "fetches_urls", Label: "Fetches URLs it is given", Type: Bool, Kinds: processes, Safe: "false", Question: "Does {name} fetch URLs its callers give it?"},
+	{Key: "deserializes_input", Label: "Deserializes objects", Type: Bool, Kinds: processes, Safe: "false", Question: "Does {name} deserialize objects it receives?"},
+	{Key: "idempotent", Label: "Idempotent", Type: Bool, Kinds: processes, Safe: "true", Question: "Can {name} handle the same message twice safely?"},
+	{Key: "runs_in_container", Label: "Runs in a container", Type: Bool, Kinds: processes, Question: "Does {name} run in a container?"},
+	{Key: "privileged_container", Label: "Privileged container", Type: Bool, Kinds: processes, Safe: "false", Question: "Does {name} run in a privileged container?"},
+	{Key: "image_signed", Label: "Signed, scanned image", Type: Bool, Kinds: processes, Safe: "true", Question: "Is the image of {name} signed and scanned?"},
 	{Key: "memory_safe", Label: "Memory-safe code", Type: Bool, Kinds: processes,
-		Help: "Managed or memory-safe language (TMT codeType)"},
+		Help: "Managed or memory-safe language (TMT codeType)", Safe: "true", Question: "Is {name} written in a memory-safe language?"},
 
 	// External entities
-	{Key: "authenticates_itself", Label: "Authenticates itself", Type: Bool, Kinds: entities},
+	{Key: "authenticates_itself", Label: "Authenticates itself", Type: Bool, Kinds: entities, Safe: "true", Question: "Does {name} authenticate itself?"},
 	{Key: "third_party", Label: "Third party", Type: Bool, Kinds: entities,
-		Help: "Run by another organization"},
+		Help: "Run by another organization", Question: "Is {name} run by another organization?"},
 
 	// Data stores
-	{Key: "encrypted_at_rest", Label: "Encrypted at rest", Type: Bool, Kinds: stores},
-	{Key: "signed", Label: "Integrity protected", Type: Bool, Kinds: stores},
-	{Key: "stores_credentials", Label: "Stores credentials", Type: Bool, Kinds: stores},
-	{Key: "stores_logs", Label: "Is a log", Type: Bool, Kinds: stores},
-	{Key: "backup", Label: "Backed up", Type: Bool, Kinds: stores},
-	{Key: "shared", Label: "Shared by services", Type: Bool, Kinds: stores},
-	{Key: "parameterized_queries", Label: "Parameterized queries", Type: Bool, Kinds: stores},
-	{Key: "access_restricted", Label: "Access restricted", Type: Bool, Kinds: stores},
+	{Key: "encrypted_at_rest", Label: "Encrypted at rest", Type: Bool, Kinds: stores, Safe: "true", Question: "Is {name} encrypted at rest?"},
+	{Key: "signed", Label: "Integrity protected", Type: Bool, Kinds: stores, Safe: "true", Question: "Is the content of {name} integrity protected?"},
+	{Key: "stores_credentials", Label: "Stores credentials", Type: Bool, Kinds: stores, Safe: "false", Question: "Does {name} store credentials?"},
+	{Key: "stores_logs", Label: "Is a log", Type: Bool, Kinds: stores, Question: "Is {name} a log?"},
+	{Key: "backup", Label: "Backed up", Type: Bool, Kinds: stores, Safe: "true", Question: "Is {name} backed up?"},
+	{Key: "shared", Label: "Shared by services", Type: Bool, Kinds: stores, Safe: "false", Question: "Do several services share {name}?"},
+	{Key: "parameterized_queries", Label: "Parameterized queries", Type: Bool, Kinds: stores, Safe: "true", Question: "Is {name} queried with parameters only?"},
+	{Key: "access_restricted", Label: "Access restricted", Type: Bool, Kinds: stores, Safe: "true", Question: "Is access to {name} restricted to the services that need it?"},
 
 	// Data flows
 	{Key: "protocol", Label: "Protocol", Type: Text, Kinds: flows, Help: "https, grpc, amqp, sql, ..."},
 	{Key: "port", Label: "Port", Type: Text, Kinds: flows},
-	{Key: "encrypted", Label: "Encrypted in transit", Type: Bool, Kinds: flows},
-	{Key: "mutual_tls", Label: "Mutual TLS", Type: Bool, Kinds: flows},
-	{Key: "authenticates_source", Label: "Authenticates source", Type: Bool, Kinds: flows},
-	{Key: "authenticates_destination", Label: "Authenticates destination", Type: Bool, Kinds: flows},
-	{Key: "end_user_context", Label: "Carries end user identity", Type: Bool, Kinds: flows},
-	{Key: "integrity_protected", Label: "Messages signed", Type: Bool, Kinds: flows},
-	{Key: "replay_protected", Label: "Replay protected", Type: Bool, Kinds: flows},
-	{Key: "public_network", Label: "Over a public network", Type: Bool, Kinds: flows},
+	{Key: "encrypted", Label: "Encrypted in transit", Type: Bool, Kinds: flows, Safe: "true", Question: "Is {name} encrypted in transit (TLS)?"},
+	{Key: "mutual_tls", Label: "Mutual TLS", Type: Bool, Kinds: flows, Safe: "true", Question: "Does {name} use mutual TLS?"},
+	{Key: "authenticates_source", Label: "Authenticates source", Type: Bool, Kinds: flows, Safe: "true", Question: "Does the receiver of {name} authenticate the sender?"},
+	{Key: "authenticates_destination", Label: "Authenticates destination", Type: Bool, Kinds: flows, Safe: "true", Question: "Does the sender of {name} check who receives it?"},
+	{Key: "end_user_context", Label: "Carries end user identity", Type: Bool, Kinds: flows, Safe: "true", Question: "Does {name} carry the end user's identity?"},
+	{Key: "integrity_protected", Label: "Messages signed", Type: Bool, Kinds: flows, Safe: "true", Question: "Are the messages of {name} signed?"},
+	{Key: "replay_protected", Label: "Replay protected", Type: Bool, Kinds: flows, Safe: "true", Question: "Is {name} protected against replay?"},
+	{Key: "public_network", Label: "Over a public network", Type: Bool, Kinds: flows, Safe: "false", Question: "Does {name} travel over a public network?"},
 	{Key: "bidirectional", Label: "Bidirectional", Type: Bool, Kinds: flows},
 
 	// Trust boundaries

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 )
@@ -171,6 +172,15 @@ func checkTree(m *Model, t *AttackTree, add func(string, ...any)) {
 // PutTree adds an attack tree or replaces it by a changed copy; label
 // says what changed ("added step X to tree Y").
 func PutTree(m *Model, after *AttackTree, label string) Edit {
+	errs := []error{CheckText("the name of an attack tree", after.Name, MaxNameLen)}
+	for _, id := range sortedKeys(after.Nodes) {
+		n := after.Nodes[id]
+		errs = append(errs, CheckText("the label of a node of attack tree "+short(after.Name), n.Label, MaxNameLen),
+			CheckText("the defense of node "+short(n.Label), n.Defense, MaxTextLen))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return failed{err}
+	}
 	var before *AttackTree
 	if cur := m.Trees[after.ID]; cur != nil {
 		before = cur.Clone()

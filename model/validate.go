@@ -37,7 +37,9 @@ type Finding struct {
 	Message   string
 }
 
-func (f Finding) String() string { return f.Severity.String() + ": " + f.Message }
+// String is the finding as a line of text: its message quotes names, so
+// characters that would steer a terminal are written out (see Printable).
+func (f Finding) String() string { return f.Severity.String() + ": " + Printable(f.Message) }
 
 // Validate checks the model against the rules of data-flow diagrams and
 // returns its findings, errors first, then by diagram and message.
@@ -79,9 +81,23 @@ func Validate(m *Model) []Finding {
 }
 
 type validator struct {
-	m   *Model
-	ix  *Index
-	out []Finding
+	m     *Model
+	ix    *Index
+	out   []Finding
+	flows map[string][]*Element // diagram ID → its flows, made on first use
+}
+
+// flowsIn returns the flows of a diagram, in no order.
+func (v *validator) flowsIn(diagramID string) []*Element {
+	if v.flows == nil {
+		v.flows = map[string][]*Element{}
+		for _, e := range v.m.Elements {
+			if e.Kind == DataFlow {
+				v.flows[e.Diagram] = append(v.flows[e.Diagram], e)
+			}
+		}
+	}
+	return v.flows[diagramID]
 }
 
 func (v *validator) add(e *Element, sev FindingSeverity, msg string) {
@@ -139,10 +155,7 @@ func (v *validator) balance(d *Diagram, p *Element) {
 			want[end{f.Target, false}]++
 		}
 	}
-	for _, f := range v.m.Elements {
-		if f.Kind != DataFlow || f.Diagram != d.ID {
-			continue
-		}
+	for _, f := range v.flowsIn(d.ID) {
 		if s := v.m.Elements[f.Source]; s != nil && s.Diagram != d.ID {
 			have[end{f.Source, true}]++
 		}
@@ -265,18 +278,66 @@ func (v *validator) inParentOf(e *Element, diagramID string) bool {
 	return p != nil && p.Diagram == e.Diagram
 }
 
+// maxOverlapFindings is how many overlapping boundaries are named for one
+// boundary; the rest are counted in one more finding, so a diagram of
+// thousands of overlapping boxes gives findings in proportion to them.
+const maxOverlapFindings = 3
+
 // overlaps reports region boundaries that overlap without one holding the
-// other: trust zones must nest.
+// other: trust zones must nest. Each pair is named on the later of the two
+// (in SortElements order), with the earlier ones first.
 func (v *validator) overlaps() {
 	for _, d := range sortedKeys(v.ix.regions) {
 		rs := v.ix.regions[d]
 		SortElements(rs)
-		for i, a := range rs {
-			for _, b := range rs[i+1:] {
-				ra, rb := a.Bounds(), b.Bounds()
-				if ra.Overlaps(rb) && !ra.Encloses(rb) && !rb.Encloses(ra) {
-					v.add(b, Warning, fmt.Sprintf("trust boundaries %s and %s overlap without one holding the other", a.Label(), b.Label()))
+		// Sweep from left to right: only boundaries that start before one
+		// ends can overlap it.
+		byX := make([]int, len(rs))
+		for i := range byX {
+			byX[i] = i
+		}
+		sort.SliceStable(byX, func(i, j int) bool { return rs[byX[i]].X < rs[byX[j]].X })
+		named := make([][]int, len(rs)) // per boundary: the earlier ones it overlaps, at most maxOverlapFindings, smallest first
+		more := make([]int, len(rs))
+		for k, i := range byX {
+			ri := rs[i].Bounds()
+			for _, j := range byX[k+1:] {
+				rj := rs[j].Bounds()
+				if rj.X >= ri.X+ri.W {
+					break
 				}
+				if !ri.Overlaps(rj) || ri.Encloses(rj) || rj.Encloses(ri) {
+					continue
+				}
+				a, b := min(i, j), max(i, j)
+				named[b] = append(named[b], a)
+				if len(named[b]) > maxOverlapFindings {
+					sort.Ints(named[b])
+					named[b] = named[b][:maxOverlapFindings]
+					more[b]++
+				}
+			}
+		}
+		type pair struct{ a, b int }
+		var pairs []pair
+		for b, as := range named {
+			for _, a := range as {
+				pairs = append(pairs, pair{a, b})
+			}
+		}
+		sort.Slice(pairs, func(i, j int) bool {
+			if pairs[i].a != pairs[j].a {
+				return pairs[i].a < pairs[j].a
+			}
+			return pairs[i].b < pairs[j].b
+		})
+		for _, p := range pairs {
+			a, b := rs[p.a], rs[p.b]
+			v.add(b, Warning, fmt.Sprintf("trust boundaries %s and %s overlap without one holding the other", a.Label(), b.Label()))
+		}
+		for b, n := range more {
+			if n > 0 {
+				v.add(rs[b], Warning, fmt.Sprintf("trust boundary %s overlaps %d more boundaries without one holding the other", rs[b].Label(), n))
 			}
 		}
 	}

@@ -22,7 +22,8 @@ func ReadAny(path string) (*model.Model, error) {
 // Import reads a model from any file Rampart understands: a .rampart file,
 // Rampart's JSON form, a Threat Dragon (v1 or v2) model or a Microsoft
 // Threat Modeling Tool model (.tm7). It only reads; nothing is written.
-// Warnings say what another tool's model had that Rampart left out.
+// Warnings say what another tool's model had that Rampart left out, and
+// what was cut or moved to keep the model within bounds (model.Bound).
 func Import(path string) (*model.Model, []string, error) {
 	head := make([]byte, 16)
 	fh, err := os.Open(path)
@@ -32,8 +33,7 @@ func Import(path string) (*model.Model, []string, error) {
 	n, _ := fh.Read(head)
 	fh.Close()
 	if bytes.HasPrefix(head[:n], []byte("SQLite format 3")) {
-		m, err := Load(path)
-		return m, nil, err
+		return loadNoted(path)
 	}
 	data, err := readBounded(path)
 	if err != nil {
@@ -42,11 +42,11 @@ func Import(path string) (*model.Model, []string, error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n\xef\xbb\xbf")
 	switch {
 	case bytes.HasPrefix(trimmed, []byte("{")) && IsRampartJSON(data):
-		m, err := UnmarshalJSON(data)
+		m, notes, err := unmarshalJSON(data)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
-		return m, nil, nil
+		return m, notes, nil
 	case bytes.HasPrefix(trimmed, []byte("{")) && threatdragon.Is(data):
 		m, warnings, err := threatdragon.Read(data)
 		if err != nil {

@@ -89,6 +89,9 @@ func TestUpgradeBackupIncludesTheLog(t *testing.T) {
 	m := modelgen.Random(rand.New(rand.NewPCG(3, 3)))
 	m.RuleSets = map[string]*model.RuleSet{}
 	m.Trees = map[string]*model.AttackTree{}
+	for _, th := range m.Threats {
+		th.Confidence, th.Assumes = model.Confirmed, nil
+	}
 	if err := storage.WriteNew(path, m); err != nil {
 		t.Fatal(err)
 	}

@@ -30,9 +30,17 @@ func Downgrade(path string, version int) error {
 				return err
 			}
 		}
+		for _, col := range addedColumns.FindAllStringSubmatch(migrations[v], -1) {
+			if _, err := db.Exec("ALTER TABLE " + col[1] + " DROP COLUMN " + col[2]); err != nil {
+				return err
+			}
+		}
 	}
 	_, err = db.Exec(fmt.Sprintf("PRAGMA user_version = %d", version))
 	return err
 }
 
-var createdTables = regexp.MustCompile(`CREATE TABLE (\w+)`)
+var (
+	createdTables = regexp.MustCompile(`CREATE TABLE (\w+)`)
+	addedColumns  = regexp.MustCompile(`ALTER TABLE (\w+) ADD COLUMN (\w+)`)
+)

@@ -250,10 +250,13 @@ func TestOlderFileIsUpgradedAfterABackup(t *testing.T) {
 	m := modelgen.Random(rand.New(rand.NewPCG(3, 3)))
 	m.RuleSets = map[string]*model.RuleSet{}
 	m.Trees = map[string]*model.AttackTree{}
+	for _, th := range m.Threats {
+		th.Confidence, th.Assumes = model.Confirmed, nil
+	}
 	if err := storage.WriteNew(path, m); err != nil {
 		t.Fatal(err)
 	}
-	// Make it a format 1 file: no rule sets, trees or trail yet.
+	// Make it a format 1 file: no rule sets, trees, trail or confidence yet.
 	if err := storage.Downgrade(path, 1); err != nil {
 		t.Fatal(err)
 	}

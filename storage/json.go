@@ -130,6 +130,10 @@ type jsonThreat struct {
 	Obsolete      bool           `json:"obsolete,omitempty"`
 	RiskSet       bool           `json:"risk_set,omitempty"`
 	Dread         *jsonDread     `json:"dread,omitempty"`
+	// Assumed marks a threat that rests on properties nobody stated, and
+	// Assumes lists them (see model.Threat).
+	Assumed bool     `json:"assumed,omitempty"`
+	Assumes []string `json:"assumes,omitempty"`
 }
 
 type jsonDread struct {
@@ -170,7 +174,8 @@ func MarshalJSON(m *model.Model) ([]byte, error) {
 		t := m.Threats[id]
 		j.Threats = append(j.Threats, jsonThreat{t.ID, t.Number, t.RuleID, t.ElementID, t.Title, t.Category,
 			t.Description, t.Facts, t.References, t.Likelihood, t.Impact, t.Severity(), t.Status,
-			t.Justification, t.Mitigation, t.Manual, t.Obsolete, t.RiskSet, (*jsonDread)(t.Dread)})
+			t.Justification, t.Mitigation, t.Manual, t.Obsolete, t.RiskSet, (*jsonDread)(t.Dread),
+			t.Confidence == model.Assumed, t.Assumes})
 	}
 	for _, k := range sortedKeys(m.Suppressions) {
 		s := m.Suppressions[k]
@@ -224,8 +229,23 @@ func IsRampartJSON(data []byte) bool {
 
 // UnmarshalJSON reads Rampart's JSON form. A document from a newer
 // Rampart, with unknown fields, bad values or broken references is refused
-// with a message that says where.
+// with a message that says where. Geometry and texts beyond the model's
+// bounds are cut (see model.Bound); Import says what was.
 func UnmarshalJSON(data []byte) (*model.Model, error) {
+	m, _, err := unmarshalJSON(data)
+	return m, err
+}
+
+// unmarshalJSON is UnmarshalJSON with the notes of what was cut.
+func unmarshalJSON(data []byte) (*model.Model, []string, error) {
+	m, err := decodeJSON(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, model.Bound(m), nil
+}
+
+func decodeJSON(data []byte) (*model.Model, error) {
 	if len(data) > maxJSONSize {
 		return nil, fmt.Errorf("%w: larger than %d MiB", ErrNotRampartJSON, maxJSONSize>>20)
 	}
@@ -286,7 +306,10 @@ func UnmarshalJSON(data []byte) (*model.Model, error) {
 			Title: t.Title, Category: t.Category, Description: t.Description, Facts: t.Facts,
 			References: t.References, Likelihood: t.Likelihood, Impact: t.Impact, Status: t.Status,
 			Justification: t.Justification, Mitigation: t.Mitigation, Manual: t.Manual, Obsolete: t.Obsolete,
-			RiskSet: t.RiskSet, Dread: (*model.Dread)(t.Dread)}
+			RiskSet: t.RiskSet, Dread: (*model.Dread)(t.Dread), Assumes: t.Assumes}
+		if t.Assumed {
+			m.Threats[t.ID].Confidence = model.Assumed
+		}
 	}
 	for _, s := range j.Suppressions {
 		sup := &model.Suppression{RuleID: s.RuleID, ElementID: s.ElementID, Justification: s.Justification}

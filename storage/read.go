@@ -3,10 +3,24 @@ package storage
 import (
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rampart-tm/rampart/model"
 )
+
+// loadNoted reads a .rampart file like Load, then brings the model within
+// the model's bounds (a forged file, or one another program wrote, may
+// hold texts or coordinates beyond them): the user keeps the rest of the
+// work, and the notes say what was cut or moved. Open's callers do the
+// same (see editor.Open).
+func loadNoted(path string) (*model.Model, []string, error) {
+	m, err := Load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, model.Bound(m), nil
+}
 
 // read loads a whole model. Values that do not parse (an unknown kind, a
 // bad date) mean the file was damaged or forged, and are reported as such.
@@ -190,21 +204,24 @@ func (r *reader) assets() {
 
 func (r *reader) threats() {
 	r.each(`SELECT id, number, rule_id, element_id, title, category, description, likelihood, impact,
-		status, justification, mitigation, manual, obsolete, risk_set, dread_damage, dread_reproducibility,
+		status, justification, mitigation, manual, obsolete, risk_set, confidence, assumes, dread_damage, dread_reproducibility,
 		dread_exploitability, dread_affected_users, dread_discoverability FROM threats`, func(rows *sql.Rows) error {
 		t := &model.Threat{}
-		var cat, l, i, st string
+		var cat, l, i, st, conf, assumes string
 		var dd, dr, de, da, dv sql.NullInt64
 		if err := rows.Scan(&t.ID, &t.Number, &t.RuleID, &t.ElementID, &t.Title, &cat, &t.Description, &l, &i,
-			&st, &t.Justification, &t.Mitigation, &t.Manual, &t.Obsolete, &t.RiskSet, &dd, &dr, &de, &da, &dv); err != nil {
+			&st, &t.Justification, &t.Mitigation, &t.Manual, &t.Obsolete, &t.RiskSet, &conf, &assumes, &dd, &dr, &de, &da, &dv); err != nil {
 			return err
+		}
+		if assumes != "" {
+			t.Assumes = strings.Fields(assumes)
 		}
 		if dd.Valid {
 			t.Dread = &model.Dread{Damage: int(dd.Int64), Reproducibility: int(dr.Int64), Exploitability: int(de.Int64),
 				AffectedUsers: int(da.Int64), Discoverability: int(dv.Int64)}
 		}
 		err := firstError(t.Category.UnmarshalText([]byte(cat)), t.Likelihood.UnmarshalText([]byte(l)),
-			t.Impact.UnmarshalText([]byte(i)), t.Status.UnmarshalText([]byte(st)))
+			t.Impact.UnmarshalText([]byte(i)), t.Status.UnmarshalText([]byte(st)), t.Confidence.UnmarshalText([]byte(conf)))
 		if err != nil {
 			return damaged("threat "+t.ID, err)
 		}

@@ -195,7 +195,8 @@ func (w *writer) threats(before, after *model.Model) {
 	w.flush(del)
 	up := upserter(w.tx, "threats", []string{"id", "number", "rule_id", "element_id", "title", "category",
 		"description", "likelihood", "impact", "status", "justification", "mitigation", "manual", "obsolete",
-		"risk_set", "dread_damage", "dread_reproducibility", "dread_exploitability", "dread_affected_users", "dread_discoverability"})
+		"risk_set", "confidence", "assumes", "dread_damage", "dread_reproducibility", "dread_exploitability", "dread_affected_users",
+		"dread_discoverability"})
 	clearFacts, clearRefs := deleter(w.tx, "threat_facts", "threat_id"), deleter(w.tx, "threat_refs", "threat_id")
 	facts := inserter(w.tx, "threat_facts", []string{"threat_id", "seq", "text"}, "")
 	refs := inserter(w.tx, "threat_refs", []string{"threat_id", "seq", "ref"}, "")
@@ -203,7 +204,7 @@ func (w *writer) threats(before, after *model.Model) {
 		t := after.Threats[id]
 		row := []any{t.ID, t.Number, t.RuleID, t.ElementID, t.Title, t.Category.String(), t.Description,
 			t.Likelihood.String(), t.Impact.String(), t.Status.String(), t.Justification, t.Mitigation,
-			boolInt(t.Manual), boolInt(t.Obsolete), boolInt(t.RiskSet)}
+			boolInt(t.Manual), boolInt(t.Obsolete), boolInt(t.RiskSet), t.Confidence.String(), strings.Join(t.Assumes, " ")}
 		if d := t.Dread; d != nil {
 			row = append(row, d.Damage, d.Reproducibility, d.Exploitability, d.AffectedUsers, d.Discoverability)
 		} else {

@@ -154,6 +154,11 @@ CREATE TABLE changes (
 	undone   INTEGER NOT NULL
 );
 `,
+	// 5: how far each threat rests on what the model states.
+	`
+ALTER TABLE threats ADD COLUMN confidence TEXT NOT NULL DEFAULT 'confirmed' CHECK (confidence IN ('confirmed', 'assumed'));
+ALTER TABLE threats ADD COLUMN assumes TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // Version is the file format this Rampart writes.

@@ -3,6 +3,7 @@ package stride
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,6 +21,15 @@ type Finding struct {
 	Rule    *Rule
 	Element *model.Element
 	ID      string // the threat's stable ID
+	// Confidence and Assumes say how far the finding rests on what the
+	// model states (see judge).
+	Confidence model.Confidence
+	Assumes    []string
+	// Concern, when set, makes this the one finding of a concern on the
+	// element: Members are the findings it gathers, Rule the worst of
+	// theirs.
+	Concern *Concern
+	Members []Finding
 	fb      *factBase
 	threat  *model.Threat
 }
@@ -29,7 +39,12 @@ type Finding struct {
 // impact.
 func (f *Finding) Threat() *model.Threat {
 	if f.threat == nil {
-		f.threat = f.Rule.threat(f.Element, f.fb, f.fb.contextOf(f.Element))
+		if f.Concern != nil {
+			f.threat = f.concernThreat()
+		} else {
+			f.threat = f.Rule.threat(f.Element, f.fb, f.fb.contextOf(f.Element))
+		}
+		f.threat.Confidence, f.threat.Assumes = f.Confidence, f.Assumes
 	}
 	return f.threat
 }
@@ -65,11 +80,12 @@ func Analyze(lib *Library, m *model.Model) ([]Finding, []error) {
 				continue
 			}
 			if fired, _ := out.(bool); fired {
-				found = append(found, Finding{Rule: r, Element: e, ID: ThreatID(r.ID, e.ID), fb: fb})
+				conf, assumes := fb.judge(r, e, &machine)
+				found = append(found, Finding{Rule: r, Element: e, ID: ThreatID(r.ID, e.ID), Confidence: conf, Assumes: assumes, fb: fb})
 			}
 		}
 	}
-	return found, errs
+	return consolidate(lib, found), errs
 }
 
 // analysable lists the elements rules look at, in report order: by
@@ -102,12 +118,22 @@ func (r *Rule) appliesTo(e *model.Element, fb *factBase) bool {
 	if r.AppliesTo != e.Kind {
 		return false
 	}
+	f := fb.facts[e.ID]
 	if e.Kind != model.DataFlow {
-		return true
+		return r.Side == "" || (r.Side == "client") == (f["client"] == true)
+	}
+	if r.Direction == "request" && f["response"] == true {
+		return false
 	}
 	src, dst := fb.m.Elements[e.Source], fb.m.Elements[e.Target]
-	if !matches(r.Source, src) || !matches(r.Target, dst) {
+	if !matches(r.Source, src, fb) || !matches(r.Target, dst, fb) {
 		return false
+	}
+	if r.Side != "" {
+		target, _ := f["target"].(Facts)
+		if (r.Side == "client") != (target["client"] == true) {
+			return false
+		}
 	}
 	if r.Crosses != nil {
 		crosses, _ := fb.facts[e.ID]["crosses"].(bool)
@@ -124,7 +150,7 @@ func (r *Rule) threat(e *model.Element, fb *factBase, context []string) *model.T
 		Title:       r.title.fill(f),
 		Category:    r.Category,
 		Description: r.description.fill(f),
-		Facts:       r.explain(fb.facts[e.ID], context),
+		Facts:       fb.explain(r, e, context),
 		References:  r.References, // shared: threats are copied before they are changed
 		Likelihood:  r.Likelihood,
 		Impact:      r.Impact,
@@ -133,6 +159,12 @@ func (r *Rule) threat(e *model.Element, fb *factBase, context []string) *model.T
 		if d, _ := f["data"].(int); d >= 0 && model.Level(d) > t.Impact {
 			t.Impact = model.Level(d)
 		}
+	}
+	// Texts that quote long names stay within the model's bounds.
+	t.Title, _ = model.Cut(t.Title, model.MaxTitleLen)
+	t.Description, _ = model.Cut(t.Description, model.MaxTextLen)
+	for i := range t.Facts {
+		t.Facts[i], _ = model.Cut(t.Facts[i], model.MaxTextLen)
 	}
 	return t
 }
@@ -225,33 +257,38 @@ func (fb *factBase) context(e *model.Element) []string {
 	return out
 }
 
-// explain says why a rule fired: the element's context, then the value of
-// every fact the condition read.
-func (r *Rule) explain(f Facts, context []string) []string {
+// explain says why a rule fired: the element's context, then each fact
+// the condition read, as stated, inferred or not stated.
+func (fb *factBase) explain(r *Rule, e *model.Element, context []string) []string {
 	out := make([]string, len(context), len(context)+len(r.uses))
 	copy(out, context)
+	f := fb.facts[e.ID]
 	for _, u := range r.uses {
 		switch u.field {
-		case "data", "data_names", "boundaries", "crosses", "crossings", "incoming", "outgoing", "source", "target", "name", "id", "set":
+		case "data", "data_names", "boundaries", "crosses", "crossings", "incoming", "outgoing", "source", "target",
+			"name", "id", "set", "kind", "response":
 			continue // said in the context, or not a value worth printing
 		}
-		of := f
-		prefix := ""
+		el, of, prefix := e, f, ""
 		if u.role == "source" || u.role == "target" {
+			el = fb.roleElement(u.role, e)
 			of, _ = f[u.role].(Facts)
-			if of == nil {
+			if el == nil || of == nil {
 				continue
 			}
-			name, _ := of["name"].(string)
-			prefix = u.role + " " + name + ": "
+			prefix = u.role + " " + el.Label() + ": "
 		}
-		out = append(out, prefix+u.field+" = "+factText(of[u.field]))
+		if line := fb.factLine(el, of, u.field); line != "" {
+			out = append(out, prefix+line)
+		}
 	}
 	return out
 }
 
 func factText(v any) string {
 	switch x := v.(type) {
+	case nil:
+		return "unknown"
 	case string:
 		if x == "" {
 			return "unset"
@@ -282,14 +319,22 @@ func Merge(m *model.Model, found []Finding) model.Edit {
 		if old == nil {
 			t.Number = next
 			next++
+			formers := formerThreats(m, found[i].FormerIDs())
+			if len(formers) > 0 {
+				carryTriage(t, formers[0])
+			}
 			b.Edits = append(b.Edits, model.PutThreat(m, t, "found threat "+t.Code()+" "+t.Title))
+			for _, f := range formers {
+				seen[f.ID] = true
+				gone := f.Clone()
+				gone.Obsolete = true
+				gone.Justification = strings.TrimSpace("Now part of " + t.Code() + ". " + gone.Justification)
+				b.Edits = append(b.Edits, model.PutThreat(m, gone, "threat "+f.Code()+" is now part of "+t.Code()))
+			}
 			continue
 		}
-		t.Number, t.Status, t.Justification, t.Mitigation = old.Number, old.Status, old.Justification, old.Mitigation
-		t.RiskSet, t.Dread = old.RiskSet, old.Dread
-		if old.RiskSet {
-			t.Likelihood, t.Impact = old.Likelihood, old.Impact
-		}
+		t.Number = old.Number
+		carryTriage(t, old)
 		if !sameThreat(old, t) {
 			b.Edits = append(b.Edits, model.PutThreat(m, t, "updated threat "+t.Code()))
 		}
@@ -308,8 +353,39 @@ func Merge(m *model.Model, found []Finding) model.Edit {
 	return b
 }
 
+// carryTriage gives a fresh threat what the analyst decided about an
+// earlier one: status, justification, mitigation notes, and the risk
+// when they set it.
+func carryTriage(t, old *model.Threat) {
+	t.Status, t.Justification, t.Mitigation = old.Status, old.Justification, old.Mitigation
+	t.RiskSet, t.Dread = old.RiskSet, old.Dread
+	if old.RiskSet {
+		t.Likelihood, t.Impact = old.Likelihood, old.Impact
+	}
+}
+
+// formerThreats are the live generated threats a concern's threat takes
+// the place of, the most decided first (a triaged one before an open one,
+// then by number).
+func formerThreats(m *model.Model, ids []string) []*model.Threat {
+	var out []*model.Threat
+	for _, id := range ids {
+		if t := m.Threats[id]; t != nil && !t.Obsolete && !t.Manual && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if oi, oj := out[i].Status == model.Open, out[j].Status == model.Open; oi != oj {
+			return !oi
+		}
+		return out[i].Number < out[j].Number
+	})
+	return out
+}
+
 func sameThreat(a, b *model.Threat) bool {
 	return a.Title == b.Title && a.Category == b.Category && a.Description == b.Description &&
+		a.Confidence == b.Confidence && slices.Equal(a.Assumes, b.Assumes) &&
 		a.Likelihood == b.Likelihood && a.Impact == b.Impact && !a.Obsolete && a.RuleID == b.RuleID &&
 		strings.Join(a.Facts, "\n") == strings.Join(b.Facts, "\n") && strings.Join(a.References, "\n") == strings.Join(b.References, "\n")
 }

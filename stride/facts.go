@@ -41,11 +41,12 @@ type Facts = map[string]any
 var roles = map[string]bool{"el": true, "flow": true, "source": true, "target": true}
 
 var computedNode = []string{"id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names",
-	"zone", "zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed"}
+	"zone", "zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed", "client", "person",
+	"consumes", "reads", "receives_input"}
 
 var computedFlow = []string{"id", "name", "kind", "out_of_scope", "set", "data", "data_names", "zone", "zone_trust",
 	"zone_name", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local",
-	"crossing_types"}
+	"crossing_types", "response", "client", "person"}
 
 // fieldsOf lists the fact names a role has for a rule on a kind.
 func fieldsOf(role string, k model.Kind) []string {
@@ -149,13 +150,17 @@ type factBase struct {
 	ix     *model.Index
 	facts  map[string]Facts
 	stands map[string]bool // flows stood for by a child diagram's interface flows
+	// known says, per element, which properties the model states: "" for
+	// a property set in the model, the reason for one inferred from what
+	// it states (see Infer). Any other property is unknown.
+	known map[string]map[string]string
 	// contexts caches the explanation lines shared by an element's threats.
 	contexts map[string][]string
 }
 
 func newFactBase(m *model.Model) *factBase {
 	fb := &factBase{m: m, ix: model.NewIndex(m), facts: make(map[string]Facts, len(m.Elements)),
-		stands: standsFor(m), contexts: map[string][]string{}}
+		stands: standsFor(m), contexts: map[string][]string{}, known: make(map[string]map[string]string, len(m.Elements))}
 	for _, e := range m.Elements {
 		if e.Kind != model.TrustBoundary {
 			fb.facts[e.ID] = fb.elementFacts(e)
@@ -171,6 +176,7 @@ func newFactBase(m *model.Model) *factBase {
 			fb.nodeLinks(e)
 		}
 	}
+	fb.markResponses()
 	return fb
 }
 
@@ -195,13 +201,20 @@ var defaultFacts = func() map[model.Kind]Facts {
 // elementFacts are the facts every element has.
 func (fb *factBase) elementFacts(e *model.Element) Facts {
 	f := maps.Clone(defaultFacts[e.Kind])
+	known := make(map[string]string, len(e.Props)+2)
 	for k, v := range e.Props {
-		if d := model.PropFor(e.Kind, k); d != nil && d.Type == model.Bool {
-			f[k] = v == "true"
-		} else {
-			f[k] = v // enums, text, and custom or imported properties
-		}
+		f[k] = typed(e.Kind, k, v)
+		known[k] = ""
 	}
+	for k, inf := range Infer(e) {
+		f[k] = typed(e.Kind, k, inf.Value)
+		known[k] = inf.Because
+	}
+	fb.known[e.ID] = known
+	tech, _ := f["technology"].(string)
+	f["client"] = clientTechnologies[tech]
+	f["person"] = e.Kind == model.ExternalEntity && peopleTechnologies[tech]
+	f["response"] = false
 	f["id"], f["name"], f["kind"], f["out_of_scope"] = e.ID, e.Label(), e.Kind.String(), e.OutOfScope
 	set := make([]string, 0, len(e.Props))
 	for k := range e.Props {
@@ -215,6 +228,10 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 		} else if c == data {
 			names = append(names, a.Name)
 		}
+	}
+	if level, name, because := inferredData(e); level > data {
+		data, names = level, []string{name}
+		known["data"] = because
 	}
 	f["data"], f["data_names"] = data, names
 	if e.Kind == model.DataFlow {
@@ -241,12 +258,21 @@ func (fb *factBase) flowFacts(e *model.Element) {
 		dst = Facts{}
 	}
 	f["source"], f["target"] = src, dst
+	if e.Name == "" && src["name"] != nil && dst["name"] != nil {
+		f["name"] = fmt.Sprintf("%v → %v", src["name"], dst["name"])
+	}
 	crossings := fb.ix.Crossings(e)
 	var names []string
 	for _, b := range crossings {
 		names = append(names, b.Label())
 	}
-	f["crosses"], f["crossings"], f["boundaries"] = len(crossings) > 0, len(crossings), names
+	// A public network is a boundary of its own: whatever travels over it
+	// leaves every zone the model draws.
+	public := e.Bool("public_network")
+	if public {
+		names = append(names, "a public network")
+	}
+	f["crosses"], f["crossings"], f["boundaries"] = len(names) > 0, len(names), names
 	types := make([]string, 0, len(crossings))
 	for _, b := range crossings {
 		if t := b.Prop("tmt:type"); t != "" {
@@ -261,12 +287,10 @@ func (fb *factBase) flowFacts(e *model.Element) {
 		st = 0 // an outside party nothing vouches for
 	}
 	f["trust_drop"] = st >= 0 && dt >= 0 && dt < st
-	switch strings.ToLower(e.Prop("protocol")) {
-	case "in-process", "inprocess", "ipc", "local":
-		f["local"] = true
-	default:
-		f["local"] = false
-	}
+	// A local flow never crosses a network: an in-process call, or a
+	// person using their own device.
+	f["local"] = protocolTraits(e.Prop("protocol")).local ||
+		src["person"] == true && dst["client"] == true || src["client"] == true && dst["person"] == true
 	f["from_lower_trust"] = st >= 0 && (dt < 0 && dst["kind"] != model.ExternalEntity.String() || st < dt)
 }
 
@@ -276,6 +300,7 @@ func (fb *factBase) nodeLinks(e *model.Element) {
 	in, out := []any{}, []any{}
 	callers := map[string]bool{}
 	exposed := e.Bool("internet_facing")
+	consumes, reads := false, false
 	for _, fl := range fb.ix.FlowsOf(e.ID) {
 		ff := fb.facts[fl.ID]
 		if fb.stands[fl.ID] {
@@ -287,6 +312,13 @@ func (fb *factBase) nodeLinks(e *model.Element) {
 			if src != nil && src["kind"] != model.DataStore.String() {
 				callers[fl.Source] = true
 			}
+			if src != nil {
+				switch src["technology"] {
+				case "message_queue", "message_broker":
+					consumes = true
+				}
+				reads = reads || src["kind"] == model.DataStore.String()
+			}
 			if src != nil && (fl.Bool("public_network") || src["kind"] == model.ExternalEntity.String() && intFact(src, "zone_trust") <= 0) {
 				exposed = true
 			}
@@ -297,7 +329,20 @@ func (fb *factBase) nodeLinks(e *model.Element) {
 	}
 	f["incoming"], f["outgoing"] = in, out
 	f["has_inbound"], f["callers"] = len(callers) > 0, len(callers)
+	// A process that consumes messages or reads a store takes input too,
+	// though nobody calls it.
+	f["consumes"], f["reads"] = consumes, reads
+	f["receives_input"] = len(callers) > 0 || consumes || reads
 	f["exposed"] = exposed && e.Kind != model.ExternalEntity
+}
+
+// typed is a property's value as conditions read it: booleans of the
+// schema as bool, the rest as text.
+func typed(k model.Kind, key, v string) any {
+	if d := model.PropFor(k, key); d != nil && d.Type == model.Bool {
+		return v == "true"
+	}
+	return v // enums, text, and custom or imported properties
 }
 
 func intFact(f Facts, key string) int {

@@ -26,6 +26,10 @@ type Mitigation struct {
 	Do      string `yaml:"do" json:"do"`
 	Example string `yaml:"example,omitempty" json:"example,omitempty"`
 	Verify  string `yaml:"verify" json:"verify"`
+	// Fits names the settings the mitigation is written for (see
+	// Contexts): a service mesh, Kubernetes, a desktop app... Empty means
+	// it fits anywhere.
+	Fits []string `yaml:"fits,omitempty" json:"fits,omitempty"`
 }
 
 // Rule is one entry of the library: where it applies, the condition on
@@ -44,6 +48,19 @@ type Rule struct {
 	// Crosses, when set, requires (true) or excludes (false) flows that
 	// cross a trust boundary.
 	Crosses *bool `yaml:"crosses,omitempty" json:"crosses,omitempty"`
+	// Direction "request" keeps a flow rule off responses (see
+	// markResponses): a caller to authenticate, input to validate.
+	Direction string `yaml:"direction,omitempty" json:"direction,omitempty"`
+	// Side "server" keeps a rule off client programs (a browser, a mobile
+	// or desktop app), "client" keeps it on them; for a flow rule it is
+	// the target's side.
+	Side string `yaml:"side,omitempty" json:"side,omitempty"`
+	// Concern names what the threat is about when several rules raise it
+	// (caller authentication, audit logging...): findings of one concern
+	// on one element are reported once. At says, for a flow rule, which
+	// element the fix belongs to: source, target or the flow itself.
+	Concern string `yaml:"concern,omitempty" json:"concern,omitempty"`
+	At      string `yaml:"at,omitempty" json:"at,omitempty"`
 	// When is the condition, an expr-lang expression over the element's
 	// facts (see Facts); empty means always.
 	When         string       `yaml:"when,omitempty" json:"condition,omitempty"`
@@ -69,11 +86,12 @@ type Rule struct {
 
 // Library is a loaded, compiled rule set.
 type Library struct {
-	Version string
-	Rules   []*Rule
-	Sources []*RuleSource // every rule set loaded, in order
-	byID    map[string]*Rule
-	loading *RuleSource // the set being loaded
+	Version  string
+	Rules    []*Rule
+	Sources  []*RuleSource // every rule set loaded, in order
+	byID     map[string]*Rule
+	concerns map[string]*Concern
+	loading  *RuleSource // the set being loaded
 }
 
 // Rule finds a rule by ID, or nil.
@@ -100,8 +118,9 @@ func (e *RuleError) Error() string {
 
 // ruleFile is the YAML form of a rules file.
 type ruleFile struct {
-	Version string      `yaml:"version"`
-	Rules   []yaml.Node `yaml:"rules"`
+	Version  string      `yaml:"version"`
+	Concerns []yaml.Node `yaml:"concerns"`
+	Rules    []yaml.Node `yaml:"rules"`
 }
 
 // Builtin loads the rule library built into Rampart.
@@ -131,7 +150,7 @@ func (l *Library) Add(data []byte, origin string) []error {
 	} else if f.Version != "" {
 		l.Version += "+" + f.Version
 	}
-	var errs []error
+	errs := l.addConcerns(f.Concerns, origin)
 	for i := range f.Rules {
 		node := &f.Rules[i]
 		r := &Rule{}
@@ -140,7 +159,11 @@ func (l *Library) Add(data []byte, origin string) []error {
 			continue
 		}
 		r.Origin, r.Line = origin, node.Line
-		if err := r.compile(); err != nil {
+		err := r.compile()
+		if err == nil {
+			err = l.checkConcern(r)
+		}
+		if err != nil {
 			errs = append(errs, &RuleError{origin, node.Line, r.ID, err})
 			continue
 		}
@@ -187,8 +210,16 @@ func (r *Rule) compile() error {
 		return errors.New("a rule needs a title")
 	case r.AppliesTo == model.TrustBoundary:
 		return errors.New("rules apply to processes, external entities, data stores or data flows")
-	case r.AppliesTo != model.DataFlow && (len(r.Source) > 0 || len(r.Target) > 0 || r.Crosses != nil):
-		return errors.New("source, target and crosses apply to data_flow rules only")
+	case r.AppliesTo != model.DataFlow && (len(r.Source) > 0 || len(r.Target) > 0 || r.Crosses != nil || r.Direction != "" || r.At != ""):
+		return errors.New("source, target, crosses, direction and at apply to data_flow rules only")
+	case r.Direction != "" && r.Direction != "request":
+		return fmt.Errorf("direction %q: the only direction is request", r.Direction)
+	case r.Side != "" && r.Side != "server" && r.Side != "client":
+		return fmt.Errorf("side %q: a side is server or client", r.Side)
+	case r.At != "" && r.At != "source" && r.At != "target" && r.At != "flow":
+		return fmt.Errorf("at %q: the fix is at the source, the target or the flow", r.At)
+	case r.At != "" && r.Concern == "":
+		return errors.New("at needs a concern")
 	}
 	for _, sel := range append(slices.Clone(r.Source), r.Target...) {
 		if !validSelector(sel) {
@@ -228,13 +259,15 @@ func validSelector(s string) bool {
 	return false
 }
 
-// matches reports whether an element is of a selector's kind or technology.
-func matches(sel []string, e *model.Element) bool {
+// matches reports whether an element is of a selector's kind or
+// technology (stated or inferred).
+func matches(sel []string, e *model.Element, fb *factBase) bool {
 	if len(sel) == 0 {
 		return true
 	}
+	tech, _ := fb.facts[e.ID]["technology"].(string)
 	for _, s := range sel {
-		if s == e.Kind.String() || s == e.Prop("technology") {
+		if s == e.Kind.String() || s == tech {
 			return true
 		}
 	}

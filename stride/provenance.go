@@ -194,7 +194,7 @@ func oneLineText(s string) string {
 // raise threats. Gates (--fail-on) use it, so a model cannot lower the
 // verdict on itself.
 func (l *Library) Trusted() *Library {
-	out := &Library{Version: l.Version, Sources: l.Sources, byID: map[string]*Rule{}}
+	out := &Library{Version: l.Version, Sources: l.Sources, byID: map[string]*Rule{}, concerns: l.concerns}
 	for _, r := range l.Rules {
 		x := r
 		for x != nil && x.prev != nil && (x.Set == nil || !x.Set.Trusted) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -19,16 +20,19 @@ import (
 var Version = assets.Version
 
 func analyzeCmd() *cobra.Command {
-	var format, failOn string
+	var format, failOn, confidence string
 	var rules []string
 	var trustModelRules bool
 	cmd := &cobra.Command{
-		Use:   "analyze FILE [--format table|json|sarif] [--fail-on low|medium|high|critical]",
+		Use:   "analyze FILE [--format table|json|sarif] [--fail-on low|medium|high|critical] [--confidence confirmed|all]",
 		Short: "Suggest STRIDE threats for a model",
 		Long: "Applies the rule library to every element and flow of the model and lists the threats, with the\n" +
 			"triage recorded in the file. The analyst's rules are read from the user's config folder\n" +
 			"(rampart/rules.yaml), from " + stride.RulesFileName + " next to the model, and from --rules.\n" +
-			"With --fail-on, exits 1 when an open threat (not suppressed) is at or above that severity.\n" +
+			"A threat is confirmed when a property the model states points at it, assumed when it rests on\n" +
+			"properties nobody stated; --confidence confirmed lists only confirmed threats.\n" +
+			"With --fail-on, exits 1 when an open, confirmed threat (not suppressed) is at or above that\n" +
+			"severity; with --confidence all given too, assumed threats count as well.\n" +
 			"Rules that came with the model (stored in it, or in " + stride.RulesFileName + " beside it) are\n" +
 			"listed with their hashes; --fail-on judges built-in rules as built in unless --trust-model-rules.",
 		Args: exactlyOneFile("model file"),
@@ -43,6 +47,11 @@ func analyzeCmd() *cobra.Command {
 			if format != "table" && format != "json" && format != "sarif" {
 				return usagef("unknown format %q (want table, json or sarif)", format)
 			}
+			if confidence != "confirmed" && confidence != "all" {
+				return usagef("unknown confidence %q (want confirmed or all)", confidence)
+			}
+			// The gate counts assumed threats only when asked to.
+			gateAll := confidence == "all" && cmd.Flags().Changed("confidence")
 			m, err := storage.ReadAny(args[0])
 			if err != nil {
 				return err
@@ -59,6 +68,9 @@ func analyzeCmd() *cobra.Command {
 				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)
 			}
 			threats := reportable(m)
+			if confidence == "confirmed" {
+				threats = slices.DeleteFunc(threats, func(t *model.Threat) bool { return t.Confidence != model.Confirmed })
+			}
 			out := cmd.OutOrStdout()
 			switch format {
 			case "table":
@@ -77,7 +89,7 @@ func analyzeCmd() *cobra.Command {
 					return err
 				}
 				for _, t := range gate.ThreatList() {
-					if failing(gate, t, threshold) {
+					if failing(gate, t, threshold) && (gateAll || t.Confidence == model.Confirmed) {
 						return errFindings
 					}
 				}
@@ -88,6 +100,8 @@ func analyzeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json or sarif")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an open threat is at or above this severity: low, medium, high or critical")
 	cmd.Flags().StringArrayVar(&rules, "rules", nil, "an extra rules file (repeatable)")
+	cmd.Flags().StringVar(&confidence, "confidence", "all",
+		"confirmed: only threats a stated property points at; all: assumed ones too (and --fail-on counts them)")
 	cmd.Flags().BoolVar(&trustModelRules, "trust-model-rules", false,
 		"let rules that came with the model (stored in it or beside it) decide --fail-on for built-in rule ids")
 	return cmd
@@ -115,9 +129,9 @@ func failing(m *model.Model, t *model.Threat, threshold model.Severity) bool {
 
 func writeTable(w io.Writer, m *model.Model, threats []*model.Threat) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tSTATUS\tCATEGORY\tELEMENT\tTHREAT")
+	fmt.Fprintln(tw, "ID\tSEVERITY\tSTATUS\tCONFIDENCE\tCATEGORY\tELEMENT\tTHREAT")
 	counts := map[model.Severity]int{}
-	open := 0
+	open, confirmed := 0, 0
 	for _, t := range threats {
 		status := t.Status.Label()
 		switch {
@@ -128,14 +142,23 @@ func writeTable(w io.Writer, m *model.Model, threats []*model.Threat) {
 		case t.Status == model.Open:
 			open++
 			counts[t.Severity()]++
+			if t.Confidence == model.Confirmed {
+				confirmed++
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Code(), t.Severity(), status, t.Category.Label(),
-			oneLine(elementName(m, t.ElementID), 30), oneLine(t.Title, 80))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Code(), t.Severity(), status, t.Confidence, t.Category.Label(),
+			cell(elementName(m, t.ElementID), 30), cell(t.Title, 80))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d threats, %d open: %d critical, %d high, %d medium, %d low\n", len(threats), open,
+	fmt.Fprintf(w, "\n%d threats, %d open (%d confirmed, %d assumed): %d critical, %d high, %d medium, %d low\n", len(threats), open,
+		confirmed, open-confirmed,
 		counts[model.SeverityCritical], counts[model.SeverityHigh], counts[model.SeverityMedium], counts[model.SeverityLow])
 }
+
+// cell is a text as a table or a terminal line shows it: one line of at
+// most max characters, with the characters that would steer the terminal
+// (escapes, bidirectional overrides) written out visibly.
+func cell(s string, max int) string { return model.Printable(oneLine(s, max)) }
 
 func oneLine(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")
@@ -169,6 +192,8 @@ type jsonThreat struct {
 	Title             string              `json:"title"`
 	Category          model.Category      `json:"category"`
 	Severity          model.Severity      `json:"severity"`
+	Confidence        model.Confidence    `json:"confidence"`
+	Assumes           []string            `json:"assumes,omitempty"`
 	Likelihood        model.Level         `json:"likelihood"`
 	Impact            model.Level         `json:"impact"`
 	Status            model.Status        `json:"status"`
@@ -191,9 +216,9 @@ type jsonThreat struct {
 	RuleSource        string              `json:"rule_source,omitempty"`
 }
 
-func toJSON(m *model.Model, lib *stride.Library, t *model.Threat) jsonThreat {
+func toJSON(m *model.Model, lib *stride.Library, fit *stride.Fitter, t *model.Threat) jsonThreat {
 	j := jsonThreat{ID: t.ID, Code: t.Code(), RuleID: t.RuleID, Title: t.Title, Category: t.Category,
-		Severity: t.Severity(), Likelihood: t.Likelihood, Impact: t.Impact, Status: t.Status,
+		Severity: t.Severity(), Confidence: t.Confidence, Assumes: t.Assumes, Likelihood: t.Likelihood, Impact: t.Impact, Status: t.Status,
 		Justification: t.Justification, Obsolete: t.Obsolete, Manual: t.Manual, ElementID: t.ElementID,
 		ElementName: elementName(m, t.ElementID), Diagram: diagramName(m, t.ElementID),
 		Description: t.Description, Facts: t.Facts, MitigationNotes: t.Mitigation, References: t.References,
@@ -204,8 +229,10 @@ func toJSON(m *model.Model, lib *stride.Library, t *model.Threat) jsonThreat {
 	if s := m.Suppressed(t.RuleID, t.ElementID); s != nil {
 		j.Suppressed, j.SuppressedBecause = true, s.Justification
 	}
+	if ms := fit.Mitigations(t); ms != nil {
+		j.Mitigations = ms
+	}
 	if r := lib.Rule(t.RuleID); r != nil {
-		j.Mitigations = r.Mitigations
 		j.RuleOverridden = r.Overridden()
 		if r.Set != nil {
 			j.RuleSource = r.Set.Name
@@ -222,8 +249,9 @@ func toJSON(m *model.Model, lib *stride.Library, t *model.Threat) jsonThreat {
 
 func writeJSON(w io.Writer, m *model.Model, lib *stride.Library, threats []*model.Threat) error {
 	list := make([]jsonThreat, 0, len(threats))
+	fit := stride.NewFitter(lib, m)
 	for _, t := range threats {
-		list = append(list, toJSON(m, lib, t))
+		list = append(list, toJSON(m, lib, fit, t))
 	}
 	doc := ruleSetsJSON(lib)
 	doc["model"], doc["rules_version"], doc["threats"] = m.Name, lib.Version, list
@@ -239,13 +267,21 @@ func writeSARIF(w io.Writer, path string, m *model.Model, lib *stride.Library, t
 	}
 	ruleIndex := map[string]int{}
 	var rules []map[string]any
-	addRule := func(id string, r *stride.Rule, t *model.Threat) int {
+	addRule := func(id string, r *stride.Rule, c *stride.Concern, t *model.Threat) int {
 		if i, ok := ruleIndex[id]; ok {
 			return i
 		}
 		entry := map[string]any{"id": id, "name": id}
 		var help strings.Builder
-		if r != nil {
+		if c != nil {
+			entry["shortDescription"] = message{c.Title}
+			entry["fullDescription"] = message{oneLine(c.Description, 1000)}
+			for _, mt := range c.Mitigations {
+				fmt.Fprintf(&help, "- %s\n  Verify: %s\n", mt.Do, mt.Verify)
+			}
+			entry["properties"] = map[string]any{"tags": append([]string{"security", "STRIDE", c.Category.Label()}, c.References...),
+				"security-severity": securitySeverity(t.Severity())}
+		} else if r != nil {
 			entry["shortDescription"] = message{r.Title}
 			entry["fullDescription"] = message{oneLine(r.Description, 1000)}
 			for _, mt := range r.Mitigations {
@@ -279,7 +315,7 @@ func writeSARIF(w io.Writer, path string, m *model.Model, lib *stride.Library, t
 		if id == "" {
 			id = "manual"
 		}
-		idx := addRule(id, lib.Rule(t.RuleID), t)
+		idx := addRule(id, lib.Rule(t.RuleID), lib.Concern(t.RuleID), t)
 		res := map[string]any{
 			"ruleId": id, "ruleIndex": idx, "level": sarifLevel(t.Severity()),
 			"message": message{fmt.Sprintf("%s %s (%s, %s): %s", t.Code(), t.Title, t.Category.Label(), t.Severity(),
@@ -401,17 +437,18 @@ func rulesCmd() *cobra.Command {
 					if r.Overridden() {
 						source += " [overrides the built-in rule]"
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Category.Label(), oneLine(appliesTo(r), 48),
-						model.Risk(r.Likelihood, r.Impact), oneLine(r.When, 70), strings.Join(r.References, ", "), oneLine(source, 100))
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(r.ID, 80), r.Category.Label(), cell(appliesTo(r), 48),
+						model.Risk(r.Likelihood, r.Impact), cell(r.When, 70), cell(strings.Join(r.References, ", "), 200), cell(source, 100))
 				}
 				tw.Flush()
 				fmt.Fprintf(out, "\n%d rules, library version %s\n", len(lib.Rules), lib.Version)
 				fmt.Fprintf(out, "Rule sets (combined sha256 %s):\n", lib.Hash())
 				for _, s := range lib.Sources {
-					fmt.Fprintf(out, "  %s: sha256 %s, %d added, %d replaced\n", s.Label(), s.SHA256, s.Added, s.Replaced)
+					fmt.Fprintf(out, "  %s: sha256 %s, %d added, %d replaced\n", model.Printable(s.Label()), s.SHA256, s.Added, s.Replaced)
 				}
 				for _, o := range lib.Overrides() {
-					fmt.Fprintf(out, "  override of %s by %s: %s\n", o.RuleID, o.By, strings.Join(o.Changes, "; "))
+					fmt.Fprintf(out, "  override of %s by %s: %s\n", model.Printable(o.RuleID), model.Printable(o.By),
+						model.Printable(strings.Join(o.Changes, "; ")))
 				}
 			}
 			if len(errs) > 0 {

@@ -91,6 +91,7 @@ func Restore(path string) (*Editor, error) {
 		return nil, err
 	}
 	ed := New(m)
+	ed.Notes = model.Bound(m)
 	ed.autosave, ed.autosaveDir, ed.unsaved = f, filepath.Dir(path), true
 	return ed, nil
 }

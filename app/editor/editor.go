@@ -35,6 +35,10 @@ type Editor struct {
 	// selection, so views can refresh.
 	Changed func(Change)
 
+	// Notes say what opening the file cut or moved to bring the model
+	// within its bounds (see model.Bound), for the window to show.
+	Notes []string
+
 	// Author is who the audit trail records as making the edits.
 	Author  string
 	pending []model.Change // trail entries not yet in a file
@@ -63,13 +67,16 @@ func New(m *model.Model) *Editor {
 	return ed
 }
 
-// Open opens a .rampart file for editing.
+// Open opens a .rampart file for editing. A model beyond its bounds (a
+// forged file) is brought within them; Notes say what changed, and the
+// next save writes it.
 func Open(path string) (*Editor, error) {
 	f, m, err := storage.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	ed := New(m)
+	ed.Notes = model.Bound(m)
 	ed.file, ed.unsaved = f, false
 	return ed, nil
 }

@@ -157,6 +157,10 @@ func RandomThreat(r *rand.Rand, elementID string, number int) *model.Threat {
 		Likelihood: model.Levels[r.IntN(4)], Impact: model.Levels[r.IntN(4)],
 		Status: model.Statuses[r.IntN(5)], Justification: Text(r), Mitigation: Text(r),
 		Obsolete: r.IntN(4) == 0, RiskSet: r.IntN(3) == 0}
+	if r.IntN(2) == 0 {
+		t.Confidence = model.Assumed
+		t.Assumes = []string{elementID + ":authenticates_callers", elementID + ":rate_limited"}[:1+r.IntN(2)]
+	}
 	if r.IntN(3) == 0 {
 		t.Dread = &model.Dread{Damage: r.IntN(11), Reproducibility: r.IntN(11), Exploitability: r.IntN(11),
 			AffectedUsers: r.IntN(11), Discoverability: r.IntN(11)}

@@ -149,7 +149,8 @@ func flag(p map[string]any, key string) (bool, bool) {
 // Read turns a Threat Dragon model into a Rampart model. Each Threat
 // Dragon diagram becomes a top-level diagram; the threats recorded on
 // cells become the analyst's threats with their status and severity.
-// Warnings say what could not be carried over.
+// Warnings say what could not be carried over, and what was cut or moved
+// to keep the model within bounds (see model.Bound).
 func Read(data []byte) (*model.Model, []string, error) {
 	var td tdModel
 	if err := json.Unmarshal(data, &td); err != nil {
@@ -179,6 +180,7 @@ func Read(data []byte) (*model.Model, []string, error) {
 	for i, d := range td.Detail.Diagrams {
 		r.diagram(i, d)
 	}
+	r.warnings = append(r.warnings, model.Bound(m)...)
 	if err := model.CheckReferences(m); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrNotThreatDragon, err)
 	}
@@ -253,9 +255,12 @@ func (r *reader) node(diagram string, c tdCell) {
 	if e.W <= 0 || e.H <= 0 {
 		e.W, e.H = 120, 60
 	}
+	// Threat Dragon writes every flag, false until someone ticks it: a
+	// false flag is its default, not something the author stated. Only
+	// ticked flags are kept, so analysis treats the rest as unknown.
 	set := func(tdKey, key string) {
-		if b, ok := flag(p, tdKey); ok {
-			e.Props[key] = fmt.Sprint(b)
+		if b, ok := flag(p, tdKey); ok && b {
+			e.Props[key] = "true"
 		}
 	}
 	switch c.kind() {
@@ -372,8 +377,8 @@ func (r *reader) flow(diagram string, c tdCell) {
 		r.warn("flow %q is not connected at both ends in Threat Dragon", f.Label())
 	}
 	for tdKey, key := range map[string]string{"isEncrypted": "encrypted", "isPublicNetwork": "public_network", "isBidirectional": "bidirectional"} {
-		if b, ok := flag(p, tdKey); ok {
-			f.Props[key] = fmt.Sprint(b)
+		if b, ok := flag(p, tdKey); ok && b { // a false flag is Threat Dragon's default (see node)
+			f.Props[key] = "true"
 		}
 	}
 	if proto := strings.TrimSpace(str(p, "protocol")); proto != "" {

@@ -137,7 +137,9 @@ func EmbeddedKB(data []byte) []byte { return kbRegion.Find(data) }
 // as properties (tmt:type, tmt:<attribute>) and the attributes Rampart
 // knows are mapped onto its own properties; recorded threat instances keep
 // their type, title, description, interaction, priority and state. The
-// embedded knowledge base becomes a rule set of the model.
+// embedded knowledge base becomes a rule set of the model. Warnings say
+// what was left out, and what was cut or moved to keep the model within
+// bounds (see model.Bound).
 func ReadModel(data []byte) (*model.Model, []string, error) {
 	var doc tm7
 	dec := xml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
@@ -178,6 +180,7 @@ func ReadModel(data []byte) (*model.Model, []string, error) {
 		}
 		r.m.RuleSets[name] = &model.RuleSet{Name: name, Format: model.RuleSetTMT, Data: string(kb)}
 	}
+	r.warnings = append(r.warnings, model.Bound(r.m)...)
 	if err := model.CheckReferences(r.m); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrNotTMT, err)
 	}

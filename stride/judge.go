@@ -1,0 +1,194 @@
+package stride
+
+import (
+	"maps"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/rampart-tm/rampart/model"
+)
+
+// Confidence says whether a threat rests on what the model states.
+type Confidence = model.Confidence
+
+// structural facts say where an element is and what it is, not whether a
+// control is in place: they scope a rule, they do not confirm a weakness.
+var structural = set("id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names", "zone",
+	"zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed", "source", "target",
+	"crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local", "crossing_types", "client",
+	"person", "response", "protocol", "port", "bidirectional", "consumes", "reads", "receives_input")
+
+// judge decides how far a threat that fired rests on what the model
+// states. It is confirmed when a stated property the rule read points at
+// the risk: its value is not the safe one (a control stated absent, a
+// risky capability stated present), and with the safe value the rule
+// would not fire. Otherwise it is assumed: assumes lists the unknown
+// properties the rule read ("elementID:property"), the questions whose
+// answers decide it. A threat that fires on structure alone (a
+// technology, a zone) is assumed with nothing to ask: it is a check every
+// such element needs.
+func (fb *factBase) judge(r *Rule, e *model.Element, machine *vm.VM) (model.Confidence, []string) {
+	var assumes []string
+	for _, u := range r.uses {
+		if structural[u.field] {
+			continue
+		}
+		el := fb.roleElement(u.role, e)
+		if el == nil {
+			continue
+		}
+		d := model.PropFor(el.Kind, u.field)
+		if d == nil || d.Safe == "" {
+			continue
+		}
+		if _, known := fb.known[el.ID][u.field]; !known {
+			assumes = append(assumes, el.ID+":"+u.field)
+			continue
+		}
+		safe := typed(el.Kind, u.field, d.Safe)
+		if fb.facts[el.ID][u.field] != safe && !fb.firesWith(r, e, u.role, u.field, safe, machine) {
+			return model.Confirmed, nil
+		}
+	}
+	sort.Strings(assumes)
+	return model.Assumed, slices.Compact(assumes)
+}
+
+// firesWith runs a rule on an element with one fact of one role changed.
+func (fb *factBase) firesWith(r *Rule, e *model.Element, role, field string, value any, machine *vm.VM) bool {
+	env := fb.env(e)
+	key := role
+	if role == "el" && e.Kind == model.DataFlow {
+		key = "flow" // a flow rule reads its flow as both el and flow
+	}
+	changed := maps.Clone(env[key].(Facts))
+	changed[field] = value
+	env[key] = changed
+	if key == "flow" {
+		env["el"] = changed
+	}
+	out, err := machine.Run(r.program, env)
+	fired, _ := out.(bool)
+	return err == nil && fired
+}
+
+// roleElement is the element a role of a condition names.
+func (fb *factBase) roleElement(role string, e *model.Element) *model.Element {
+	switch role {
+	case "source":
+		return fb.m.Elements[e.Source]
+	case "target":
+		return fb.m.Elements[e.Target]
+	}
+	return e
+}
+
+// Words that name a request or an answer, in flow names.
+var (
+	responseName = regexp.MustCompile(`(?i)\b(respon[sd]\w*|repl(y|ies)|results?|returns?|returned|answers?|acks?|acknowledge\w*|confirmations?|status|receipts?|resultset)\b`)
+	requestName  = regexp.MustCompile(`(?i)\b(requests?|quer(y|ies)|calls?|commands?|submits?|sends?|login|log ?in|uploads?|posts?|puts?|writes?|saves?|stores?|inserts?|updates?|orders?|sql|api call|invoke\w*)\b`)
+)
+
+// calledTechnologies are parties outside the model that our processes
+// call, rather than parties that call us.
+var calledTechnologies = set("third_party_service", "partner_system", "external_system", "llm_service")
+
+// markResponses finds, for each pair of elements with flows both ways,
+// which direction answers the other, and marks those flows "response":
+// a response carries what was asked for, so it takes the threats of
+// data in transit and of a spoofed answer, not those of a request (a
+// caller to authenticate, input to validate, a flood to absorb). When
+// nothing tells the directions apart, neither is marked.
+func (fb *factBase) markResponses() {
+	type pair struct{ a, b string }
+	byPair := map[pair][]*model.Element{}
+	for _, e := range fb.m.Elements {
+		if e.Kind == model.DataFlow && e.Source != "" && e.Target != "" && e.Source != e.Target && !e.Bool("bidirectional") {
+			byPair[pair{e.Source, e.Target}] = append(byPair[pair{e.Source, e.Target}], e)
+		}
+	}
+	for p, forth := range byPair {
+		back := byPair[pair{p.b, p.a}]
+		if len(back) == 0 || !fb.requestsGo(p.a, p.b, forth, back) {
+			continue
+		}
+		for _, f := range back {
+			fb.facts[f.ID]["response"] = true
+		}
+	}
+}
+
+// requestsGo tells whether requests go from a to b: the flows' names say
+// so, or the ends do (people and programs on a device call services,
+// services call stores and the outside services they use).
+func (fb *factBase) requestsGo(a, b string, forth, back []*model.Element) bool {
+	named := func(fs []*model.Element, re *regexp.Regexp) bool {
+		for _, f := range fs {
+			if re.MatchString(f.Name) {
+				return true
+			}
+		}
+		return false
+	}
+	switch fwdReq, backReq, fwdResp, backResp := named(forth, requestName), named(back, requestName),
+		named(forth, responseName), named(back, responseName); {
+	case backResp && !fwdResp, fwdReq && !backReq && !fwdResp:
+		return true
+	case fwdResp || backReq:
+		return false
+	}
+	fa, fbb := fb.facts[a], fb.facts[b]
+	ka, kb := fa["kind"], fbb["kind"]
+	ta, _ := fa["technology"].(string)
+	tb, _ := fbb["technology"].(string)
+	entity, process, store := model.ExternalEntity.String(), model.Process.String(), model.DataStore.String()
+	switch {
+	case ka == entity && kb == process:
+		return !calledTechnologies[ta]
+	case ka == process && kb == entity:
+		return calledTechnologies[tb]
+	case ka == process && kb == store:
+		return true
+	case fa["client"] == true && fbb["client"] != true && kb == process:
+		return true
+	}
+	return false
+}
+
+// factLine says what a fact a rule read is for an element: its value
+// when stated, where it came from when inferred, and "not stated" when
+// nobody said. Facts that are not properties keep their plain value.
+func (fb *factBase) factLine(el *model.Element, f Facts, field string) string {
+	d := model.PropFor(el.Kind, field)
+	because, known := fb.known[el.ID][field]
+	switch {
+	case d == nil:
+		return field + " = " + factText(f[field])
+	case !known:
+		return d.Label + ": not stated"
+	}
+	v := e2text(d, f[field])
+	if because != "" {
+		return d.Label + ": " + v + " (inferred from " + because + ")"
+	}
+	return d.Label + ": " + v
+}
+
+// e2text is a property's value in words.
+func e2text(d *model.PropDef, v any) string {
+	if b, ok := v.(bool); ok {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	s := factText(v)
+	if d.Type == model.Enum {
+		s = strings.ReplaceAll(s, "_", " ")
+	}
+	return s
+}
