@@ -10,6 +10,7 @@ import (
 
 	"github.com/rampart-tm/rampart/app/editor"
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/stride"
 )
 
 // propertiesPanel edits the selected element, or the model when nothing
@@ -126,6 +127,9 @@ func (p *propertiesPanel) buildElement(e *model.Element) {
 	}
 	p.box.Add(form)
 	if e.Kind != model.TrustBoundary {
+		p.box.Add(p.questions(id))
+	}
+	if e.Kind != model.TrustBoundary {
 		p.box.Add(heading("Data"))
 		p.box.Add(p.assetChecks(id))
 	}
@@ -172,6 +176,24 @@ func (p *propertiesPanel) propField(id string, def *model.PropDef) fyne.CanvasOb
 			p.w.do(ed.SetProp(id, def.Key, v))
 		}
 	}
+	// unset names the unset choice: "unknown", or what Rampart infers
+	// from what the model states ("yes, inferred from protocol HTTPS"),
+	// which choosing a value overrides.
+	unset := func(plain string) string {
+		e := ed.Model.Elements[id]
+		if e == nil {
+			return plain
+		}
+		inf, ok := stride.Infer(e)[def.Key]
+		if !ok {
+			return plain
+		}
+		v := map[string]string{"true": "yes", "false": "no"}[inf.Value]
+		if v == "" {
+			v = strings.ReplaceAll(inf.Value, "_", " ")
+		}
+		return v + ", inferred from " + inf.Because
+	}
 	switch def.Type {
 	case model.Bool:
 		// Three states: unset means unknown, which the rules treat with care.
@@ -179,30 +201,69 @@ func (p *propertiesPanel) propField(id string, def *model.PropDef) fyne.CanvasOb
 			set(map[string]string{"yes": "true", "no": "false"}[v])
 		})
 		p.syncs = append(p.syncs, func() {
+			s.Options[0] = unset("unknown")
 			s.SetSelected(map[string]string{"true": "yes", "false": "no"}[get()])
 			if get() == "" {
-				s.SetSelected("unknown")
+				s.SetSelected(s.Options[0])
 			}
 		})
 		return s
 	case model.Enum:
 		opts := append([]string{"(none)"}, def.Options...)
-		s := widget.NewSelect(opts, func(v string) {
-			if v == "(none)" {
+		var s *widget.Select
+		s = widget.NewSelect(opts, func(v string) {
+			if v == s.Options[0] {
 				v = ""
 			}
 			set(v)
 		})
 		p.syncs = append(p.syncs, func() {
+			s.Options[0] = unset("(none)")
 			v := get()
 			if v == "" {
-				v = "(none)"
+				v = s.Options[0]
 			}
 			s.SetSelected(v)
 		})
 		return s
 	}
-	return p.entry(false, get, func(v string) error { return ed.SetProp(id, def.Key, strings.TrimSpace(v)) })
+	e := p.entry(false, get, func(v string) error { return ed.SetProp(id, def.Key, strings.TrimSpace(v)) })
+	p.syncs = append(p.syncs, func() { e.SetPlaceHolder(strings.TrimSuffix(unset(""), ", inferred from ")) })
+	return e
+}
+
+// questions lists what the team has not stated about an element and its
+// assumed threats rest on, with the answers that settle them.
+func (p *propertiesPanel) questions(id string) fyne.CanvasObject {
+	box := container.NewVBox()
+	shown := "-"
+	p.syncs = append(p.syncs, func() {
+		var mine []stride.Question
+		key := ""
+		for _, q := range stride.Questions(p.w.ed.Model) {
+			if q.ElementID == id {
+				mine = append(mine, q)
+				key += q.Text + strings.Join(q.Threats, ",") + "\n"
+			}
+		}
+		if key == shown {
+			return
+		}
+		shown = key
+		box.RemoveAll()
+		if len(mine) == 0 {
+			return
+		}
+		box.Add(heading("Questions"))
+		for _, q := range mine {
+			label := widget.NewLabel(q.Text)
+			label.Wrapping = fyne.TextWrapWord
+			box.Add(label)
+			box.Add(answerButtons(q, func(v string) { p.w.do(p.w.ed.SetProp(q.ElementID, q.Property.Key, v)) }))
+		}
+		box.Refresh()
+	})
+	return box
 }
 
 // assetChecks lets the analyst tick the data assets an element carries or holds.

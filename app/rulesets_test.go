@@ -47,8 +47,8 @@ func TestEditorNamesTheRuleSetsAndWarnsOfOverrides(t *testing.T) {
 	s := newSession(test.NewTempApp(t))
 	w := s.newWindow(ed)
 	t.Cleanup(w.win.Close)
-	if !strings.Contains(w.status.Text, "override 1 built-in rule") {
-		t.Errorf("status: %q", w.status.Text)
+	if !strings.Contains(w.rulesNote.Text, "override 1 built-in rule") {
+		t.Errorf("status bar note: %q", w.rulesNote.Text)
 	}
 	text := ruleSetsText(w.analysis.lib)
 	for _, want := range []string{"built in", "rampart-rules.yaml beside the model (came with the model)", "SHA-256",

@@ -20,18 +20,18 @@ const anyChoice = "All"
 // one picked: status, justification, mitigation notes, likelihood and
 // impact. Picking a threat selects its element on the canvas.
 type threatsPanel struct {
-	w                           *window
-	scope, category, sev, state *widget.Select
-	search                      *widget.Entry
-	list                        *widget.List
-	count                       *widget.Label
-	items                       []*model.Threat
-	current                     string // ID of the threat shown in the detail
-	detail                      *fyne.Container
-	syncs                       []func()
-	syncing                     bool
-	picking                     bool
-	content                     fyne.CanvasObject
+	w                                 *window
+	scope, category, sev, state, conf *widget.Select
+	search                            *widget.Entry
+	list                              *widget.List
+	count                             *widget.Label
+	items                             []*model.Threat
+	current                           string // ID of the threat shown in the detail
+	detail                            *fyne.Container
+	syncs                             []func()
+	syncing                           bool
+	picking                           bool
+	content                           fyne.CanvasObject
 }
 
 func newThreatsPanel(w *window) *threatsPanel {
@@ -54,6 +54,8 @@ func newThreatsPanel(w *window) *threatsPanel {
 	states := []string{anyChoice, "open", "mitigated", "accepted", "not applicable", "transferred", "obsolete", "suppressed"}
 	p.state = widget.NewSelect(states, refresh)
 	p.state.SetSelected(anyChoice)
+	p.conf = widget.NewSelect([]string{"Confirmed and assumed", "Confirmed", "Assumed"}, refresh)
+	p.conf.SetSelected("Confirmed and assumed")
 	p.search = widget.NewEntry()
 	p.search.SetPlaceHolder("Search threats")
 	p.search.OnChanged = refresh
@@ -70,7 +72,7 @@ func newThreatsPanel(w *window) *threatsPanel {
 		}
 	}
 	add := widget.NewButton("Add threat", p.addManual)
-	filters := container.NewHBox(p.scope, p.category, p.sev, p.state, add, p.count)
+	filters := container.NewHBox(p.scope, p.category, p.sev, p.state, p.conf, add, p.count)
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, nil, p.search), nil, nil, nil, p.list)
 	split := container.NewHSplit(left, container.NewScroll(container.NewPadded(p.detail)))
 	split.Offset = 0.55
@@ -87,7 +89,11 @@ func (p *threatsPanel) line(t *model.Threat) string {
 	case p.w.ed.Model.Suppressed(t.RuleID, t.ElementID) != nil:
 		state = "suppressed"
 	}
-	return fmt.Sprintf("%s  %-8s  %-14s  %s — %s", t.Code(), t.Severity(), state, elementLabel(p.w.ed.Model, t.ElementID), t.Title)
+	conf := ""
+	if t.Confidence == model.Assumed {
+		conf = " (assumed)"
+	}
+	return fmt.Sprintf("%s  %-8s  %-14s  %s — %s%s", t.Code(), t.Severity(), state, elementLabel(p.w.ed.Model, t.ElementID), t.Title, conf)
 }
 
 func elementLabel(m *model.Model, id string) string {
@@ -118,6 +124,9 @@ func (p *threatsPanel) refresh() {
 			continue
 		}
 		if s := p.sev.Selected; s != anyChoice && t.Severity().String() != s {
+			continue
+		}
+		if c := p.conf.Selected; c != "Confirmed and assumed" && !strings.EqualFold(t.Confidence.String(), c) {
 			continue
 		}
 		suppressed := m.Suppressed(t.RuleID, t.ElementID) != nil
@@ -275,6 +284,7 @@ func (p *threatsPanel) show(id string) {
 		p.detail.Add(p.suppressButton(t))
 	}
 	p.addText("Status history", p.w.statusHistory(id))
+	p.addText("Confidence", confidenceText(ed.Model, t))
 	p.addText("Why", strings.Join(t.Facts, "\n"))
 	p.addText("Description", t.Description)
 	if r := p.w.analysis.lib.Rule(t.RuleID); r != nil {
@@ -403,4 +413,25 @@ func levelLabels() []string {
 		out = append(out, l.String())
 	}
 	return out
+}
+
+// confidenceText says whether a threat rests on what the model states,
+// and which questions would settle it when it does not.
+func confidenceText(m *model.Model, t *model.Threat) string {
+	if t.Confidence == model.Confirmed {
+		return "Confirmed: what the model states points at this threat."
+	}
+	var qs []string
+	for _, a := range t.Assumes {
+		id, key, _ := strings.Cut(a, ":")
+		if e := m.Elements[id]; e != nil {
+			if d := model.PropFor(e.Kind, key); d != nil && d.Question != "" {
+				qs = append(qs, "• "+strings.ReplaceAll(d.Question, "{name}", e.Label()))
+			}
+		}
+	}
+	if len(qs) == 0 {
+		return "Assumed: it follows from what the element is, not from anything stated about it; check it."
+	}
+	return "Assumed: it rests on what nobody has stated yet. Answering settles it:\n" + strings.Join(qs, "\n")
 }

@@ -27,12 +27,14 @@ type window struct {
 	tools      map[Tool]*widget.Button
 	crumbs     *fyne.Container
 	status     *widget.Label
+	rulesNote  *widget.Label // stays while rules that came with the model override built-in ones
 	zoomLabel  *widget.Label
 	tree       *widget.Tree
 	elements   *elementList
 	props      *propertiesPanel
 	problems   *problemsPanel
 	threats    *threatsPanel
+	questions  *questionsPanel
 	trees      *treesPanel
 	history    *historyPanel
 	analysis   *analyst
@@ -77,6 +79,8 @@ func (w *window) build() {
 
 	w.crumbs = container.NewHBox()
 	w.status = widget.NewLabel("")
+	w.rulesNote = widget.NewLabel("")
+	w.rulesNote.Importance = widget.WarningImportance
 	w.zoomLabel = widget.NewLabel("100 %")
 	w.canvas.onView() // now that the label exists
 	w.tree = w.newDiagramTree()
@@ -85,6 +89,7 @@ func (w *window) build() {
 	w.problems = newProblemsPanel(w)
 	w.analysis = newAnalyst(w)
 	w.threats = newThreatsPanel(w)
+	w.questions = newQuestionsPanel(w)
 	w.trees = newTreesPanel(w)
 	w.history = newHistoryPanel(w)
 
@@ -94,6 +99,7 @@ func (w *window) build() {
 	left.Offset = 0.35
 	centre := container.NewBorder(w.crumbs, nil, nil, nil, container.NewStack(w.canvas, w.overlay))
 	w.bottom = container.NewAppTabs(container.NewTabItem("Threats", w.threats.content),
+		container.NewTabItem("Questions", w.questions.content),
 		container.NewTabItem("Attack trees", w.trees.content), container.NewTabItem("Problems", w.problems.content),
 		container.NewTabItem("History", w.history.content))
 	w.bottom.OnSelected = func(t *container.TabItem) {
@@ -109,7 +115,7 @@ func (w *window) build() {
 	main := container.NewHSplit(left, right)
 	main.Offset = 0.16
 
-	statusBar := container.NewHBox(w.status, layout.NewSpacer(), w.zoomLabel)
+	statusBar := container.NewHBox(w.status, layout.NewSpacer(), w.rulesNote, w.zoomLabel)
 	w.win.SetContent(container.NewBorder(w.toolbar(), statusBar, nil, nil, main))
 	w.win.SetMainMenu(w.mainMenu())
 	w.addShortcuts()
@@ -117,10 +123,9 @@ func (w *window) build() {
 	w.changed(editor.ModelChanged | editor.DiagramChanged | editor.SelectionChanged | editor.FileChanged | editor.ThreatsChanged)
 	if len(w.analysis.libErrs) > 0 {
 		w.status.SetText("Some rules did not load: " + describe(w.analysis.libErrs[0]))
-	} else if w.analysis.lib != nil {
-		if msg := untrustedOverrides(w.analysis.lib); msg != "" {
-			w.status.SetText(msg)
-		}
+	}
+	if w.analysis.lib != nil {
+		w.rulesNote.SetText(untrustedOverrides(w.analysis.lib))
 	}
 }
 
@@ -189,6 +194,7 @@ func (w *window) changed(c editor.Change) {
 	}
 	if c&(editor.ModelChanged|editor.ThreatsChanged|editor.SelectionChanged) != 0 {
 		w.threats.refresh()
+		w.questions.refresh()
 		w.trees.refresh()
 		if w.bottom.Selected() != nil && w.bottom.Selected().Content == w.history.content {
 			w.history.refresh() // reads the trail from the file: only when shown

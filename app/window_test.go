@@ -328,7 +328,11 @@ func TestHistoryPanelFiltersBySelectionAndJumps(t *testing.T) {
 	a, _ := w.ed.Place(model.Process, model.Point{X: 100, Y: 100})
 	b, _ := w.ed.Place(model.DataStore, model.Point{X: 400, Y: 100})
 	w.ed.Rename(a, "Orders API")
-	w.bottom.SelectIndex(3)
+	for i, tab := range w.bottom.Items {
+		if tab.Content == w.history.content {
+			w.bottom.SelectIndex(i)
+		}
+	}
 	if n := len(w.history.entries); n != 3 || w.history.entries[0].Action != "renamed Process 1 to Orders API" {
 		t.Fatalf("history: %+v", w.history.entries)
 	}
