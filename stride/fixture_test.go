@@ -14,11 +14,15 @@ import (
 
 // A scenario is a small model built around the element a rule looks at:
 // for a node rule, the element "el" with callers and neighbours; for a
-// flow rule, a flow from "source" to "target". Zones put an end in a trust
-// boundary of that zone type.
+// flow rule, a flow from "source" to "target", and with back a flow from
+// the target to the source: named "Order" and "Order result", they make
+// el a request and back its response, or the other way round. Zones put
+// an end in a trust boundary of that zone type.
 type scenario struct {
 	El      map[string]string `yaml:"el"`      // the element's properties (node rules)
 	Flow    map[string]string `yaml:"flow"`    // the flow's properties (flow rules)
+	Name    string            `yaml:"name"`    // the flow's name (flow rules)
+	Back    *link             `yaml:"back"`    // a flow from the target back to the source (flow rules)
 	Source  *node             `yaml:"source"`  // default: a process
 	Target  *node             `yaml:"target"`  // default: a process
 	Zone    string            `yaml:"zone"`    // zone around el, or around the target of a flow
@@ -34,6 +38,12 @@ type scenario struct {
 
 type node struct {
 	Kind  string            `yaml:"kind"`
+	Props map[string]string `yaml:"props"`
+}
+
+// link is a flow the scenario adds beside el.
+type link struct {
+	Name  string            `yaml:"name"`
 	Props map[string]string `yaml:"props"`
 }
 
@@ -117,8 +127,14 @@ func (s scenario) build(t *testing.T, rule *stride.Rule) (*model.Model, string) 
 		b := add(&model.Element{ID: "target", Kind: kindOf(t, dst.Kind, model.Process), X: 400, Props: props(dst.Props)})
 		zone(a, s.From)
 		zone(b, s.Zone)
-		f := add(&model.Element{ID: "el", Kind: model.DataFlow, Source: a.ID, Target: b.ID, Props: props(s.Flow)})
+		f := add(&model.Element{ID: "el", Kind: model.DataFlow, Source: a.ID, Target: b.ID, Name: s.Name, Props: props(s.Flow)})
+		if f.Name == "el" {
+			f.Name = "" // an unnamed flow, as most are
+		}
 		asset(f)
+		if s.Back != nil {
+			add(&model.Element{Kind: model.DataFlow, Source: b.ID, Target: a.ID, Name: s.Back.Name, Props: props(s.Back.Props)})
+		}
 		if s.Scope == "out" {
 			f.OutOfScope = true
 		}
@@ -166,6 +182,7 @@ func fires(t *testing.T, lib *stride.Library, rule *stride.Rule, s scenario) (bo
 	var ids []string
 	for _, f := range found {
 		ids = append(ids, f.ID)
+		ids = append(ids, f.FormerIDs()...) // the rules a concern's threat gathers
 	}
 	return slices.Contains(ids, stride.ThreatID(rule.ID, id)), ids
 }
