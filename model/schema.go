@@ -169,10 +169,23 @@ var propsByKind = func() [][]*PropDef {
 
 // PropFor finds a property of a kind by key, or nil when the kind has none.
 func PropFor(k Kind, key string) *PropDef {
-	for i := range Schema {
-		if Schema[i].Key == key && Schema[i].AppliesTo(k) {
-			return &Schema[i]
+	if k < 0 || int(k) >= len(propIndex) {
+		return nil
+	}
+	return propIndex[k][key]
+}
+
+// propIndex is Schema by kind and key, for PropFor: analysis asks it for
+// every fact of every element.
+var propIndex = func() []map[string]*PropDef {
+	out := make([]map[string]*PropDef, len(Kinds))
+	for _, k := range Kinds {
+		out[k] = map[string]*PropDef{}
+		for i := range Schema {
+			if Schema[i].AppliesTo(k) {
+				out[k][Schema[i].Key] = &Schema[i]
+			}
 		}
 	}
-	return nil
-}
+	return out
+}()

@@ -90,8 +90,8 @@ func Analyze(lib *Library, m *model.Model) ([]Finding, []error) {
 
 // analysable lists the elements rules look at, in report order: by
 // diagram depth-first, then kind and name. Boundaries, elements out of
-// scope, refined processes, unconnected flows, flows to something out of
-// scope and flows stood for by interface flows are left out.
+// scope, refined processes, unconnected flows, flows between two elements
+// out of scope and flows stood for by interface flows are left out.
 func (fb *factBase) analysable() []*model.Element {
 	m := fb.m
 	var out []*model.Element
@@ -100,8 +100,11 @@ func (fb *factBase) analysable() []*model.Element {
 			switch {
 			case e.Kind == model.TrustBoundary || e.OutOfScope || m.ChildOf(e.ID) != nil:
 			case e.Kind == model.DataFlow:
+				// A flow from or to an element out of scope stays in: the
+				// user someone left out of scope still sends requests, and
+				// they reach what is in scope.
 				src, dst := m.Elements[e.Source], m.Elements[e.Target]
-				if src == nil || dst == nil || src.OutOfScope || dst.OutOfScope || fb.stands[e.ID] {
+				if src == nil || dst == nil || src.OutOfScope && dst.OutOfScope || fb.stands[e.ID] {
 					continue
 				}
 				out = append(out, e)

@@ -217,6 +217,10 @@ func (f *Finding) FormerIDs() []string {
 	var out []string
 	for _, m := range f.Members {
 		out = append(out, ThreatID(m.Rule.ID, m.Element.ID))
+		if e := m.Element; e.Kind == model.DataFlow {
+			// A rule that moved between a flow and its ends keeps its triage.
+			out = append(out, ThreatID(m.Rule.ID, e.Source), ThreatID(m.Rule.ID, e.Target))
+		}
 	}
 	return out
 }

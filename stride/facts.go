@@ -46,7 +46,7 @@ var computedNode = []string{"id", "name", "kind", "technology", "out_of_scope", 
 
 var computedFlow = []string{"id", "name", "kind", "out_of_scope", "set", "data", "data_names", "zone", "zone_trust",
 	"zone_name", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local",
-	"crossing_types", "response", "client", "person"}
+	"crossing_types", "response"}
 
 // fieldsOf lists the fact names a role has for a rule on a kind.
 func fieldsOf(role string, k model.Kind) []string {
@@ -130,7 +130,7 @@ func zoneTrust(b *model.Element) int {
 	if t := b.Prop("trust"); t != "" {
 		return slices.Index([]string{"untrusted", "low", "medium", "high"}, t)
 	}
-	switch b.Prop("zone") {
+	switch zoneOf(b) {
 	case "internet":
 		return 0
 	case "third_party":
@@ -241,7 +241,7 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 		f["zone_trust"] = zoneTrust(z)
 		f["zone"], f["zone_name"] = "", ""
 		if z != nil {
-			f["zone"], f["zone_name"] = z.Prop("zone"), z.Label()
+			f["zone"], f["zone_name"] = zoneOf(z), z.Label()
 		}
 	}
 	return f
@@ -343,6 +343,14 @@ func typed(k model.Kind, key, v string) any {
 		return v == "true"
 	}
 	return v // enums, text, and custom or imported properties
+}
+
+// zoneOf is a boundary's zone, stated or inferred from its name.
+func zoneOf(b *model.Element) string {
+	if z := b.Prop("zone"); z != "" {
+		return z
+	}
+	return Infer(b)["zone"].Value
 }
 
 func intFact(f Facts, key string) int {

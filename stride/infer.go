@@ -42,6 +42,14 @@ func Infer(e *model.Element) map[string]Inference {
 			if t.mutual {
 				put("mutual_tls", "true", because)
 			}
+			if t.authenticated {
+				put("authenticates_source", "true", because)
+				put("authenticates_destination", "true", because)
+			}
+		}
+	case model.TrustBoundary:
+		if zone, why := zoneFromName(e); zone != "" {
+			put("zone", zone, why)
 		}
 	default:
 		if tech, why := technologyFromName(e); tech != "" {
@@ -60,9 +68,10 @@ const (
 )
 
 type protocolInfo struct {
-	encrypted tri
-	mutual    bool
-	local     bool
+	encrypted     tri
+	mutual        bool
+	local         bool
+	authenticated bool // both ends authenticate each other (SSH keys)
 }
 
 // Protocol words, as they are written on flows ("HTTPS", "gRPC over TLS",
@@ -71,7 +80,8 @@ var (
 	protocolWord      = regexp.MustCompile(`[a-z0-9+]+`)
 	encryptedWords    = set("https", "tls", "ssl", "mtls", "ssh", "sftp", "scp", "wss", "grpcs", "amqps", "mqtts", "ldaps", "ftps", "smtps", "imaps", "pop3s", "ipsec", "vpn", "wireguard", "dtls", "quic", "h3", "rediss", "tls1", "tls12", "tls13", "sasl_ssl", "kafka+ssl", "postgresql+ssl", "stunnel", "hsts")
 	plainWords        = set("http", "ws", "ftp", "telnet", "ldap", "smtp", "amqp", "mqtt", "snmp", "tftp", "rsh", "rlogin", "plaintext", "unencrypted", "cleartext", "nntp", "pop3", "imap", "vnc", "syslog")
-	localWords        = set("ipc", "in-process", "inprocess", "local", "loopback", "pipe", "localhost", "unix", "function", "call")
+	localWords        = set("ipc", "in-process", "inprocess", "local", "loopback", "pipe", "localhost", "unix", "function", "call", "stdio", "stdin", "stdout")
+	sshWords          = set("ssh", "sftp", "scp")
 	localPhrases      = []string{"in-process", "in process", "unix socket", "named pipe", "function call", "method call", "shared memory", "local call", "localhost"}
 	mutualTLSPhrases  = []string{"mtls", "mutual tls", "mutual-tls", "two-way tls", "client certificate"}
 	encryptedPhrases  = []string{"over tls", "with tls", "tls 1.", "ssl/tls", "over ssh", "encrypted"}
@@ -119,6 +129,9 @@ func protocolTraits(protocol string) protocolInfo {
 	}
 	plain := false
 	for _, w := range words {
+		if sshWords[w] {
+			info.authenticated = true
+		}
 		switch {
 		case encryptedWords[w]:
 			info.encrypted = yes
@@ -155,7 +168,7 @@ var nameRules = []nameRule{
 	words(model.DataStore, "object_store", `s3|buckets?|blob( storage)?|object ?stor(e|age)|gcs|minio|cloud storage|azure storage`),
 	words(model.DataStore, "container_registry", `(container|image|docker) registry|ecr|acr|gcr|harbor`),
 	words(model.DataStore, "nosql_database", `no ?sql|mongo ?db|mongo|dynamo ?db|cassandra|couch ?db|couchbase|cosmos ?db|firestore|hbase|neo4j|riak|document (store|database)|graph database|key-value store`),
-	words(model.DataStore, "sql_database", `sql|my ?sql|postgres(ql)?|maria ?db|oracle|sql ?server|mssql|sqlite|rds|aurora|database|db|rdbms|data ?warehouse|snowflake|redshift|bigquery`),
+	words(model.DataStore, "sql_database", `sql|my ?sql|postgres\w*|maria ?db|oracle|sql ?server|mssql|sqlite|rds|aurora|database|db|rdbms|data ?warehouse|snowflake|redshift|bigquery`),
 	words(model.DataStore, "file_system", `files?|file ?system|file share|disk|nfs|smb share|local storage|html5 local storage|cookies?`),
 
 	words(model.Process, "browser", `(web )?browser|browser client|chrome|firefox|safari|edge browser|single[- ]page app|spa`),
@@ -171,7 +184,7 @@ var nameRules = []nameRule{
 	words(model.Process, "serverless_function", `lambda|azure function|cloud function|serverless( function)?|faas`),
 	words(model.Process, "container_orchestrator", `kubernetes|k8s|control plane|kube-apiserver|openshift|nomad|ecs|eks|aks|gke`),
 	words(model.Process, "ci_cd", `ci ?/? ?cd|jenkins|pipeline|github actions|gitlab( ci)?|build server|circleci|argo ?cd|azure devops`),
-	words(model.Process, "database_server", `database( server)?|db( server)?|sql( server)?|my ?sql|postgres(ql)?|mongo ?db|redis|data ?store`),
+	words(model.Process, "database_server", `database( server)?|db( server)?|sql( server)?|my ?sql|postgres\w*|dynamo ?db|mongo ?db|redis|data ?store`),
 	words(model.Process, "batch_job", `cron|batch( job)?|scheduler|scheduled job|etl`),
 	words(model.Process, "web_app", `web ?app(lication)?|website|web ?site|web server|web portal|portal|front ?end|web ui|web frontend|cms`),
 
@@ -223,4 +236,30 @@ func inferredData(e *model.Element) (level int, name, because string) {
 		return int(model.Confidential), "order and customer data", "it handles goods or services"
 	}
 	return -1, "", ""
+}
+
+// zoneRules name the zone of a trust boundary from its name, first match
+// first.
+var zoneRules = []struct {
+	zone string
+	re   *regexp.Regexp
+}{
+	{"dmz", regexp.MustCompile(`(?i)\b(dmz|demilitari[sz]ed|perimeter|edge)\b`)},
+	{"third_party", regexp.MustCompile(`(?i)\b(third[- ]party|3rd[- ]party|partners?|vendors?|supplier|saas|external services?)\b`)},
+	{"internet", regexp.MustCompile(`(?i)\b(internet|public|external|untrusted|www|web|users?|clients?|browsers?|devices?|local machine|customer|mobile|home)\b`)},
+	{"management", regexp.MustCompile(`(?i)\b(management|admin(istration)?|ops|control plane|bastion)\b`)},
+	{"data", regexp.MustCompile(`(?i)\b(data( tier| zone| layer)?|database|storage|persistence)\b`)},
+	{"cluster", regexp.MustCompile(`(?i)\b(cluster|kubernetes|k8s|pods?|namespace|mesh|vpc|cloud|aws|azure|gcp)\b`)},
+	{"internal", regexp.MustCompile(`(?i)\b(internal|intranet|corp(orate)?( network)?|private|lan|office|on[- ]prem(ises)?|backend|back[- ]end|server|application|app tier|trusted)\b`)},
+}
+
+// zoneFromName infers a boundary's zone from its name ("Internet",
+// "Corp network", "Player's local machine").
+func zoneFromName(b *model.Element) (zone, because string) {
+	for _, z := range zoneRules {
+		if z.re.MatchString(b.Name) {
+			return z.zone, "its name “" + b.Name + "”"
+		}
+	}
+	return "", ""
 }

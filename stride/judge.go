@@ -1,6 +1,7 @@
 package stride
 
 import (
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -90,7 +91,10 @@ func (fb *factBase) roleElement(role string, e *model.Element) *model.Element {
 // Words that name a request or an answer, in flow names.
 var (
 	responseName = regexp.MustCompile(`(?i)\b(respon[sd]\w*|repl(y|ies)|results?|returns?|returned|answers?|acks?|acknowledge\w*|confirmations?|status|receipts?|resultset)\b`)
-	requestName  = regexp.MustCompile(`(?i)\b(requests?|quer(y|ies)|calls?|commands?|submits?|sends?|login|log ?in|uploads?|posts?|puts?|writes?|saves?|stores?|inserts?|updates?|orders?|sql|api call|invoke\w*)\b`)
+	// initiatedName marks flows the other side starts on its own: never
+	// an answer, whatever else the name says.
+	initiatedName = regexp.MustCompile(`(?i)\b(webhooks?|callbacks?|notif\w*|push\w*|events?|alerts?)\b`)
+	requestName   = regexp.MustCompile(`(?i)\b(requests?|quer(y|ies)|calls?|commands?|submits?|sends?|login|log ?in|uploads?|posts?|puts?|writes?|saves?|stores?|inserts?|updates?|orders?|sql|api call|invoke\w*|webhooks?|callbacks?|notif\w*|events?|push\w*|publish\w*)\b`)
 )
 
 // calledTechnologies are parties outside the model that our processes
@@ -126,16 +130,23 @@ func (fb *factBase) markResponses() {
 // so, or the ends do (people and programs on a device call services,
 // services call stores and the outside services they use).
 func (fb *factBase) requestsGo(a, b string, forth, back []*model.Element) bool {
-	named := func(fs []*model.Element, re *regexp.Regexp) bool {
+	// A name says request or response when it says only one of them:
+	// "Payment result webhook" is both, and says neither.
+	named := func(fs []*model.Element, re, other *regexp.Regexp) bool {
 		for _, f := range fs {
-			if re.MatchString(f.Name) {
+			if re.MatchString(f.Name) && !other.MatchString(f.Name) {
 				return true
 			}
 		}
 		return false
 	}
-	switch fwdReq, backReq, fwdResp, backResp := named(forth, requestName), named(back, requestName),
-		named(forth, responseName), named(back, responseName); {
+	for _, f := range back {
+		if initiatedName.MatchString(f.Name) {
+			return false
+		}
+	}
+	switch fwdReq, backReq, fwdResp, backResp := named(forth, requestName, responseName), named(back, requestName, responseName),
+		named(forth, responseName, requestName), named(back, responseName, requestName); {
 	case backResp && !fwdResp, fwdReq && !backReq && !fwdResp:
 		return true
 	case fwdResp || backReq:
@@ -167,7 +178,7 @@ func (fb *factBase) factLine(el *model.Element, f Facts, field string) string {
 	because, known := fb.known[el.ID][field]
 	switch {
 	case d == nil:
-		return field + " = " + factText(f[field])
+		return computedLine(field, f[field])
 	case !known:
 		return d.Label + ": not stated"
 	}
@@ -191,4 +202,51 @@ func e2text(d *model.PropDef, v any) string {
 		s = strings.ReplaceAll(s, "_", " ")
 	}
 	return s
+}
+
+// computedPhrases say what a computed fact means when it holds; a fact
+// that does not hold goes unsaid (the rule fired without it).
+var computedPhrases = map[string]string{
+	"exposed":          "it can be reached from the Internet or an untrusted zone",
+	"has_inbound":      "other elements call it",
+	"receives_input":   "it takes input (calls, messages or data it reads)",
+	"consumes":         "it consumes messages from a queue or broker",
+	"reads":            "it reads from a data store",
+	"from_lower_trust": "the sender is in a less trusted zone than the receiver",
+	"trust_drop":       "the receiver is in a less trusted zone than the sender",
+	"client":           "it runs on a user's device",
+	"person":           "it is a person",
+	"local":            "it does not cross a network",
+	"response":         "it answers another flow",
+}
+
+// computedLine says a computed fact in words, or "" when not worth saying.
+func computedLine(field string, v any) string {
+	switch x := v.(type) {
+	case bool:
+		if !x {
+			return ""
+		}
+		if p, ok := computedPhrases[field]; ok {
+			return p
+		}
+		return strings.ReplaceAll(field, "_", " ")
+	case nil:
+		return ""
+	case string:
+		if x == "" {
+			return ""
+		}
+	case int:
+		if field == "callers" {
+			return fmt.Sprintf("%d callers", x)
+		}
+		if field == "zone_trust" {
+			if x < 0 {
+				return ""
+			}
+			return "zone trust: " + []string{"untrusted", "low", "medium", "high"}[min(x, 3)]
+		}
+	}
+	return strings.ReplaceAll(field, "_", " ") + ": " + factText(v)
 }

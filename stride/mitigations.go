@@ -17,7 +17,19 @@ var Settings = []string{"service_mesh", "kubernetes", "serverless", "web", "mobi
 // protocol and neighbours say, and what the model as a whole runs on (a
 // service mesh, Kubernetes).
 func Contexts(m *model.Model, e *model.Element) []string {
-	return contexts(m, e, platforms(m))
+	return contexts(m, e, platforms(m), flowsByNode(m))
+}
+
+// flowsByNode lists the flows of each node.
+func flowsByNode(m *model.Model) map[string][]*model.Element {
+	out := map[string][]*model.Element{}
+	for _, f := range m.Elements {
+		if f.Kind == model.DataFlow {
+			out[f.Source] = append(out[f.Source], f)
+			out[f.Target] = append(out[f.Target], f)
+		}
+	}
+	return out
 }
 
 // platforms are the settings the model as a whole runs on.
@@ -35,7 +47,7 @@ func platforms(m *model.Model) []string {
 	return slices.Compact(out)
 }
 
-func contexts(m *model.Model, e *model.Element, platform []string) []string {
+func contexts(m *model.Model, e *model.Element, platform []string, flows map[string][]*model.Element) []string {
 	var out []string
 	add := func(c string) {
 		if !slices.Contains(out, c) {
@@ -51,10 +63,8 @@ func contexts(m *model.Model, e *model.Element, platform []string) []string {
 		}
 		return Infer(x)["technology"].Value
 	}
-	ends := []*model.Element{e}
-	if e.Kind == model.DataFlow {
-		ends = []*model.Element{m.Elements[e.Source], m.Elements[e.Target]}
-		p := strings.ToLower(e.Prop("protocol"))
+	protocol := func(f *model.Element) {
+		p := strings.ToLower(f.Prop("protocol"))
 		switch {
 		case protocolTraits(p).local:
 			add("local")
@@ -64,6 +74,17 @@ func contexts(m *model.Model, e *model.Element, platform []string) []string {
 			add("ssh")
 		case strings.Contains(p, "http") || strings.Contains(p, "rest") || strings.Contains(p, "grpc") || strings.Contains(p, "graphql"):
 			add("web")
+		}
+	}
+	ends := []*model.Element{e}
+	if e.Kind == model.DataFlow {
+		ends = []*model.Element{m.Elements[e.Source], m.Elements[e.Target]}
+		protocol(e)
+	} else {
+		// A node's threats gather those of its flows (concerns): their
+		// protocols are its settings too.
+		for _, f := range flows[e.ID] {
+			protocol(f)
 		}
 	}
 	for _, x := range ends {
@@ -129,11 +150,12 @@ type Fitter struct {
 	lib      *Library
 	m        *model.Model
 	platform []string
+	flows    map[string][]*model.Element
 }
 
 // NewFitter prepares to fit mitigations to the threats of a model.
 func NewFitter(lib *Library, m *model.Model) *Fitter {
-	return &Fitter{lib: lib, m: m, platform: platforms(m)}
+	return &Fitter{lib: lib, m: m, platform: platforms(m), flows: flowsByNode(m)}
 }
 
 // Mitigations is what to do about a threat: the mitigations of its rule
@@ -149,5 +171,5 @@ func (f *Fitter) Mitigations(t *model.Threat) []Mitigation {
 	if e == nil || len(ms) == 0 {
 		return ms
 	}
-	return Fit(ms, contexts(f.m, e, f.platform))
+	return Fit(ms, contexts(f.m, e, f.platform, f.flows))
 }

@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -105,10 +106,15 @@ func writeOutput(cmd *cobra.Command, path string, write func(io.Writer) error) e
 // printJSON writes v as indented JSON, leaving <, > and & as they are:
 // every JSON output of the command line is read by people as well as tools.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	var compact bytes.Buffer
+	enc := json.NewEncoder(&compact)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	out := indentJSON(make([]byte, 0, compact.Len()*3/2), bytes.TrimSuffix(compact.Bytes(), []byte("\n")))
+	_, err := w.Write(append(out, '\n'))
+	return err
 }
 
 // requireOutput checks a command's -o before any work is done: it is
