@@ -55,8 +55,38 @@ func (fb *factBase) judge(r *Rule, e *model.Element, machine *vm.VM) (model.Conf
 			return model.Confirmed, nil
 		}
 	}
+	if r.Evidence == "scope" && len(assumes) == 0 && !fb.readsInferredTechnology(r, e) {
+		return model.Confirmed, nil
+	}
 	sort.Strings(assumes)
 	return model.Assumed, slices.Compact(assumes)
+}
+
+// readsInferredTechnology tells whether a rule depends on a technology
+// that was inferred (from a name) rather than stated.
+func (fb *factBase) readsInferredTechnology(r *Rule, e *model.Element) bool {
+	check := func(el *model.Element) bool {
+		if el == nil {
+			return false
+		}
+		because, ok := fb.known[el.ID]["technology"]
+		return ok && because != ""
+	}
+	for _, u := range r.uses {
+		if u.field == "technology" && check(fb.roleElement(u.role, e)) {
+			return true
+		}
+	}
+	if e.Kind == model.DataFlow {
+		for _, sel := range [][]string{r.Source, r.Target} {
+			for _, s := range sel {
+				if _, err := model.ParseKind(s); err != nil { // a technology selector
+					return check(fb.m.Elements[e.Source]) || check(fb.m.Elements[e.Target])
+				}
+			}
+		}
+	}
+	return false
 }
 
 // firesWith runs a rule on an element with one fact of one role changed.

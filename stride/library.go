@@ -61,6 +61,11 @@ type Rule struct {
 	// element the fix belongs to: source, target or the flow itself.
 	Concern string `yaml:"concern,omitempty" json:"concern,omitempty"`
 	At      string `yaml:"at,omitempty" json:"at,omitempty"`
+	// Evidence "scope" says the facts that place the rule are the
+	// weakness itself (restricted data sent to a less trusted zone): with
+	// them stated, not inferred, the threat is confirmed. Other rules are
+	// confirmed only by a stated control or capability (see judge).
+	Evidence string `yaml:"evidence,omitempty" json:"evidence,omitempty"`
 	// When is the condition, an expr-lang expression over the element's
 	// facts (see Facts); empty means always.
 	When         string       `yaml:"when,omitempty" json:"condition,omitempty"`
@@ -220,6 +225,8 @@ func (r *Rule) compile() error {
 		return fmt.Errorf("at %q: the fix is at the source, the target or the flow", r.At)
 	case r.At != "" && r.Concern == "":
 		return errors.New("at needs a concern")
+	case r.Evidence != "" && r.Evidence != "scope":
+		return fmt.Errorf("evidence %q: the only evidence is scope", r.Evidence)
 	}
 	for _, sel := range append(slices.Clone(r.Source), r.Target...) {
 		if !validSelector(sel) {

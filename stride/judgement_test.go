@@ -1,0 +1,269 @@
+package stride_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/stride"
+)
+
+// The Threat Dragon models of the corpus, as their authors published them.
+var tdCorpus = []string{"v2-threat-model.json", "v1-demo-threat-model.json", "three-tier-web-app.json",
+	"online-game.json", "v1-test-model.json"}
+
+func importTD(t *testing.T, name string) *model.Model {
+	t.Helper()
+	m, _, err := storage.Import(filepath.Join("..", "storage", "threatdragon", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// live lists the generated threats that are not obsolete.
+func live(m *model.Model) []*model.Threat {
+	var out []*model.Threat
+	for _, t := range m.ThreatList() {
+		if !t.Manual && !t.Obsolete {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Every threat the authors of a corpus model recorded, on an element in
+// scope, has a generated threat on the same element in the same STRIDE
+// category.
+func TestRecordedThreatsHaveAGeneratedCounterpart(t *testing.T) {
+	lib := builtin(t)
+	for _, name := range tdCorpus {
+		m := analyzed(t, lib, importTD(t, name))
+		have := map[string]bool{}
+		for _, th := range live(m) {
+			have[th.ElementID+" "+th.Category.String()] = true
+		}
+		for _, th := range m.ThreatList() {
+			e := m.Elements[th.ElementID]
+			if !th.Manual || e == nil || e.OutOfScope {
+				continue
+			}
+			if !have[th.ElementID+" "+th.Category.String()] {
+				t.Errorf("%s: %q on %s (%s) has no generated %s threat", name, th.Title, e.Label(), e.Kind.Label(), th.Category.Label())
+			}
+		}
+	}
+}
+
+// Confirmed threats stay few: on models that state little, most threats
+// are assumptions to ask about, not findings.
+func TestConfirmedThreatsAverageAtMostTwoPerElement(t *testing.T) {
+	lib := builtin(t)
+	confirmed, elements := 0, 0
+	for _, name := range tdCorpus {
+		m := analyzed(t, lib, importTD(t, name))
+		for _, e := range m.Elements {
+			if e.Kind != model.TrustBoundary && !e.OutOfScope {
+				elements++
+			}
+		}
+		for _, th := range live(m) {
+			if th.Confidence == model.Confirmed {
+				confirmed++
+			}
+		}
+	}
+	if avg := float64(confirmed) / float64(elements); avg > 2 {
+		t.Errorf("%d confirmed threats on %d elements: %.2f per element, want at most 2", confirmed, elements, avg)
+	}
+}
+
+// No explanation prints a value nobody stated as if it were stated.
+func TestFactsNeverPrintUnstatedValues(t *testing.T) {
+	lib := builtin(t)
+	models := []*model.Model{demo(t)}
+	for _, name := range tdCorpus {
+		models = append(models, importTD(t, name))
+	}
+	for _, m := range models {
+		analyzed(t, lib, m)
+		for _, th := range live(m) {
+			for _, f := range th.Facts {
+				if strings.Contains(f, "<nil>") || strings.Contains(f, "= false") || strings.Contains(f, "= unknown") {
+					t.Errorf("%s: %s: fact %q", m.Name, th.Title, f)
+				}
+			}
+		}
+	}
+}
+
+// flowModel is a person's browser calling a service across a boundary
+// over a protocol.
+func flowModel(protocol string) (*model.Model, string) {
+	m := model.New("flow")
+	add := func(e *model.Element) {
+		e.Diagram = model.RootDiagramID
+		m.Elements[e.ID] = e
+	}
+	add(&model.Element{ID: "zone", Kind: model.TrustBoundary, Name: "Cluster", X: 300, Y: 0, W: 400, H: 300,
+		Props: map[string]string{"zone": "cluster"}})
+	add(&model.Element{ID: "user", Kind: model.ExternalEntity, Name: "Customer", X: 0, Y: 100, W: 100, H: 50})
+	add(&model.Element{ID: "api", Kind: model.Process, Name: "Orders API", X: 400, Y: 100, W: 100, H: 50})
+	add(&model.Element{ID: "call", Kind: model.DataFlow, Source: "user", Target: "api",
+		Props: map[string]string{"protocol": protocol}})
+	return m, "call"
+}
+
+// A protocol says whether a flow is encrypted: HTTPS is not sniffed, and
+// plain HTTP is, as a confirmed threat.
+func TestProtocolDecidesSniffing(t *testing.T) {
+	lib := builtin(t)
+	readable := func(protocol string) *model.Threat {
+		m, flow := flowModel(protocol)
+		analyzed(t, lib, m)
+		for _, th := range live(m) {
+			if th.ElementID == flow && th.Category == model.InformationDisclosure && strings.Contains(th.Title, "read on the way") {
+				return th
+			}
+		}
+		return nil
+	}
+	for _, p := range []string{"HTTPS", "TLS 1.3", "gRPC over TLS", "WSS", "SSH", "AMQPS"} {
+		if th := readable(p); th != nil {
+			t.Errorf("a %s flow is said to be readable: %s", p, th.Title)
+		}
+	}
+	th := readable("HTTP")
+	if th == nil || th.Confidence != model.Confirmed {
+		t.Fatalf("a plain HTTP flow across a boundary: %+v, want a confirmed threat", th)
+	}
+	if !strings.Contains(strings.Join(th.Facts, "\n"), "inferred from protocol HTTP") {
+		t.Errorf("the fact says where the value came from: %q", th.Facts)
+	}
+}
+
+// The demo states its properties: its serious threats are confirmed.
+func TestDemoKeepsItsSeriousThreatsConfirmed(t *testing.T) {
+	m := analyzed(t, builtin(t), demo(t))
+	serious := 0
+	for _, th := range live(m) {
+		if th.Severity() < model.SeverityHigh {
+			continue
+		}
+		serious++
+		if th.Confidence != model.Confirmed {
+			t.Errorf("%s %s on %s is assumed (rests on %v)", th.Severity(), th.Title, m.Elements[th.ElementID].Label(), th.Assumes)
+		}
+	}
+	if serious < 10 {
+		t.Errorf("only %d serious threats on the demo", serious)
+	}
+}
+
+// One concern is raised once per element: caller authentication of a
+// service is one threat, however many rules and flows point at it, and it
+// lists the flows.
+func TestOneConcernOncePerElement(t *testing.T) {
+	m, _ := flowModel("")
+	m.Elements["svc"] = &model.Element{ID: "svc", Kind: model.Process, Name: "Billing", Diagram: model.RootDiagramID,
+		X: 400, Y: 200, W: 100, H: 50}
+	m.Elements["call2"] = &model.Element{ID: "call2", Kind: model.DataFlow, Diagram: model.RootDiagramID, Source: "svc", Target: "api"}
+	analyzed(t, builtin(t), m)
+	seen := map[string]int{}
+	for _, th := range live(m) {
+		seen[th.ElementID+" "+th.RuleID]++
+		if th.ElementID == "api" && th.RuleID == "caller-authentication" {
+			facts := strings.Join(th.Facts, "\n")
+			if !strings.Contains(facts, "Customer → Orders API") || !strings.Contains(facts, "Billing → Orders API") {
+				t.Errorf("the concern lists every flow that led to it:\n%s", facts)
+			}
+		}
+	}
+	if seen["api caller-authentication"] != 1 {
+		t.Errorf("caller authentication of Orders API raised %d times", seen["api caller-authentication"])
+	}
+	for k, n := range seen {
+		if n > 1 {
+			t.Errorf("%s raised %d times", k, n)
+		}
+	}
+}
+
+// A response takes response threats only, a browser client threats only,
+// and a worker that consumes a queue is checked for poison messages.
+func TestRolesDecideWhichThreatsApply(t *testing.T) {
+	lib := builtin(t)
+	m := model.New("roles")
+	add := func(e *model.Element) {
+		e.Diagram = model.RootDiagramID
+		if e.Kind != model.DataFlow {
+			e.W, e.H = 100, 50
+		}
+		m.Elements[e.ID] = e
+	}
+	add(&model.Element{ID: "ui", Kind: model.Process, Name: "Web UI", X: 0})
+	add(&model.Element{ID: "svc", Kind: model.Process, Name: "Web Service", X: 300})
+	add(&model.Element{ID: "req", Kind: model.DataFlow, Name: "Request", Source: "ui", Target: "svc"})
+	add(&model.Element{ID: "resp", Kind: model.DataFlow, Name: "Response", Source: "svc", Target: "ui"})
+	add(&model.Element{ID: "browser", Kind: model.Process, Name: "Browser", X: 0, Y: 300})
+	add(&model.Element{ID: "b-call", Kind: model.DataFlow, Source: "browser", Target: "svc"})
+	add(&model.Element{ID: "queue", Kind: model.DataStore, Name: "Message queue", X: 300, Y: 300})
+	add(&model.Element{ID: "worker", Kind: model.Process, Name: "Background worker", X: 600, Y: 300})
+	add(&model.Element{ID: "put", Kind: model.DataFlow, Source: "svc", Target: "queue"})
+	add(&model.Element{ID: "take", Kind: model.DataFlow, Source: "queue", Target: "worker"})
+	found, errs := stride.Analyze(lib, m)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	poison := false
+	for _, f := range found {
+		members := append([]stride.Finding{f}, f.Members...)
+		for _, x := range members {
+			if x.Rule == nil {
+				continue
+			}
+			if x.Element.ID == "resp" && x.Rule.Direction == "request" {
+				t.Errorf("the response gets the request threat %s", x.Rule.ID)
+			}
+			if x.Element.ID == "browser" && x.Rule.Side == "server" {
+				t.Errorf("the browser gets the server threat %s", x.Rule.ID)
+			}
+			poison = poison || x.Element.ID == "worker" && x.Rule.ID == "mq.poison"
+		}
+	}
+	if !poison {
+		t.Error("the worker that consumes the queue is not checked for poison messages")
+	}
+	analyzed(t, lib, m)
+	for _, th := range live(m) {
+		if th.ElementID == "b-call" && strings.Contains(th.Title, "unnamed") {
+			t.Errorf("an unnamed flow is titled %q, want its ends", th.Title)
+		}
+	}
+}
+
+// Mitigations fit the element: an in-process call is not told to deploy a
+// service mesh.
+func TestMitigationsFitALocalCall(t *testing.T) {
+	lib := builtin(t)
+	m, flow := flowModel("in-process")
+	m.Elements["user"].Kind = model.Process
+	m.Elements["user"].Name = "Plugin host"
+	analyzed(t, lib, m)
+	fit := stride.NewFitter(lib, m)
+	for _, th := range live(m) {
+		if th.ElementID != flow && th.ElementID != "api" {
+			continue
+		}
+		for _, mt := range fit.Mitigations(th) {
+			text := mt.Do + " " + mt.Example
+			for _, word := range []string{"Istio", "SPIFFE", "Kubernetes", "Linkerd"} {
+				if strings.Contains(text, word) {
+					t.Errorf("%s: a local call is told %q", th.Title, mt.Do)
+				}
+			}
+		}
+	}
+}
