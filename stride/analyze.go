@@ -390,7 +390,7 @@ func sameThreat(a, b *model.Threat) bool {
 	return a.Title == b.Title && a.Category == b.Category && a.Description == b.Description &&
 		a.Confidence == b.Confidence && slices.Equal(a.Assumes, b.Assumes) &&
 		a.Likelihood == b.Likelihood && a.Impact == b.Impact && !a.Obsolete && a.RuleID == b.RuleID &&
-		strings.Join(a.Facts, "\n") == strings.Join(b.Facts, "\n") && strings.Join(a.References, "\n") == strings.Join(b.References, "\n")
+		slices.Equal(a.Facts, b.Facts) && slices.Equal(a.References, b.References)
 }
 
 // Run analyses a model and merges the result into it (outside any undo

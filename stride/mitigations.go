@@ -151,11 +151,14 @@ type Fitter struct {
 	m        *model.Model
 	platform []string
 	flows    map[string][]*model.Element
+	settings map[string][]string     // per element, computed once
+	fitted   map[string][]Mitigation // per rule and settings, so equal lists are one slice
 }
 
 // NewFitter prepares to fit mitigations to the threats of a model.
 func NewFitter(lib *Library, m *model.Model) *Fitter {
-	return &Fitter{lib: lib, m: m, platform: platforms(m), flows: flowsByNode(m)}
+	return &Fitter{lib: lib, m: m, platform: platforms(m), flows: flowsByNode(m), settings: map[string][]string{},
+		fitted: map[string][]Mitigation{}}
 }
 
 // Mitigations is what to do about a threat: the mitigations of its rule
@@ -171,5 +174,16 @@ func (f *Fitter) Mitigations(t *model.Threat) []Mitigation {
 	if e == nil || len(ms) == 0 {
 		return ms
 	}
-	return Fit(ms, contexts(f.m, e, f.platform, f.flows))
+	settings, ok := f.settings[e.ID]
+	if !ok {
+		settings = contexts(f.m, e, f.platform, f.flows)
+		f.settings[e.ID] = settings
+	}
+	key := t.RuleID + "|" + strings.Join(settings, ",")
+	if out, ok := f.fitted[key]; ok {
+		return out
+	}
+	out := Fit(ms, settings)
+	f.fitted[key] = out
+	return out
 }

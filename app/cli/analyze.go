@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -186,51 +188,72 @@ func diagramName(m *model.Model, elementID string) string {
 
 // jsonThreat is a threat as `analyze --format json` writes it.
 type jsonThreat struct {
-	ID                string              `json:"id"`
-	Code              string              `json:"code"`
-	RuleID            string              `json:"rule_id"`
-	Title             string              `json:"title"`
-	Category          model.Category      `json:"category"`
-	Severity          model.Severity      `json:"severity"`
-	Confidence        model.Confidence    `json:"confidence"`
-	Assumes           []string            `json:"assumes,omitempty"`
-	Likelihood        model.Level         `json:"likelihood"`
-	Impact            model.Level         `json:"impact"`
-	Status            model.Status        `json:"status"`
-	Justification     string              `json:"justification,omitempty"`
-	Obsolete          bool                `json:"obsolete"`
-	Suppressed        bool                `json:"suppressed"`
-	SuppressedBecause string              `json:"suppression_justification,omitempty"`
-	Manual            bool                `json:"manual"`
-	ElementID         string              `json:"element_id"`
-	ElementName       string              `json:"element_name"`
-	ElementKind       model.Kind          `json:"element_kind"`
-	Diagram           string              `json:"diagram"`
-	Description       string              `json:"description"`
-	Facts             []string            `json:"facts"`
-	Mitigations       []stride.Mitigation `json:"mitigations"`
-	MitigationNotes   string              `json:"mitigation_notes,omitempty"`
-	References        []string            `json:"references"`
-	Dread             *model.Dread        `json:"dread,omitempty"`
-	RuleOverridden    bool                `json:"rule_overridden,omitempty"`
-	RuleSource        string              `json:"rule_source,omitempty"`
+	ID                string           `json:"id"`
+	Code              string           `json:"code"`
+	RuleID            string           `json:"rule_id"`
+	Title             string           `json:"title"`
+	Category          model.Category   `json:"category"`
+	Severity          model.Severity   `json:"severity"`
+	Confidence        model.Confidence `json:"confidence"`
+	Assumes           []string         `json:"assumes,omitempty"`
+	Likelihood        model.Level      `json:"likelihood"`
+	Impact            model.Level      `json:"impact"`
+	Status            model.Status     `json:"status"`
+	Justification     string           `json:"justification,omitempty"`
+	Obsolete          bool             `json:"obsolete"`
+	Suppressed        bool             `json:"suppressed"`
+	SuppressedBecause string           `json:"suppression_justification,omitempty"`
+	Manual            bool             `json:"manual"`
+	ElementID         string           `json:"element_id"`
+	ElementName       string           `json:"element_name"`
+	ElementKind       model.Kind       `json:"element_kind"`
+	Diagram           string           `json:"diagram"`
+	Description       string           `json:"description"`
+	Facts             []string         `json:"facts"`
+	Mitigations       json.RawMessage  `json:"mitigations"`
+	MitigationNotes   string           `json:"mitigation_notes,omitempty"`
+	References        []string         `json:"references"`
+	Dread             *model.Dread     `json:"dread,omitempty"`
+	RuleOverridden    bool             `json:"rule_overridden,omitempty"`
+	RuleSource        string           `json:"rule_source,omitempty"`
 }
 
-func toJSON(m *model.Model, lib *stride.Library, fit *stride.Fitter, t *model.Threat) jsonThreat {
+// mitigationsJSON encodes fitted mitigation lists once each: thousands of
+// threats share a few dozen lists.
+type mitigationsJSON struct {
+	fit  *stride.Fitter
+	done map[*stride.Mitigation][]byte
+}
+
+func (mj *mitigationsJSON) of(t *model.Threat) json.RawMessage {
+	ms := mj.fit.Mitigations(t)
+	if len(ms) == 0 {
+		return json.RawMessage("[]")
+	}
+	if b, ok := mj.done[&ms[0]]; ok {
+		return b
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(ms) // plain strings: cannot fail
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	mj.done[&ms[0]] = b
+	return b
+}
+
+func toJSON(m *model.Model, lib *stride.Library, mj *mitigationsJSON, t *model.Threat) jsonThreat {
 	j := jsonThreat{ID: t.ID, Code: t.Code(), RuleID: t.RuleID, Title: t.Title, Category: t.Category,
 		Severity: t.Severity(), Confidence: t.Confidence, Assumes: t.Assumes, Likelihood: t.Likelihood, Impact: t.Impact, Status: t.Status,
 		Justification: t.Justification, Obsolete: t.Obsolete, Manual: t.Manual, ElementID: t.ElementID,
 		ElementName: elementName(m, t.ElementID), Diagram: diagramName(m, t.ElementID),
 		Description: t.Description, Facts: t.Facts, MitigationNotes: t.Mitigation, References: t.References,
-		Mitigations: []stride.Mitigation{}, Dread: t.Dread}
+		Mitigations: mj.of(t), Dread: t.Dread}
 	if e := m.Elements[t.ElementID]; e != nil {
 		j.ElementKind = e.Kind
 	}
 	if s := m.Suppressed(t.RuleID, t.ElementID); s != nil {
 		j.Suppressed, j.SuppressedBecause = true, s.Justification
-	}
-	if ms := fit.Mitigations(t); ms != nil {
-		j.Mitigations = ms
 	}
 	if r := lib.Rule(t.RuleID); r != nil {
 		j.RuleOverridden = r.Overridden()
@@ -249,9 +272,9 @@ func toJSON(m *model.Model, lib *stride.Library, fit *stride.Fitter, t *model.Th
 
 func writeJSON(w io.Writer, m *model.Model, lib *stride.Library, threats []*model.Threat) error {
 	list := make([]jsonThreat, 0, len(threats))
-	fit := stride.NewFitter(lib, m)
+	mj := &mitigationsJSON{fit: stride.NewFitter(lib, m), done: map[*stride.Mitigation][]byte{}}
 	for _, t := range threats {
-		list = append(list, toJSON(m, lib, fit, t))
+		list = append(list, toJSON(m, lib, mj, t))
 	}
 	doc := ruleSetsJSON(lib)
 	doc["model"], doc["rules_version"], doc["threats"] = m.Name, lib.Version, list

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -78,8 +79,22 @@ func newRoot(gui GUI) *cobra.Command {
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
+		if cmd != root {
+			batchMemory()
+		}
+	}
 	root.AddCommand(validateCmd(), exportCmd(), importCmd(), demoCmd(), analyzeCmd(), rulesCmd(), reportCmd(), renderCmd(), attackTreeCmd(), diffCmd())
 	return root
+}
+
+// batchMemory lets the garbage collector run less often in a command that
+// runs once and exits: analysis and reports allocate a lot of short-lived
+// texts, and collecting them cost as much as making them. A soft ceiling
+// keeps the heap of a very large model in bounds.
+func batchMemory() {
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(1 << 30)
 }
 
 // exactlyOneFile is an Args check with a readable message.
