@@ -354,7 +354,8 @@ func writeSARIF(w io.Writer, path string, m *model.Model, lib *stride.Library, t
 				}},
 			}},
 			"partialFingerprints": map[string]string{"rampartThreatId/v1": t.ID},
-			"properties":          map[string]any{"status": t.Status.String(), "element_id": t.ElementID},
+			"properties": map[string]any{"status": t.Status.String(), "element_id": t.ElementID,
+				"confidence": t.Confidence.String()},
 		}
 		if s := m.Suppressed(t.RuleID, t.ElementID); s != nil || t.Status != model.Open {
 			kind, just := "external", t.Justification
