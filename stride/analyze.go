@@ -70,8 +70,9 @@ func Analyze(lib *Library, m *model.Model) ([]Finding, []error) {
 	for _, e := range fb.analysable() {
 		env := fb.env(e)
 		facts := fb.facts[e.ID]
+		at := fb.placeOf(e)
 		for _, r := range byKind[e.Kind] {
-			if !r.appliesTo(e, fb) || !r.guards.hold(facts) {
+			if !r.appliesTo(at) || !r.guards.hold(facts) {
 				continue
 			}
 			out, err := machine.Run(r.program, env)
@@ -116,33 +117,51 @@ func (fb *factBase) analysable() []*model.Element {
 	return out
 }
 
-// appliesTo checks where a rule applies before its condition runs.
-func (r *Rule) appliesTo(e *model.Element, fb *factBase) bool {
-	if r.AppliesTo != e.Kind {
-		return false
-	}
+// place is what decides where rules apply, read once per element: the
+// rule loop asks it for every rule.
+type place struct {
+	kind             model.Kind
+	client, response bool
+	crosses          bool
+	srcKind, srcTech string
+	dstKind, dstTech string
+	targetIsClient   bool
+}
+
+func (fb *factBase) placeOf(e *model.Element) place {
 	f := fb.facts[e.ID]
-	if e.Kind != model.DataFlow {
-		return r.Side == "" || (r.Side == "client") == (f["client"] == true)
+	p := place{kind: e.Kind, client: f["client"] == true, response: f["response"] == true}
+	if e.Kind == model.DataFlow {
+		p.crosses, _ = f["crosses"].(bool)
+		src, _ := f["source"].(Facts)
+		dst, _ := f["target"].(Facts)
+		p.srcKind, _ = src["kind"].(string)
+		p.srcTech, _ = src["technology"].(string)
+		p.dstKind, _ = dst["kind"].(string)
+		p.dstTech, _ = dst["technology"].(string)
+		p.targetIsClient = dst["client"] == true
 	}
-	if r.Direction == "request" && f["response"] == true {
+	return p
+}
+
+// appliesTo checks where a rule applies before its condition runs.
+func (r *Rule) appliesTo(p place) bool {
+	if r.AppliesTo != p.kind {
 		return false
 	}
-	src, dst := fb.m.Elements[e.Source], fb.m.Elements[e.Target]
-	if !matches(r.Source, src, fb) || !matches(r.Target, dst, fb) {
+	if p.kind != model.DataFlow {
+		return r.Side == "" || (r.Side == "client") == p.client
+	}
+	if r.Direction == "request" && p.response {
 		return false
 	}
-	if r.Side != "" {
-		target, _ := f["target"].(Facts)
-		if (r.Side == "client") != (target["client"] == true) {
-			return false
-		}
+	if !matches(r.Source, p.srcKind, p.srcTech) || !matches(r.Target, p.dstKind, p.dstTech) {
+		return false
 	}
-	if r.Crosses != nil {
-		crosses, _ := fb.facts[e.ID]["crosses"].(bool)
-		return crosses == *r.Crosses
+	if r.Side != "" && (r.Side == "client") != p.targetIsClient {
+		return false
 	}
-	return true
+	return r.Crosses == nil || p.crosses == *r.Crosses
 }
 
 // threat builds the threat a rule raises on an element.

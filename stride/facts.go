@@ -206,7 +206,9 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 		f[k] = typed(e.Kind, k, v)
 		known[k] = ""
 	}
-	for k, inf := range Infer(e) {
+	traits := protocolTraits(e.Prop("protocol"))
+	f["local"] = traits.local // flowFacts adds people using their own devices
+	for k, inf := range infer(e, traits) {
 		f[k] = typed(e.Kind, k, inf.Value)
 		known[k] = inf.Because
 	}
@@ -289,7 +291,7 @@ func (fb *factBase) flowFacts(e *model.Element) {
 	f["trust_drop"] = st >= 0 && dt >= 0 && dt < st
 	// A local flow never crosses a network: an in-process call, or a
 	// person using their own device.
-	f["local"] = protocolTraits(e.Prop("protocol")).local ||
+	f["local"] = f["local"] == true ||
 		src["person"] == true && dst["client"] == true || src["client"] == true && dst["person"] == true
 	f["from_lower_trust"] = st >= 0 && (dt < 0 && dst["kind"] != model.ExternalEntity.String() || st < dt)
 }

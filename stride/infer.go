@@ -3,6 +3,7 @@ package stride
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/rampart-tm/rampart/model"
 )
@@ -19,6 +20,11 @@ type Inference struct {
 // Infer lists what follows from an element's stated properties and name,
 // for the properties the analyst has not set.
 func Infer(e *model.Element) map[string]Inference {
+	return infer(e, protocolTraits(e.Prop("protocol")))
+}
+
+// infer is Infer with the traits of the element's protocol read already.
+func infer(e *model.Element, t protocolInfo) map[string]Inference {
 	out := map[string]Inference{}
 	put := func(key, value, because string) {
 		if _, set := e.Props[key]; !set && value != "" {
@@ -31,7 +37,6 @@ func Infer(e *model.Element) map[string]Inference {
 	case model.DataFlow:
 		if p := strings.TrimSpace(e.Prop("protocol")); p != "" {
 			because := "protocol " + p
-			t := protocolTraits(p)
 			switch {
 			case t.local: // an in-process call: facts say so through "local"
 			case t.encrypted == yes:
@@ -100,6 +105,9 @@ func set(words ...string) map[string]bool {
 func protocolTraits(protocol string) protocolInfo {
 	p := strings.ToLower(protocol)
 	var info protocolInfo
+	if strings.TrimSpace(p) == "" {
+		return info
+	}
 	for _, ph := range localPhrases {
 		if strings.Contains(p, ph) {
 			info.local = true
@@ -203,6 +211,43 @@ func technologyFromName(e *model.Element) (tech, because string) {
 	if e.Prop("technology") != "" {
 		return "", ""
 	}
+	key := e.Kind.String() + "\x00" + e.Name + "\x00" + e.Prop("tmt:stencil")
+	if v, ok := nameCache.get(key); ok {
+		return v[0], v[1]
+	}
+	tech, because = matchName(e)
+	nameCache.put(key, [2]string{tech, because})
+	return tech, because
+}
+
+// nameCache remembers what names say: the editor analyses the same model
+// after every edit, and matching every name against every pattern was the
+// larger part of building the facts.
+var nameCache = &boundedCache{m: map[string][2]string{}}
+
+type boundedCache struct {
+	mu sync.Mutex
+	m  map[string][2]string
+}
+
+func (c *boundedCache) get(k string) ([2]string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *boundedCache) put(k string, v [2]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= 100_000 {
+		clear(c.m) // a bound, not a policy: models have far fewer names
+	}
+	c.m[k] = v
+}
+
+// matchName is technologyFromName without the cache.
+func matchName(e *model.Element) (tech, because string) {
 	texts := []struct{ text, what string }{{e.Name, "its name"}, {e.Prop("tmt:stencil"), "its TMT stencil"}}
 	for _, nr := range nameRules {
 		if nr.kind != e.Kind {

@@ -2,7 +2,6 @@ package stride
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -96,13 +95,17 @@ func (fb *factBase) firesWith(r *Rule, e *model.Element, role, field string, val
 	if role == "el" && e.Kind == model.DataFlow {
 		key = "flow" // a flow rule reads its flow as both el and flow
 	}
-	changed := maps.Clone(env[key].(Facts))
-	changed[field] = value
-	env[key] = changed
-	if key == "flow" {
-		env["el"] = changed
-	}
+	// The facts are changed in place and put back: analysis runs one rule
+	// at a time, and copying every map cost more than the rules.
+	facts := env[key].(Facts)
+	old, had := facts[field]
+	facts[field] = value
 	out, err := machine.Run(r.program, env)
+	if had {
+		facts[field] = old
+	} else {
+		delete(facts, field)
+	}
 	fired, _ := out.(bool)
 	return err == nil && fired
 }

@@ -266,15 +266,14 @@ func validSelector(s string) bool {
 	return false
 }
 
-// matches reports whether an element is of a selector's kind or
-// technology (stated or inferred).
-func matches(sel []string, e *model.Element, fb *factBase) bool {
+// matches reports whether an element of a kind and technology (stated or
+// inferred) is one a selector names.
+func matches(sel []string, kind, tech string) bool {
 	if len(sel) == 0 {
 		return true
 	}
-	tech, _ := fb.facts[e.ID]["technology"].(string)
 	for _, s := range sel {
-		if s == e.Kind.String() || s == tech {
+		if s == kind || s == tech {
 			return true
 		}
 	}
