@@ -164,6 +164,19 @@ func (r *Rule) appliesTo(p place) bool {
 	return r.Crosses == nil || p.crosses == *r.Crosses
 }
 
+// risk is the likelihood and impact of the rule's threat on an element
+// with these facts: the impact rises with the data's classification when
+// the rule says so.
+func (r *Rule) risk(f Facts) (model.Level, model.Level) {
+	impact := r.Impact
+	if r.ImpactByData {
+		if d, _ := f["data"].(int); d >= 0 && model.Level(d) > impact {
+			impact = model.Level(d)
+		}
+	}
+	return r.Likelihood, impact
+}
+
 // threat builds the threat a rule raises on an element.
 func (r *Rule) threat(e *model.Element, fb *factBase, context []string) *model.Threat {
 	f := fb.facts[e.ID]
@@ -174,14 +187,8 @@ func (r *Rule) threat(e *model.Element, fb *factBase, context []string) *model.T
 		Description: r.description.fill(f),
 		Facts:       fb.explain(r, e, context),
 		References:  r.References, // shared: threats are copied before they are changed
-		Likelihood:  r.Likelihood,
-		Impact:      r.Impact,
 	}
-	if r.ImpactByData {
-		if d, _ := f["data"].(int); d >= 0 && model.Level(d) > t.Impact {
-			t.Impact = model.Level(d)
-		}
-	}
+	t.Likelihood, t.Impact = r.risk(f)
 	// Texts that quote long names stay within the model's bounds.
 	t.Title, _ = model.Cut(t.Title, model.MaxTitleLen)
 	t.Description, _ = model.Cut(t.Description, model.MaxTextLen)

@@ -171,16 +171,19 @@ func (f *Finding) concernThreat() *model.Threat {
 	members := slices.Clone(f.Members)
 	sort.SliceStable(members, func(i, j int) bool { return members[i].Element.Label() < members[j].Element.Label() })
 	for _, m := range members {
-		mt := m.Rule.threat(m.Element, fb, nil)
-		if model.Risk(mt.Likelihood, mt.Impact) > model.Risk(t.Likelihood, t.Impact) {
-			t.Likelihood, t.Impact = mt.Likelihood, mt.Impact
+		// Each member says what it found and why; its long description is
+		// the concern's.
+		r, mf := m.Rule, fb.facts[m.Element.ID]
+		likelihood, impact := r.risk(mf)
+		if model.Risk(likelihood, impact) > model.Risk(t.Likelihood, t.Impact) {
+			t.Likelihood, t.Impact = likelihood, impact
 		}
 		where := m.Element.Kind.Label() + " " + fb.name(m.Element)
-		lines = append(lines, where+": "+mt.Title)
-		for _, fact := range mt.Facts {
+		lines = append(lines, where+": "+r.title.fill(mf))
+		for _, fact := range fb.explain(r, m.Element, nil) {
 			lines = append(lines, "  "+fact)
 		}
-		for _, ref := range mt.References {
+		for _, ref := range r.References {
 			if !slices.Contains(t.References, ref) {
 				t.References = append(t.References, ref)
 			}
