@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // PropType is the type of an element property.
@@ -189,3 +190,20 @@ var propIndex = func() []map[string]*PropDef {
 	}
 	return out
 }()
+
+// valueLabels are enumerated values as people write them.
+var valueLabels = map[string]string{
+	"ci_cd": "CI/CD", "sql_database": "SQL database", "nosql_database": "NoSQL database", "api_gateway": "API gateway",
+	"waf": "WAF", "web_app": "web application", "iot_device": "IoT device", "llm": "LLM", "llm_service": "LLM service",
+	"ai_agent": "AI agent", "service_mesh_sidecar": "service mesh sidecar", "dmz": "DMZ", "config_file": "a configuration file",
+	"source_code": "the source code", "environment": "environment variables", "very_high": "very high",
+}
+
+// ValueLabel is an enumerated value as people write it ("CI/CD", "SQL
+// database"), or the value with spaces for underscores.
+func ValueLabel(v string) string {
+	if l, ok := valueLabels[v]; ok {
+		return l
+	}
+	return strings.ReplaceAll(v, "_", " ")
+}

@@ -44,7 +44,13 @@ func (f *Finding) Threat() *model.Threat {
 		} else {
 			f.threat = f.Rule.threat(f.Element, f.fb, f.fb.contextOf(f.Element))
 		}
-		f.threat.Confidence, f.threat.Assumes = f.Confidence, f.Assumes
+		t := f.threat
+		t.Confidence, t.Assumes = f.Confidence, f.Assumes
+		// An assumption is never critical: until someone states the
+		// weakness, it is only as likely as the assumption.
+		for t.Confidence == model.Assumed && t.Severity() == model.SeverityCritical && t.Likelihood > model.Low {
+			t.Likelihood--
+		}
 	}
 	return f.threat
 }
@@ -122,15 +128,17 @@ func (fb *factBase) analysable() []*model.Element {
 type place struct {
 	kind             model.Kind
 	client, response bool
+	managed          bool // a provider's service: custom-code threats are the provider's
 	crosses          bool
 	srcKind, srcTech string
 	dstKind, dstTech string
 	targetIsClient   bool
+	targetIsManaged  bool
 }
 
 func (fb *factBase) placeOf(e *model.Element) place {
 	f := fb.facts[e.ID]
-	p := place{kind: e.Kind, client: f["client"] == true, response: f["response"] == true}
+	p := place{kind: e.Kind, client: f["client"] == true, response: f["response"] == true, managed: f["managed"] == true}
 	if e.Kind == model.DataFlow {
 		p.crosses, _ = f["crosses"].(bool)
 		src, _ := f["source"].(Facts)
@@ -140,6 +148,7 @@ func (fb *factBase) placeOf(e *model.Element) place {
 		p.dstKind, _ = dst["kind"].(string)
 		p.dstTech, _ = dst["technology"].(string)
 		p.targetIsClient = dst["client"] == true
+		p.targetIsManaged = dst["managed"] == true
 	}
 	return p
 }
@@ -150,7 +159,7 @@ func (r *Rule) appliesTo(p place) bool {
 		return false
 	}
 	if p.kind != model.DataFlow {
-		return r.Side == "" || (r.Side == "client") == p.client
+		return r.Side == "" || (r.Side == "client") == p.client && !(r.Side == "server" && p.managed)
 	}
 	if r.Direction == "request" && p.response {
 		return false
@@ -158,7 +167,7 @@ func (r *Rule) appliesTo(p place) bool {
 	if !matches(r.Source, p.srcKind, p.srcTech) || !matches(r.Target, p.dstKind, p.dstTech) {
 		return false
 	}
-	if r.Side != "" && (r.Side == "client") != p.targetIsClient {
+	if r.Side != "" && ((r.Side == "client") != p.targetIsClient || r.Side == "server" && p.targetIsManaged) {
 		return false
 	}
 	return r.Crosses == nil || p.crosses == *r.Crosses
@@ -267,7 +276,7 @@ func (fb *factBase) context(e *model.Element) []string {
 	if e.Kind == model.DataFlow {
 		src, _ := f["source"].(Facts)
 		dst, _ := f["target"].(Facts)
-		line := fmt.Sprintf("flow %s: %v → %v", e.Label(), src["name"], dst["name"])
+		line := fmt.Sprintf("flow %s: %v → %v", fb.name(e), src["name"], dst["name"])
 		if names, _ := f["boundaries"].([]string); len(names) > 0 {
 			line += " crosses boundary " + strings.Join(names, ", ")
 		}

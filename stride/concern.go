@@ -36,6 +36,16 @@ type Concern struct {
 // Concern finds a concern by ID, or nil.
 func (l *Library) Concern(id string) *Concern { return l.concerns[id] }
 
+// Concerns lists the library's concerns by ID.
+func (l *Library) Concerns() []*Concern {
+	out := make([]*Concern, 0, len(l.concerns))
+	for _, c := range l.concerns {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *Concern) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
 // addConcerns reads the concerns section of a rules file.
 func (l *Library) addConcerns(nodes []yaml.Node, origin string) []error {
 	if l.concerns == nil {
@@ -82,7 +92,8 @@ func (l *Library) checkConcern(r *Rule) error {
 	return nil
 }
 
-// anchor is the element where a finding's fix belongs.
+// anchor is the element where a finding's fix belongs, or nil when that
+// element is out of scope: whoever owns it owns the fix.
 func (f *Finding) anchor() *model.Element {
 	e := f.Element
 	if e.Kind != model.DataFlow {
@@ -100,7 +111,7 @@ func (f *Finding) anchor() *model.Element {
 	if a := f.fb.m.Elements[id]; a != nil && !a.OutOfScope {
 		return a
 	}
-	return e
+	return nil
 }
 
 // consolidate reports each concern once per element: the findings of
@@ -117,6 +128,9 @@ func consolidate(lib *Library, found []Finding) []Finding {
 			continue
 		}
 		a := f.anchor()
+		if a == nil {
+			continue
+		}
 		id := ThreatID(c.ID, a.ID)
 		i, ok := at[id]
 		if !ok {
@@ -178,8 +192,11 @@ func (f *Finding) concernThreat() *model.Threat {
 		if model.Risk(likelihood, impact) > model.Risk(t.Likelihood, t.Impact) {
 			t.Likelihood, t.Impact = likelihood, impact
 		}
-		where := m.Element.Kind.Label() + " " + fb.name(m.Element)
-		lines = append(lines, where+": "+r.title.fill(mf))
+		line := r.title.fill(mf)
+		if m.Element != a {
+			line = m.Element.Kind.Label() + " " + fb.name(m.Element) + ": " + line
+		}
+		lines = append(lines, line)
 		for _, fact := range fb.explain(r, m.Element, nil) {
 			lines = append(lines, "  "+fact)
 		}

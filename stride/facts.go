@@ -42,7 +42,7 @@ var roles = map[string]bool{"el": true, "flow": true, "source": true, "target": 
 
 var computedNode = []string{"id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names",
 	"zone", "zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed", "client", "person",
-	"consumes", "reads", "receives_input"}
+	"consumes", "reads", "receives_input", "managed"}
 
 var computedFlow = []string{"id", "name", "kind", "out_of_scope", "set", "data", "data_names", "zone", "zone_trust",
 	"zone_name", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local",
@@ -156,6 +156,8 @@ type factBase struct {
 	known map[string]map[string]string
 	// contexts caches the explanation lines shared by an element's threats.
 	contexts map[string][]string
+	// distances caches entryDistances.
+	distances map[string]int
 }
 
 func newFactBase(m *model.Model) *factBase {
@@ -216,6 +218,7 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 	tech, _ := f["technology"].(string)
 	f["client"] = clientTechnologies[tech]
 	f["person"] = e.Kind == model.ExternalEntity && peopleTechnologies[tech]
+	f["managed"] = isManaged(e)
 	f["response"] = false
 	f["id"], f["name"], f["kind"], f["out_of_scope"] = e.ID, e.Label(), e.Kind.String(), e.OutOfScope
 	set := make([]string, 0, len(e.Props))
@@ -245,6 +248,10 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 		if z != nil {
 			f["zone"], f["zone_name"] = zoneOf(z), z.Label()
 		}
+		// A program drawn out on the Internet runs on its users' devices.
+		if e.Kind == model.Process && f["zone"] == "internet" {
+			f["client"] = true
+		}
 	}
 	return f
 }
@@ -260,6 +267,10 @@ func (fb *factBase) flowFacts(e *model.Element) {
 		dst = Facts{}
 	}
 	f["source"], f["target"] = src, dst
+	if _, stated := fb.known[e.ID]["encrypted"]; !stated && (src["managed"] == true || dst["managed"] == true) {
+		f["encrypted"] = true
+		fb.known[e.ID]["encrypted"] = "its end is a managed cloud service, reached over TLS only"
+	}
 	if e.Name == "" && src["name"] != nil && dst["name"] != nil {
 		f["name"] = fmt.Sprintf("%v → %v", src["name"], dst["name"])
 	}

@@ -308,3 +308,15 @@ func zoneFromName(b *model.Element) (zone, because string) {
 	}
 	return "", ""
 }
+
+// managedName recognises services a cloud provider runs: their code, their
+// authentication and their TLS are the provider's, so threats about
+// custom service code do not apply to them, and their APIs are reached
+// over TLS only.
+var managedName = regexp.MustCompile(`(?i)\b(cognito|amazon ses|aws ses|ses|simple email service|sns|sqs|dynamo ?db|kinesis|eventbridge|step functions|appsync|cloudfront|route ?53|secrets manager|kms|cloudwatch|athena|glue|s3|azure (functions|storage|service bus|event hubs?|key vault|cosmos db|monitor)|entra( id)?|firebase|firestore|cloud (storage|pub/?sub|functions|run)|bigquery|auth0|okta|sendgrid|twilio|stripe|paypal)\b`)
+
+// isManaged tells whether an element is a provider's managed service,
+// by its name.
+func isManaged(e *model.Element) bool {
+	return e.Kind != model.DataFlow && e.Kind != model.TrustBoundary && managedName.MatchString(e.Name)
+}

@@ -20,19 +20,21 @@ type Confidence = model.Confidence
 var structural = set("id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names", "zone",
 	"zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed", "source", "target",
 	"crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local", "crossing_types", "client",
-	"person", "response", "protocol", "port", "bidirectional", "consumes", "reads", "receives_input")
+	"person", "response", "protocol", "port", "bidirectional", "consumes", "reads", "receives_input", "managed")
 
 // judge decides how far a threat that fired rests on what the model
 // states. It is confirmed when a stated property the rule read points at
-// the risk: its value is not the safe one (a control stated absent, a
-// risky capability stated present), and with the safe value the rule
-// would not fire. Otherwise it is assumed: assumes lists the unknown
+// the risk: its value is not the safe one, and with the safe value the
+// rule would not fire. A control stated absent is the weakness itself; a
+// risky capability stated present (it stores credentials) confirms only
+// when no unknown control could still dismiss the threat. Otherwise it is assumed: assumes lists the unknown
 // properties the rule read ("elementID:property"), the questions whose
 // answers decide it. A threat that fires on structure alone (a
 // technology, a zone) is assumed with nothing to ask: it is a check every
 // such element needs.
 func (fb *factBase) judge(r *Rule, e *model.Element, machine *vm.VM) (model.Confidence, []string) {
 	var assumes []string
+	exposure := false // a stated risky capability is a cause
 	for _, u := range r.uses {
 		if structural[u.field] {
 			continue
@@ -51,8 +53,16 @@ func (fb *factBase) judge(r *Rule, e *model.Element, machine *vm.VM) (model.Conf
 		}
 		safe := typed(el.Kind, u.field, d.Safe)
 		if fb.facts[el.ID][u.field] != safe && !fb.firesWith(r, e, u.role, u.field, safe, machine) {
-			return model.Confirmed, nil
+			if d.Safe != "false" {
+				return model.Confirmed, nil // a control stated absent: the weakness itself
+			}
+			exposure = true
 		}
+	}
+	// A stated capability (it stores credentials, it deserializes input)
+	// confirms a threat only when no unknown control could dismiss it.
+	if exposure && len(assumes) == 0 {
+		return model.Confirmed, nil
 	}
 	if r.Evidence == "scope" && len(assumes) == 0 && !fb.readsInferredTechnology(r, e) {
 		return model.Confirmed, nil
@@ -199,8 +209,48 @@ func (fb *factBase) requestsGo(a, b string, forth, back []*model.Element) bool {
 		return true
 	case fa["client"] == true && fbb["client"] != true && kb == process:
 		return true
+	case ka == process && kb == process:
+		// Between two services, requests flow away from the entry points:
+		// the one nearer the users calls the one behind it.
+		d := fb.entryDistances()
+		da, oka := d[a]
+		db, okb := d[b]
+		return oka && (!okb || da < db)
 	}
 	return false
+}
+
+// entryDistances is how many flows separate each node from the nearest
+// entry point (an external entity or a program on a user's device),
+// following the flows' direction.
+func (fb *factBase) entryDistances() map[string]int {
+	if fb.distances != nil {
+		return fb.distances
+	}
+	d := map[string]int{}
+	var queue []string
+	for _, e := range fb.m.Elements {
+		if e.Kind == model.ExternalEntity || e.Kind.IsNode() && fb.facts[e.ID]["client"] == true {
+			d[e.ID] = 0
+			queue = append(queue, e.ID)
+		}
+	}
+	sort.Strings(queue)
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, f := range fb.ix.FlowsOf(id) {
+			if f.Source != id {
+				continue
+			}
+			if _, seen := d[f.Target]; !seen {
+				d[f.Target] = d[id] + 1
+				queue = append(queue, f.Target)
+			}
+		}
+	}
+	fb.distances = d
+	return d
 }
 
 // factLine says what a fact a rule read is for an element: its value
@@ -232,7 +282,7 @@ func e2text(d *model.PropDef, v any) string {
 	}
 	s := factText(v)
 	if d.Type == model.Enum {
-		s = strings.ReplaceAll(s, "_", " ")
+		s = model.ValueLabel(s)
 	}
 	return s
 }
@@ -251,6 +301,7 @@ var computedPhrases = map[string]string{
 	"person":           "it is a person",
 	"local":            "it does not cross a network",
 	"response":         "it answers another flow",
+	"managed":          "it is a service a cloud provider runs",
 }
 
 // computedLine says a computed fact in words, or "" when not worth saying.
@@ -272,6 +323,9 @@ func computedLine(field string, v any) string {
 		}
 	case int:
 		if field == "callers" {
+			if x == 1 {
+				return "1 caller"
+			}
 			return fmt.Sprintf("%d callers", x)
 		}
 		if field == "zone_trust" {

@@ -443,7 +443,7 @@ func rulesCmd() *cobra.Command {
 					list = append(list, j)
 				}
 				doc := ruleSetsJSON(lib)
-				doc["version"], doc["rules"] = lib.Version, list
+				doc["version"], doc["rules"], doc["concerns"] = lib.Version, list, lib.Concerns()
 				if err := printJSON(out, doc); err != nil {
 					return err
 				}
@@ -466,6 +466,18 @@ func rulesCmd() *cobra.Command {
 				}
 				tw.Flush()
 				fmt.Fprintf(out, "\n%d rules, library version %s\n", len(lib.Rules), lib.Version)
+				// A concern is raised once per element for all its rules:
+				// its id is the rule id of the threats it gives.
+				members := map[string][]string{}
+				for _, r := range lib.Rules {
+					if r.Concern != "" {
+						members[r.Concern] = append(members[r.Concern], r.ID)
+					}
+				}
+				fmt.Fprintln(out, "Concerns (one threat per element for all their rules):")
+				for _, c := range lib.Concerns() {
+					fmt.Fprintf(out, "  %s (%s): %s\n", c.ID, c.Category.Label(), strings.Join(members[c.ID], ", "))
+				}
 				fmt.Fprintf(out, "Rule sets (combined sha256 %s):\n", lib.Hash())
 				for _, s := range lib.Sources {
 					fmt.Fprintf(out, "  %s: sha256 %s, %d added, %d replaced\n", model.Printable(s.Label()), s.SHA256, s.Added, s.Replaced)
