@@ -271,14 +271,28 @@ func toJSON(m *model.Model, lib *stride.Library, mj *mitigationsJSON, t *model.T
 }
 
 func writeJSON(w io.Writer, m *model.Model, lib *stride.Library, threats []*model.Threat) error {
-	list := make([]jsonThreat, 0, len(threats))
 	mj := &mitigationsJSON{fit: stride.NewFitter(lib, m), done: map[*stride.Mitigation][]byte{}}
-	for _, t := range threats {
-		list = append(list, toJSON(m, lib, mj, t))
-	}
+	// The keys in encoding/json's order for a map: sorted.
 	doc := ruleSetsJSON(lib)
-	doc["model"], doc["rules_version"], doc["threats"] = m.Name, lib.Version, list
-	return printJSON(w, doc)
+	doc["model"], doc["rules_version"] = m.Name, lib.Version
+	head, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	b := make([]byte, 0, 1<<20)
+	b = append(b, head[:len(head)-1]...) // without its closing brace
+	b = append(b, `,"threats":[`...)
+	for i, t := range threats {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		j := toJSON(m, lib, mj, t)
+		b = appendThreat(b, &j)
+	}
+	b = append(b, ']', '}')
+	out := append(indentJSON(make([]byte, 0, len(b)*3/2), b), '\n')
+	_, err = w.Write(out)
+	return err
 }
 
 // writeSARIF writes SARIF 2.1.0 as GitHub code scanning reads it: one
