@@ -51,6 +51,9 @@ func CheckText(what, s string, max int) error {
 	return nil
 }
 
+// tooLong reports whether a text has more than max characters.
+func tooLong(s string, max int) bool { return len(s) > max && utf8.RuneCountInString(s) > max }
+
 // Cut shortens a text to at most max characters, ending it with … when
 // it was cut, and reports whether it did.
 func Cut(s string, max int) (string, bool) {
@@ -119,6 +122,21 @@ func clampGeometry(e *Element) (rect bool, points int) {
 	return rect, points
 }
 
+// outside reports whether clampGeometry would change an element.
+func outside(e *Element) bool {
+	probe := *e
+	probe.Points = nil
+	if r, _ := clampGeometry(&probe); r {
+		return true
+	}
+	for _, p := range e.Points {
+		if ClampPoint(p) != p {
+			return true
+		}
+	}
+	return false
+}
+
 func zeroIfNaN(v float64) float64 {
 	if math.IsNaN(v) || v < 0 {
 		return 0
@@ -165,8 +183,11 @@ func Bound(m *Model) []string {
 		b.name("name", &t.Name, MaxNameLen)
 		for _, nid := range sortedKeys(t.Nodes) {
 			n := t.Nodes[nid]
-			b.name("the label of node "+strconv.Quote(short(n.Label)), &n.Label, MaxNameLen)
-			b.name("the defense of node "+strconv.Quote(short(n.Label)), &n.Defense, MaxTextLen)
+			if tooLong(n.Label, MaxNameLen) || tooLong(n.Defense, MaxTextLen) {
+				node := strconv.Quote(short(n.Label))
+				b.name("the defense of node "+node, &n.Defense, MaxTextLen)
+				b.name("the label of node "+node, &n.Label, MaxNameLen)
+			}
 		}
 		b.flush()
 	}
@@ -182,7 +203,7 @@ type bounder struct {
 }
 
 func (b *bounder) subject(what, label, id string) {
-	b.what, b.label, b.id = what, short(label), id
+	b.what, b.label, b.id = what, label, id
 }
 
 func (b *bounder) add(change string) { b.changes = append(b.changes, change) }
@@ -215,8 +236,8 @@ func (b *bounder) flush() {
 	if len(b.changes) > 0 {
 		if len(b.out) < maxNotes {
 			who := b.what
-			if b.label != "" {
-				who += " " + strconv.Quote(b.label)
+			if label := short(b.label); label != "" {
+				who += " " + strconv.Quote(label)
 			}
 			if b.id != "" && b.id != b.label {
 				who += " (" + short(b.id) + ")"
@@ -249,12 +270,15 @@ func (b *bounder) info(i *Info) {
 
 func (b *bounder) element(e *Element) {
 	b.subject(e.Kind.Label(), e.Name, e.ID)
-	before := fmt.Sprintf("(%s, %s) size %s×%s", num(e.X), num(e.Y), num(e.W), num(e.H))
-	var firstPoint string
-	for _, p := range e.Points {
-		if ClampPoint(p) != p {
-			firstPoint = fmt.Sprintf("(%s, %s)", num(p.X), num(p.Y))
-			break
+	var before, firstPoint string
+	if outside(e) {
+		// Words for the note, worked out only when something moves.
+		before = fmt.Sprintf("(%s, %s) size %s×%s", num(e.X), num(e.Y), num(e.W), num(e.H))
+		for _, p := range e.Points {
+			if ClampPoint(p) != p {
+				firstPoint = fmt.Sprintf("(%s, %s)", num(p.X), num(p.Y))
+				break
+			}
 		}
 	}
 	rect, points := clampGeometry(e)
@@ -270,6 +294,9 @@ func (b *bounder) element(e *Element) {
 	b.name("out-of-scope reason", &e.OutOfScopeReason, MaxTextLen)
 	for _, k := range sortedKeys(e.Props) {
 		v := e.Props[k]
+		if !tooLong(k, MaxKeyLen) && !tooLong(v, MaxValueLen) {
+			continue
+		}
 		if cut, ok := Cut(k, MaxKeyLen); ok {
 			delete(e.Props, k)
 			b.add(fmt.Sprintf("property key %q cut from %d to %d characters", short(k), utf8.RuneCountInString(k), MaxKeyLen))

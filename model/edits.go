@@ -45,6 +45,13 @@ func UpdateElement(m *Model, after *Element, label string) Edit {
 
 // checkElement refuses an element whose texts are beyond their bounds.
 func checkElement(e *Element) error {
+	long := tooLong(e.Name, MaxNameLen) || tooLong(e.Description, MaxTextLen) || tooLong(e.OutOfScopeReason, MaxTextLen)
+	for k, v := range e.Props {
+		long = long || tooLong(k, MaxKeyLen) || tooLong(v, MaxValueLen)
+	}
+	if !long {
+		return nil // the usual case, without words for a message
+	}
 	of := " of " + e.Label()
 	if _, long := Cut(e.Name, MaxNameLen); long {
 		of = " of " + e.Kind.Label() + " " + short(e.Name)
@@ -407,6 +414,17 @@ func threatChange(id string, before, after *Threat, label string) Edit {
 }
 
 func checkThreat(t *Threat) error {
+	long := tooLong(t.Title, MaxTitleLen) || tooLong(t.Description, MaxTextLen) || tooLong(t.Justification, MaxTextLen) ||
+		tooLong(t.Mitigation, MaxTextLen)
+	for _, f := range t.Facts {
+		long = long || tooLong(f, MaxTextLen)
+	}
+	for _, r := range t.References {
+		long = long || tooLong(r, MaxNameLen)
+	}
+	if !long {
+		return nil // the usual case, without words for a message
+	}
 	of := " of threat " + t.Code()
 	errs := []error{CheckText("the title"+of, t.Title, MaxTitleLen),
 		CheckText("the description"+of, t.Description, MaxTextLen),

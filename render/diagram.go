@@ -69,7 +69,11 @@ const FontSize = 13.0
 // with arrows and labels, interface stubs, nodes in DFD notation with
 // their technology, and badges.
 func DrawDiagram(s Surface, m *model.Model, diagramID string, badges map[string]Badge) {
-	order := DrawOrder(m, diagramID)
+	drawElements(s, m, DrawOrder(m, diagramID), badges)
+}
+
+// drawElements draws one diagram's elements, in DrawOrder.
+func drawElements(s Surface, m *model.Model, order []*model.Element, badges map[string]Badge) {
 	for _, e := range order {
 		if e.Kind == model.TrustBoundary {
 			drawBoundary(s, e, badges[e.ID])
@@ -93,11 +97,11 @@ func drawBoundary(s Surface, e *model.Element, b Badge) {
 			p, q := e.Points[i-1], e.Points[i]
 			s.Line(p.X, p.Y, q.X, q.Y, BoundaryColor, 1.8, true)
 		}
-		s.Text(e.Points[0].X+6, e.Points[0].Y-6, e.Label(), FontSize, true, Left, BoundaryColor)
+		s.Text(e.Points[0].X+6, e.Points[0].Y-6, printable(e.Label()), FontSize, true, Left, BoundaryColor)
 		return
 	}
 	s.Rect(e.X, e.Y, e.W, e.H, 0, boundaryTint, BoundaryColor, 1.8, true)
-	s.Text(e.X+8, e.Y+FontSize+4, e.Label(), FontSize, true, Left, BoundaryColor)
+	s.Text(e.X+8, e.Y+FontSize+4, printable(e.Label()), FontSize, true, Left, BoundaryColor)
 	drawBadge(s, e.X+e.W, e.Y, b)
 }
 
@@ -116,8 +120,8 @@ func drawNode(s Surface, e *model.Element, b Badge) {
 		s.Line(e.X, e.Y, e.X+e.W, e.Y, stroke, 1.5, false)
 		s.Line(e.X, e.Y+e.H, e.X+e.W, e.Y+e.H, stroke, 1.5, false)
 	}
-	lines := Wrap(e.Name, e.W-12, FontSize, e.Kind == model.Process, 3)
-	tech := TechLabel(e)
+	lines := Wrap(printable(e.Name), e.W-12, FontSize, e.Kind == model.Process, 3)
+	tech := printable(TechLabel(e))
 	if e.OutOfScope {
 		tech = "out of scope"
 	}
@@ -159,7 +163,7 @@ func drawFlow(s Surface, m *model.Model, f *model.Element, b Badge) {
 		if end := m.Elements[id]; end != nil && end.Diagram != f.Diagram {
 			if r, ok := StubRect(f, source); ok {
 				s.Rect(r.X, r.Y, r.W, r.H, 4, stubFill, MutedColor, 1.2, true)
-				s.Text(r.X+r.W/2, r.Y+r.H/2+4, end.Label(), FontSize*0.85, false, Center, InkColor)
+				s.Text(r.X+r.W/2, r.Y+r.H/2+4, printable(end.Label()), FontSize*0.85, false, Center, InkColor)
 			}
 		}
 	}
@@ -187,7 +191,7 @@ func drawFlow(s Surface, m *model.Model, f *model.Element, b Badge) {
 	}
 	mid := Midpoint(path)
 	size := FontSize * 0.9
-	lines := Wrap(f.Name, 180, size, false, 2)
+	lines := Wrap(printable(f.Name), 180, size, false, 2)
 	w := 0.0
 	for _, l := range lines {
 		w = max(w, TextWidth(l, size, false))
@@ -218,21 +222,27 @@ func TechLabel(e *model.Element) string {
 }
 
 // Extent is the area a diagram's drawing covers, with room for badges,
-// labels and a margin.
+// labels and a margin; finite, and at least 1 unit wide and high.
 func Extent(m *model.Model, diagramID string) model.Rect {
-	r := DiagramBounds(m, diagramID)
-	for _, f := range m.ElementsIn(diagramID) {
+	return extentOf(m, m.ElementsIn(diagramID))
+}
+
+// extentOf is the Extent of a diagram given its elements, in ElementsIn
+// order (the order the label areas are added in).
+func extentOf(m *model.Model, es []*model.Element) model.Rect {
+	r := boundsOf(es)
+	for _, f := range es {
 		if f.Kind != model.DataFlow {
 			continue
 		}
 		if path := FlowPath(m, f); len(path) > 1 {
 			mid := Midpoint(path)
-			w := TextWidth(f.Name, FontSize*0.9, false)/2 + 30
+			w := TextWidth(printable(f.Name), FontSize*0.9, false)/2 + 30
 			r = union(r, model.Rect{X: mid.X - w, Y: mid.Y - 20, W: 2 * w, H: 40})
 		}
 	}
 	const margin = 24
-	return model.Rect{X: r.X - margin, Y: r.Y - margin, W: r.W + 2*margin, H: r.H + 2*margin}
+	return finiteRect(model.Rect{X: r.X - margin, Y: r.Y - margin, W: r.W + 2*margin, H: r.H + 2*margin})
 }
 
 func union(a, b model.Rect) model.Rect {

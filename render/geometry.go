@@ -203,6 +203,22 @@ func StubRect(f *model.Element, source bool) (model.Rect, bool) {
 
 // DiagramBounds is the rectangle holding everything drawn in a diagram.
 func DiagramBounds(m *model.Model, diagramID string) model.Rect {
+	return boundsOf(elementsOf(m, diagramID))
+}
+
+// elementsOf returns the elements of one diagram, in no order.
+func elementsOf(m *model.Model, diagramID string) []*model.Element {
+	var out []*model.Element
+	for _, e := range m.Elements {
+		if e.Diagram == diagramID {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// boundsOf is the rectangle holding everything drawn for some elements.
+func boundsOf(es []*model.Element) model.Rect {
 	first := true
 	var minX, minY, maxX, maxY float64
 	grow := func(x, y float64) {
@@ -212,10 +228,7 @@ func DiagramBounds(m *model.Model, diagramID string) model.Rect {
 		}
 		minX, minY, maxX, maxY = math.Min(minX, x), math.Min(minY, y), math.Max(maxX, x), math.Max(maxY, y)
 	}
-	for _, e := range m.Elements {
-		if e.Diagram != diagramID {
-			continue
-		}
+	for _, e := range es {
 		if e.W > 0 || e.H > 0 {
 			grow(e.X, e.Y)
 			grow(e.X+e.W, e.Y+e.H)
@@ -235,11 +248,13 @@ func DiagramBounds(m *model.Model, diagramID string) model.Rect {
 // boundaries (largest first, so nested ones stay visible), then flows, then
 // nodes on top. Hit-testing walks it backwards.
 func DrawOrder(m *model.Model, diagramID string) []*model.Element {
+	return drawOrder(elementsOf(m, diagramID))
+}
+
+// drawOrder puts one diagram's elements in the order DrawOrder says.
+func drawOrder(es []*model.Element) []*model.Element {
 	var bounds, flows, nodes []*model.Element
-	for _, e := range m.Elements {
-		if e.Diagram != diagramID {
-			continue
-		}
+	for _, e := range es {
 		switch e.Kind {
 		case model.TrustBoundary:
 			bounds = append(bounds, e)

@@ -1,7 +1,9 @@
 package render
 
 import (
+	"fmt"
 	"image/color"
+	"regexp"
 
 	"github.com/jung-kurt/gofpdf"
 )
@@ -16,8 +18,11 @@ type pdfSurface struct {
 	boxX, boxY float64 // the box on the page, mm
 }
 
-func (s *pdfSurface) x(v float64) float64 { return s.boxX + (v-s.offX)*s.scale }
-func (s *pdfSurface) y(v float64) float64 { return s.boxY + (v-s.offY)*s.scale }
+// x, y and mm map diagram units to millimetres on the page; every number
+// the surface gives gofpdf goes through them, so none is NaN or infinite.
+func (s *pdfSurface) x(v float64) float64  { return finite(s.boxX + (v-s.offX)*s.scale) }
+func (s *pdfSurface) y(v float64) float64  { return finite(s.boxY + (v-s.offY)*s.scale) }
+func (s *pdfSurface) mm(v float64) float64 { return finite(v * s.scale) }
 
 // opaque blends a colour onto white.
 func opaque(c color.Color) (int, int, int) {
@@ -35,9 +40,9 @@ func (s *pdfSurface) style(fill, stroke color.Color, width float64, dashed bool)
 	}
 	if stroke != nil && width > 0 {
 		s.pdf.SetDrawColor(opaque(stroke))
-		s.pdf.SetLineWidth(width * s.scale)
+		s.pdf.SetLineWidth(s.mm(width))
 		if dashed {
-			s.pdf.SetDashPattern([]float64{9 * s.scale, 6 * s.scale}, 0)
+			s.pdf.SetDashPattern([]float64{s.mm(9), s.mm(6)}, 0)
 		} else {
 			s.pdf.SetDashPattern(nil, 0)
 		}
@@ -52,9 +57,9 @@ func (s *pdfSurface) Rect(x, y, w, h, radius float64, fill, stroke color.Color, 
 		return
 	}
 	if radius > 0 {
-		s.pdf.RoundedRect(s.x(x), s.y(y), w*s.scale, h*s.scale, radius*s.scale, "1234", st)
+		s.pdf.RoundedRect(s.x(x), s.y(y), s.mm(w), s.mm(h), s.mm(radius), "1234", st)
 	} else {
-		s.pdf.Rect(s.x(x), s.y(y), w*s.scale, h*s.scale, st)
+		s.pdf.Rect(s.x(x), s.y(y), s.mm(w), s.mm(h), st)
 	}
 	s.pdf.SetDashPattern(nil, 0)
 }
@@ -77,7 +82,7 @@ func (s *pdfSurface) Polygon(xs, ys []float64, fill color.Color) {
 
 func (s *pdfSurface) Circle(cx, cy, r float64, fill, stroke color.Color, width float64) {
 	if st := s.style(fill, stroke, width, false); st != "" {
-		s.pdf.Circle(s.x(cx), s.y(cy), r*s.scale, st)
+		s.pdf.Circle(s.x(cx), s.y(cy), s.mm(r), st)
 	}
 }
 
@@ -86,9 +91,28 @@ func (s *pdfSurface) Text(x, y float64, str string, size float64, bold bool, ali
 	if bold {
 		styleStr = "B"
 	}
-	s.pdf.SetFont(reportFont, styleStr, size*s.scale*72/25.4)
+	s.pdf.SetFont(reportFont, styleStr, s.mm(size)*72/25.4)
 	s.pdf.SetTextColor(opaque(c))
+	str = pdfText(str)
 	w := s.pdf.GetStringWidth(str)
-	px := s.x(x) - w*float64(align)/2
+	px := finite(s.x(x) - w*float64(align)/2)
 	s.pdf.Text(px, s.y(y), str)
 }
+
+// pdfText is a text of the model as the PDF writes it: printable, and with
+// the characters beyond the Basic Multilingual Plane (emoji, historic
+// scripts), which the embedded fonts have no glyph for and gofpdf cannot
+// measure, written out as <U+1F680>.
+func pdfText(s string) string {
+	s = printable(s)
+	for _, r := range s {
+		if r > 0xffff {
+			return beyondBMP.ReplaceAllStringFunc(s, func(c string) string {
+				return fmt.Sprintf("<U+%X>", []rune(c)[0])
+			})
+		}
+	}
+	return s
+}
+
+var beyondBMP = regexp.MustCompile(`[\x{10000}-\x{10FFFF}]`)

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"math"
 	"sync"
 
 	"github.com/fogleman/gg"
@@ -22,8 +23,23 @@ type rasterSurface struct {
 	offX, offY float64
 }
 
+// px maps a diagram point to pixels, and len a length; every number the
+// surface gives gg goes through them, so none is NaN, infinite or so far
+// off the image that rasterizing the shape takes long (the rasterizer
+// walks every pixel of an edge, on the image or not). A model within its
+// bounds fits the image (see fitScale) and is never clamped.
 func (s *rasterSurface) px(x, y float64) (float64, float64) {
-	return (x - s.offX) * s.scale, (y - s.offY) * s.scale
+	return nearImage((x - s.offX) * s.scale), nearImage((y - s.offY) * s.scale)
+}
+
+func (s *rasterSurface) len(v float64) float64 { return nearImage(v * s.scale) }
+
+// nearImage clamps a pixel coordinate to a few image sizes around it.
+func nearImage(v float64) float64 {
+	if math.IsNaN(v) {
+		return 0
+	}
+	return math.Max(-4*maxSide, math.Min(4*maxSide, v))
 }
 
 func (s *rasterSurface) stroke(c color.Color, width float64, dashed bool) bool {
@@ -31,9 +47,9 @@ func (s *rasterSurface) stroke(c color.Color, width float64, dashed bool) bool {
 		return false
 	}
 	s.c.SetColor(c)
-	s.c.SetLineWidth(width * s.scale)
+	s.c.SetLineWidth(s.len(width))
 	if dashed {
-		s.c.SetDash(9*s.scale, 6*s.scale)
+		s.c.SetDash(s.len(9), s.len(6))
 	} else {
 		s.c.SetDash()
 	}
@@ -44,9 +60,9 @@ func (s *rasterSurface) Rect(x, y, w, h, radius float64, fill, stroke color.Colo
 	px, py := s.px(x, y)
 	draw := func() {
 		if radius > 0 {
-			s.c.DrawRoundedRectangle(px, py, w*s.scale, h*s.scale, radius*s.scale)
+			s.c.DrawRoundedRectangle(px, py, s.len(w), s.len(h), s.len(radius))
 		} else {
-			s.c.DrawRectangle(px, py, w*s.scale, h*s.scale)
+			s.c.DrawRectangle(px, py, s.len(w), s.len(h))
 		}
 	}
 	if fill != nil {
@@ -82,12 +98,12 @@ func (s *rasterSurface) Polygon(xs, ys []float64, fill color.Color) {
 func (s *rasterSurface) Circle(cx, cy, r float64, fill, stroke color.Color, width float64) {
 	x, y := s.px(cx, cy)
 	if fill != nil {
-		s.c.DrawCircle(x, y, r*s.scale)
+		s.c.DrawCircle(x, y, s.len(r))
 		s.c.SetColor(fill)
 		s.c.Fill()
 	}
 	if s.stroke(stroke, width, false) {
-		s.c.DrawCircle(x, y, r*s.scale)
+		s.c.DrawCircle(x, y, s.len(r))
 		s.c.Stroke()
 	}
 }
@@ -120,7 +136,7 @@ func face(size float64, bold bool) font.Face {
 }
 
 func (s *rasterSurface) Text(x, y float64, str string, size float64, bold bool, align Align, c color.Color) {
-	s.c.SetFontFace(face(size*s.scale, bold))
+	s.c.SetFontFace(face(s.len(size), bold))
 	s.c.SetColor(c)
 	px, py := s.px(x, y)
 	s.c.DrawStringAnchored(str, px, py, float64(align)/2, 0)
@@ -136,13 +152,32 @@ func PNG(w io.Writer, m *model.Model, diagramID string, badges map[string]Badge)
 	return png.Encode(w, img)
 }
 
-// Raster draws one diagram into an image at a scale.
+// Raster draws one diagram into an image at a scale, or smaller when the
+// image would be larger than maxPixels.
 func Raster(m *model.Model, diagramID string, badges map[string]Badge, scale float64) image.Image {
 	ext := Extent(m, diagramID)
-	c := gg.NewContext(int(ext.W*scale+0.5), int(ext.H*scale+0.5))
+	scale = fitScale(ext, scale)
+	c := gg.NewContext(max(1, int(ext.W*scale+0.5)), max(1, int(ext.H*scale+0.5)))
 	c.SetColor(color.White)
 	c.Clear()
 	s := &rasterSurface{c: c, scale: scale, offX: ext.X, offY: ext.Y}
 	DrawDiagram(s, m, diagramID, badges)
 	return c.Image()
+}
+
+// Bounds on a raster image: a side of at most maxSide pixels and at most
+// maxPixels in all (4 bytes each), far above any diagram drawn by hand.
+const (
+	maxSide   = 16384
+	maxPixels = 64 << 20
+)
+
+// fitScale lowers a scale so that an area drawn at it fits the bounds of
+// a raster image, and keeps it positive and finite.
+func fitScale(r model.Rect, scale float64) float64 {
+	if math.IsNaN(scale) || scale <= 0 || math.IsInf(scale, 0) {
+		scale = 1
+	}
+	scale = min(scale, maxSide/r.W, maxSide/r.H, math.Sqrt(maxPixels/(r.W*r.H)))
+	return max(scale, 1e-9)
 }

@@ -2,7 +2,10 @@ package render
 
 import (
 	"image/color"
+	"math"
 	"sync"
+
+	"github.com/rampart-tm/rampart/model"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
@@ -143,4 +146,40 @@ func splitWords(s string) []string {
 		out = append(out, string(word))
 	}
 	return out
+}
+
+// printable is a text of the model as a drawing or the report shows it:
+// line breaks and tabs kept (Wrap and the PDF's paragraphs break lines at
+// them), every other control character and the bidirectional overrides
+// written out (see model.Printable), so that no name can reverse, hide or
+// overprint what follows it, nor make an SVG document malformed.
+func printable(s string) string { return model.Printable(s, '\n', '\t') }
+
+// maxDrawn bounds every number a drawing writes: far beyond the canvas
+// (model.MaxCoord) and any page, well within what SVG, PDF and raster
+// readers take.
+const maxDrawn = 1e9
+
+// finite is a number as a drawing writes it: within ±maxDrawn, and 0 for
+// not-a-number. A model within its bounds never needs it; it keeps one
+// that is not (built in code, or damaged) from writing NaN or Inf into an
+// SVG or a PDF, which readers refuse.
+func finite(v float64) float64 {
+	if math.IsNaN(v) {
+		return 0
+	}
+	return math.Max(-maxDrawn, math.Min(maxDrawn, v))
+}
+
+// finiteRect is a rectangle with finite corner and a size of at least 1
+// and at most 2·maxDrawn, so scales computed from it are finite and
+// positive.
+func finiteRect(r model.Rect) model.Rect {
+	size := func(v float64) float64 {
+		if math.IsNaN(v) || v < 1 {
+			return 1
+		}
+		return math.Min(v, 2*maxDrawn)
+	}
+	return model.Rect{X: finite(r.X), Y: finite(r.Y), W: size(r.W), H: size(r.H)}
 }

@@ -23,8 +23,10 @@ func svgColor(c color.Color) (string, string) {
 	return fmt.Sprintf("#%02x%02x%02x", n.R, n.G, n.B), trimFloat(float64(n.A) / 255)
 }
 
+// trimFloat writes a number of an SVG document: finite, at most two
+// decimals, no trailing zeros.
 func trimFloat(v float64) string {
-	s := fmt.Sprintf("%.2f", v)
+	s := fmt.Sprintf("%.2f", finite(v))
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	if s == "" || s == "-0" {
 		return "0"
@@ -99,7 +101,7 @@ func SVG(w io.Writer, m *model.Model, diagramID string, badges map[string]Badge)
 	ext := Extent(m, diagramID)
 	s := &svgSurface{}
 	DrawDiagram(s, m, diagramID, badges)
-	title := diagramName(m, diagramID)
+	title := printable(diagramName(m, diagramID))
 	_, err := fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="%s %s %s %s" font-family="Go, 'DejaVu Sans', Helvetica, Arial, sans-serif">
 <title>%s</title>

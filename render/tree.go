@@ -122,7 +122,7 @@ func DrawTree(s Surface, m *model.Model, t *model.AttackTree, v *stride.TreeValu
 			s.Rect(r.X+r.W/2-w/2, r.Y-8, w, 14, 7, stroke, nil, 0, false)
 			s.Text(r.X+r.W/2, r.Y+2.5, gate, 9, true, Center, white)
 		}
-		lines := Wrap(n.Label, r.W-12, 10.5, n.ID == t.Root, 3)
+		lines := Wrap(printable(n.Label), r.W-12, 10.5, n.ID == t.Root, 3)
 		y := r.Y + 17
 		for _, line := range lines {
 			s.Text(r.X+r.W/2, y, line, 10.5, n.ID == t.Root, Center, ink)
@@ -130,7 +130,7 @@ func DrawTree(s Surface, m *model.Model, t *model.AttackTree, v *stride.TreeValu
 		}
 		values := fmt.Sprintf("cost %s · p %.2f · skill %s", FormatCost(nv.Cost), nv.Probability, nv.Skill)
 		if nv.Defended && n.Defense != "" {
-			values = "defended: " + n.Defense
+			values = "defended: " + printable(n.Defense)
 			ink = defenseInk
 		}
 		s.Text(r.X+r.W/2, r.Y+r.H-7, Wrap(values, r.W-10, 9, false, 1)[0], 9, false, Center, ink)
@@ -151,7 +151,7 @@ func TreeSVG(w io.Writer, m *model.Model, t *model.AttackTree, v *stride.TreeVal
 <title>%s</title>
 <rect x="%s" y="%s" width="%s" height="%s" fill="#ffffff"/>
 %s</svg>
-`, trimFloat(b.W), trimFloat(b.H), trimFloat(b.X), trimFloat(b.Y), trimFloat(b.W), trimFloat(b.H), escapeXML(t.Name),
+`, trimFloat(b.W), trimFloat(b.H), trimFloat(b.X), trimFloat(b.Y), trimFloat(b.W), trimFloat(b.H), escapeXML(printable(t.Name)),
 		trimFloat(b.X), trimFloat(b.Y), trimFloat(b.W), trimFloat(b.H), s.b.String())
 	return err
 }
@@ -162,8 +162,9 @@ func TreeImage(m *model.Model, t *model.AttackTree, v *stride.TreeValues, scale 
 	if err != nil {
 		return nil, err
 	}
-	b := l.Bounds
-	c := gg.NewContext(int(b.W*scale+0.5), int(b.H*scale+0.5))
+	b := finiteRect(l.Bounds)
+	scale = fitScale(b, scale)
+	c := gg.NewContext(max(1, int(b.W*scale+0.5)), max(1, int(b.H*scale+0.5)))
 	c.SetColor(color.White)
 	c.Clear()
 	DrawTree(&rasterSurface{c: c, scale: scale, offX: b.X, offY: b.Y}, m, t, v, l)

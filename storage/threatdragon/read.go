@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/rampart-tm/rampart/model"
@@ -191,6 +192,7 @@ type reader struct {
 	m        *model.Model
 	warnings []string
 	number   int
+	nodes    *nodeFinder // the nodes of the diagram being read
 }
 
 func (r *reader) warn(format string, args ...any) {
@@ -218,6 +220,7 @@ func (r *reader) diagram(i int, d tdDiagram) {
 			r.node(id, c)
 		}
 	}
+	r.nodes = newNodeFinder(r.m.ElementsIn(id))
 	for _, c := range cells {
 		switch k := c.kind(); k {
 		case "actor", "process", "store", "trust-boundary-box":
@@ -340,21 +343,59 @@ func (r *reader) end(diagram string, end *tdEnd) (string, *model.Point) {
 		return "", nil
 	}
 	p := model.Point{X: *end.X, Y: *end.Y}
-	best, dist := "", 25.0
-	for _, e := range r.m.ElementsIn(diagram) {
-		if !e.Kind.IsNode() {
-			continue
+	if best := r.nodes.touching(p); best != nil {
+		return best.ID, nil
+	}
+	return "", &p
+}
+
+// snapDistance is how close to a node a free flow end must be to attach.
+const snapDistance = 25.0
+
+// nodeFinder finds the node a point touches among a diagram's nodes
+// sorted by X, looking only at those whose X is near the point's, so
+// reading a diagram with many free flow ends takes time in proportion to
+// its size.
+type nodeFinder struct {
+	nodes []*model.Element // by X
+	rank  map[*model.Element]int
+	maxW  float64
+}
+
+// newNodeFinder indexes the nodes among a diagram's elements, given in
+// ElementsIn order.
+func newNodeFinder(es []*model.Element) *nodeFinder {
+	f := &nodeFinder{rank: map[*model.Element]int{}}
+	for _, e := range es {
+		if e.Kind.IsNode() {
+			f.rank[e] = len(f.nodes)
+			f.nodes = append(f.nodes, e)
+			f.maxW = math.Max(f.maxW, e.W)
+		}
+	}
+	sort.SliceStable(f.nodes, func(i, j int) bool { return f.nodes[i].X < f.nodes[j].X })
+	return f
+}
+
+// touching returns the node nearest to p within snapDistance of its
+// outline, or nil; of nodes equally near, the last in ElementsIn order.
+func (f *nodeFinder) touching(p model.Point) *model.Element {
+	var best *model.Element
+	dist := snapDistance
+	end := sort.Search(len(f.nodes), func(i int) bool { return f.nodes[i].X > p.X+snapDistance })
+	for i := end - 1; i >= 0; i-- {
+		e := f.nodes[i]
+		if e.X+f.maxW < p.X-snapDistance {
+			break // no node further left reaches p
 		}
 		dx := math.Max(0, math.Max(e.X-p.X, p.X-(e.X+e.W)))
 		dy := math.Max(0, math.Max(e.Y-p.Y, p.Y-(e.Y+e.H)))
-		if d := math.Hypot(dx, dy); d <= dist {
-			best, dist = e.ID, d
+		d := math.Hypot(dx, dy)
+		if d < dist || (d == dist && best != nil && f.rank[e] > f.rank[best]) || (d == dist && best == nil) {
+			best, dist = e, d
 		}
 	}
-	if best != "" {
-		return best, nil
-	}
-	return "", &p
+	return best
 }
 
 func (r *reader) flow(diagram string, c tdCell) {

@@ -1,0 +1,58 @@
+package render
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rampart-tm/rampart/model"
+)
+
+// appendix lists every rule that fired, with its mitigations and how to
+// verify them.
+func (r *report) appendix() {
+	r.section("Appendix: rules that fired", 0)
+	if r.o.Rules == nil {
+		r.para("The rule library was not available when this report was made.")
+		return
+	}
+	fired := map[string]int{}
+	for _, t := range r.live {
+		if t.RuleID != "" {
+			fired[t.RuleID]++
+		}
+	}
+	ids := make([]string, 0, len(fired))
+	for id := range fired {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	r.para(fmt.Sprintf("Rule library version %s. %d rules raised the threats in this report.", r.o.Rules.Version, len(ids)))
+	for _, id := range ids {
+		rule := r.o.Rules.Rule(id)
+		if rule == nil {
+			continue
+		}
+		r.need(35)
+		r.font("B", 10, InkColor)
+		r.pdf.MultiCell(textW, lineH, pdfText(rule.ID+" — "+rule.GenericTitle()), "", "L", false)
+		r.font("", 8.5, MutedColor)
+		r.pdf.MultiCell(textW, 4, pdfText(fmt.Sprintf("%s · applies to %s · default risk %s · %d threat(s) · %s",
+			rule.Category.Label(), rule.AppliesTo.Label(), model.Risk(rule.Likelihood, rule.Impact), fired[id],
+			strings.Join(rule.References, ", "))), "", "L", false)
+		if rule.When != "" {
+			r.font("", 8.5, InkColor)
+			r.pdf.MultiCell(textW, 4, pdfText("Condition: "+rule.When), "", "L", false)
+		}
+		for i, mt := range rule.Mitigations {
+			r.font("B", 8.5, InkColor)
+			r.pdf.MultiCell(textW, 4.2, pdfText(fmt.Sprintf("Mitigation %d: %s", i+1, mt.Do)), "", "L", false)
+			r.font("", 8.5, InkColor)
+			if mt.Example != "" {
+				r.pdf.MultiCell(textW, 4.2, pdfText("Example: "+mt.Example), "", "L", false)
+			}
+			r.pdf.MultiCell(textW, 4.2, pdfText("Verify: "+mt.Verify), "", "L", false)
+		}
+		r.pdf.Ln(2.5)
+	}
+}

@@ -1,0 +1,144 @@
+package render
+
+import (
+	"fmt"
+	"image/color"
+
+	"github.com/rampart-tm/rampart/model"
+)
+
+// summary is the executive summary: scope and assumptions, threats by
+// category, severity and status, and the top risks.
+func (r *report) summary() {
+	m := r.m
+	r.section("Executive summary", 0)
+	open, crit := 0, 0
+	for _, t := range r.live {
+		if r.isOpen(t) {
+			open++
+			if t.Severity() >= model.SeverityHigh {
+				crit++
+			}
+		}
+	}
+	r.para(fmt.Sprintf("The model has %d diagrams over %d levels, %d elements and %d data assets. The analysis "+
+		"records %d threats, of which %d are open; %d open threats are high or critical.", len(m.Diagrams),
+		r.maxLevel()+1, len(m.Elements), len(m.Assets), len(r.live), open, crit))
+
+	r.section("Scope and assumptions", 1)
+	r.font("B", 10, InkColor)
+	r.pdf.CellFormat(textW, 6, "Scope", "", 1, "L", false, 0, "")
+	r.para(orDash(m.Scope))
+	r.font("B", 10, InkColor)
+	r.pdf.CellFormat(textW, 6, "Assumptions", "", 1, "L", false, 0, "")
+	r.para(orDash(m.Assumptions))
+
+	r.section("Threats by category, severity and status", 1)
+	rows := [][]string{{"STRIDE category", "Threats", "Open", "Critical", "High", "Medium", "Low"}}
+	var catLabels []string
+	var catOpen []int
+	for _, c := range model.Categories {
+		var n, o int
+		var sev [4]int
+		for _, t := range r.live {
+			if t.Category != c {
+				continue
+			}
+			n++
+			if r.isOpen(t) {
+				o++
+				sev[t.Severity()]++
+			}
+		}
+		rows = append(rows, []string{c.Label(), fmt.Sprint(n), fmt.Sprint(o), fmt.Sprint(sev[3]), fmt.Sprint(sev[2]), fmt.Sprint(sev[1]), fmt.Sprint(sev[0])})
+		catLabels, catOpen = append(catLabels, c.Label()), append(catOpen, o)
+	}
+	r.table([]float64{52, 20, 20, 20, 20, 20, 22}, rows, true)
+	r.font("B", 10, InkColor)
+	r.pdf.CellFormat(textW, 6, "Open threats by STRIDE category", "", 1, "L", false, 0, "")
+	r.bars(catLabels, catOpen, []color.Color{Stroke[model.Process]})
+
+	var sevLabels []string
+	var sevOpen []int
+	var sevColors []color.Color
+	for i := len(model.Severities) - 1; i >= 0; i-- {
+		s := model.Severities[i]
+		n := 0
+		for _, t := range r.live {
+			if r.isOpen(t) && t.Severity() == s {
+				n++
+			}
+		}
+		sevLabels, sevOpen, sevColors = append(sevLabels, s.String()), append(sevOpen, n), append(sevColors, SeverityColors[s])
+	}
+	r.font("B", 10, InkColor)
+	r.pdf.CellFormat(textW, 6, "Open threats by severity", "", 1, "L", false, 0, "")
+	r.bars(sevLabels, sevOpen, sevColors)
+
+	statusRows := [][]string{{"Status", "Threats"}}
+	var stLabels []string
+	var stCounts []int
+	for _, s := range model.Statuses {
+		n := 0
+		for _, t := range r.live {
+			if t.Status == s && r.m.Suppressed(t.RuleID, t.ElementID) == nil {
+				n++
+			}
+		}
+		statusRows = append(statusRows, []string{s.Label(), fmt.Sprint(n)})
+		stLabels, stCounts = append(stLabels, s.Label()), append(stCounts, n)
+	}
+	suppressed, obsolete := 0, len(m.Threats)-len(r.live)
+	for _, t := range r.live {
+		if m.Suppressed(t.RuleID, t.ElementID) != nil {
+			suppressed++
+		}
+	}
+	statusRows = append(statusRows, []string{"suppressed", fmt.Sprint(suppressed)}, []string{"obsolete (rule no longer fires)", fmt.Sprint(obsolete)})
+	r.need(70)
+	r.font("B", 10, InkColor)
+	r.pdf.CellFormat(textW, 6, "Threats by status", "", 1, "L", false, 0, "")
+	r.bars(stLabels, stCounts, []color.Color{SeverityColors[2], SeverityColors[0], hex(0x5c6bc0), MutedColor, hex(0x00897b)})
+	r.table([]float64{80, 30}, statusRows, true)
+	if len(m.Suppressions) > 0 {
+		rows := [][]string{{"Suppressed rule", "Where", "Justification"}}
+		for _, k := range sortedKeys(m.Suppressions) {
+			s := m.Suppressions[k]
+			where := "whole model"
+			if e := m.Elements[s.ElementID]; e != nil {
+				where = e.Label()
+			}
+			rows = append(rows, []string{s.RuleID, where, s.Justification})
+		}
+		r.table([]float64{50, 50, textW - 100}, rows, true)
+	}
+
+	r.section("Top risks", 1)
+	top := [][]string{{"ID", "Severity", "Element", "Threat"}}
+	for _, t := range r.live {
+		if len(top) > 15 {
+			break
+		}
+		if r.isOpen(t) {
+			top = append(top, []string{t.Code(), t.Severity().String(), elementName(m, t.ElementID), t.Title})
+		}
+	}
+	if len(top) == 1 {
+		r.para("No open threats.")
+	} else {
+		r.para(fmt.Sprintf("The open threats with the highest risk (%d open high or critical threats in all; each is detailed with its diagram).", crit))
+		r.table([]float64{18, 20, 42, textW - 80}, top, true)
+	}
+}
+
+func (r *report) isOpen(t *model.Threat) bool {
+	return t.Status == model.Open && !t.Obsolete && r.m.Suppressed(t.RuleID, t.ElementID) == nil
+}
+
+func (r *report) maxLevel() int {
+	n := 0
+	for _, l := range r.levels {
+		n = max(n, l)
+	}
+	return n
+}

@@ -1,0 +1,187 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/stride"
+)
+
+// threatsOf lists the threats on a diagram's elements, worst first: each
+// in detail, or in brief when the model has more threats than a report
+// details (see maxDetailed).
+func (r *report) threatsOf(diagramID string) {
+	var ts []*model.Threat
+	for _, e := range r.in[diagramID] {
+		ts = append(ts, r.byElem[e.ID]...)
+	}
+	stride.SortThreats(ts)
+	r.font("B", 11, InkColor)
+	r.need(20)
+	r.pdf.CellFormat(textW, 7, fmt.Sprintf("Threats (%d)", len(ts)), "", 1, "L", false, 0, "")
+	if len(ts) == 0 {
+		r.para("No threats on this diagram's elements.")
+	}
+	if r.brief {
+		r.threatsInBrief(ts)
+		return
+	}
+	for _, t := range ts {
+		r.threat(t)
+	}
+}
+
+// maxDetailed is how many threats a report details one by one, a few
+// thousand pages of them. A model with more gets its threats in brief
+// (threatsInBrief), so the report stays a document one can read, and
+// write in memory, however large the model.
+const maxDetailed = 20000
+
+// threatStatus is a threat's status as the report words it.
+func (r *report) threatStatus(t *model.Threat) string {
+	status := t.Status.Label()
+	if t.Obsolete {
+		status = "obsolete (its rule no longer fires), was " + status
+	}
+	if s := r.m.Suppressed(t.RuleID, t.ElementID); s != nil {
+		status += "; rule suppressed: " + s.Justification
+	}
+	return status
+}
+
+// threatsInBrief lists every threat in a few words. Those the analyst
+// added, triaged or annotated, and those suppressed or obsolete, get a
+// table row each, with the analyst's words. The others, open as their rule
+// raised them, are grouped by rule and severity, each named by its code and
+// element: why a rule raises its threats and what to do about them is with
+// the rule in the appendix.
+func (r *report) threatsInBrief(ts []*model.Threat) {
+	type group struct {
+		rule string
+		sev  model.Severity
+		ts   []*model.Threat
+	}
+	var decided []*model.Threat
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, t := range ts {
+		if !r.untriaged(t) {
+			decided = append(decided, t)
+			continue
+		}
+		key := t.RuleID + "\x00" + t.Severity().String()
+		g := byKey[key]
+		if g == nil {
+			g = &group{rule: t.RuleID, sev: t.Severity()}
+			byKey[key] = g
+			groups = append(groups, g)
+		}
+		g.ts = append(g.ts, t)
+	}
+	r.threatRows(decided)
+	for _, g := range groups {
+		title := g.rule
+		if r.o.Rules != nil {
+			if rule := r.o.Rules.Rule(g.rule); rule != nil {
+				title += " — " + rule.GenericTitle()
+			}
+		}
+		r.need(16)
+		r.font("B", 9, InkColor)
+		r.pdf.MultiCell(textW, 4.5, pdfText(fmt.Sprintf("%s: %d open %s threat(s), untriaged", title, len(g.ts), g.sev)), "", "L", false)
+		r.font("", 8.5, InkColor)
+		// A few hundred at a time, so no one text holds a whole diagram's.
+		for start := 0; start < len(g.ts); start += 500 {
+			var b strings.Builder
+			for i, t := range g.ts[start:min(start+500, len(g.ts))] {
+				if i > 0 {
+					b.WriteString("  ·  ")
+				}
+				b.WriteString(t.Code() + " " + elementName(r.m, t.ElementID))
+			}
+			r.pdf.MultiCell(textW, 4, pdfText(b.String()), "", "L", false)
+		}
+		r.pdf.Ln(2)
+	}
+}
+
+// untriaged reports whether a threat is as its rule raised it: open, with
+// nothing the analyst wrote or set, not suppressed.
+func (r *report) untriaged(t *model.Threat) bool {
+	return t.RuleID != "" && !t.Manual && !t.Obsolete && t.Status == model.Open && t.Justification == "" &&
+		t.Mitigation == "" && !t.RiskSet && t.Dread == nil && r.m.Suppressed(t.RuleID, t.ElementID) == nil
+}
+
+// threatRows lists threats one row each: code, severity, status, element,
+// title, and what the analyst wrote about it.
+func (r *report) threatRows(ts []*model.Threat) {
+	if len(ts) == 0 {
+		return
+	}
+	widths := []float64{20, 16, 28, 36, textW - 100}
+	r.row(widths, []string{"ID", "Severity", "Status", "Element", "Threat"}, true)
+	for _, t := range ts {
+		text := t.Title
+		if t.RuleID != "" {
+			text += " (rule " + t.RuleID + ")"
+		}
+		if t.Justification != "" {
+			text += "\nJustification: " + t.Justification
+		}
+		if t.Mitigation != "" {
+			text += "\nMitigation: " + t.Mitigation
+		}
+		r.row(widths, []string{t.Code(), t.Severity().String(), r.threatStatus(t), elementName(r.m, t.ElementID), text}, false)
+	}
+	r.pdf.Ln(2)
+}
+
+// threat writes one threat: title, classification, triage, why it was
+// raised, what to do, references.
+func (r *report) threat(t *model.Threat) {
+	m := r.m
+	status := r.threatStatus(t)
+	r.need(28)
+	y := r.pdf.GetY()
+	r.pdf.SetFillColor(opaque(SeverityColors[t.Severity()]))
+	r.pdf.Rect(marginX, y+0.8, 1.6, 4.2, "F")
+	r.pdf.SetX(marginX + 3)
+	r.font("B", 10, InkColor)
+	r.pdf.MultiCell(textW-3, lineH, pdfText(t.Code()+"  "+t.Title), "", "L", false)
+	r.font("", 8.5, MutedColor)
+	meta := fmt.Sprintf("%s · %s (likelihood %s, impact %s) · %s · on %s", t.Category.Label(), t.Severity(),
+		t.Likelihood, t.Impact, status, elementName(m, t.ElementID))
+	if t.RuleID != "" {
+		meta += " · rule " + t.RuleID
+	} else {
+		meta += " · added by the analyst"
+	}
+	if t.Dread != nil {
+		meta += fmt.Sprintf(" · DREAD %.1f", t.Dread.Score())
+	}
+	r.pdf.SetX(marginX + 3)
+	r.pdf.MultiCell(textW-3, 4, pdfText(meta), "", "L", false)
+	field := func(label, text string) {
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		r.pdf.SetX(marginX + 3)
+		r.font("B", 8.5, InkColor)
+		r.pdf.CellFormat(28, 4.2, label, "", 0, "L", false, 0, "")
+		r.font("", 8.5, InkColor)
+		r.pdf.MultiCell(textW-31, 4.2, pdfText(text), "", "L", false)
+	}
+	field("Description", t.Description)
+	field("Why", strings.Join(t.Facts, "\n"))
+	field("Justification", t.Justification)
+	mitigation := t.Mitigation
+	if mitigation == "" && r.o.Rules != nil {
+		if rule := r.o.Rules.Rule(t.RuleID); rule != nil && len(rule.Mitigations) > 0 {
+			mitigation = rule.Mitigations[0].Do + " (see rule " + rule.ID + " in the appendix)"
+		}
+	}
+	field("Mitigation", mitigation)
+	field("References", strings.Join(t.References, ", "))
+	r.pdf.Ln(2.5)
+}
