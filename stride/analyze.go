@@ -29,7 +29,7 @@ type Finding struct {
 	// element: Members are the findings it gathers, Rule the worst of
 	// theirs.
 	Concern *Concern
-	Members []Finding
+	Members []*Finding
 	fb      *factBase
 	threat  *model.Threat
 }
@@ -348,10 +348,20 @@ func factText(v any) string {
 // obsolete, never dropped. It returns the edit (nil when nothing changes).
 func Merge(m *model.Model, found []Finding) model.Edit {
 	b := &model.Batch{Label: "analysed the model"}
+	merge(m, found, func(t *model.Threat, label string) { b.Edits = append(b.Edits, model.PutThreat(m, t, label)) })
+	if len(b.Edits) == 0 {
+		return nil
+	}
+	return b
+}
+
+// merge is Merge, handing each threat to put, which owns it.
+func merge(m *model.Model, found []Finding, put func(t *model.Threat, label string)) {
 	next := m.NextThreatNumber()
 	seen := map[string]bool{}
 	for i := range found {
-		t := found[i].Threat().Clone()
+		t := found[i].Threat()
+		found[i].threat = nil // put owns it now
 		seen[t.ID] = true
 		old := m.Threats[t.ID]
 		if old == nil {
@@ -361,20 +371,20 @@ func Merge(m *model.Model, found []Finding) model.Edit {
 			if len(formers) > 0 {
 				carryTriage(t, formers[0])
 			}
-			b.Edits = append(b.Edits, model.PutThreat(m, t, "found threat "+t.Code()+" "+t.Title))
+			put(t, "found threat "+t.Code()+" "+t.Title)
 			for _, f := range formers {
 				seen[f.ID] = true
 				gone := f.Clone()
 				gone.Obsolete = true
 				gone.Justification = strings.TrimSpace("Now part of " + t.Code() + ". " + gone.Justification)
-				b.Edits = append(b.Edits, model.PutThreat(m, gone, "threat "+f.Code()+" is now part of "+t.Code()))
+				put(gone, "threat "+f.Code()+" is now part of "+t.Code())
 			}
 			continue
 		}
 		t.Number = old.Number
 		carryTriage(t, old)
 		if !sameThreat(old, t) {
-			b.Edits = append(b.Edits, model.PutThreat(m, t, "updated threat "+t.Code()))
+			put(t, "updated threat "+t.Code())
 		}
 	}
 	for _, old := range m.ThreatList() {
@@ -383,12 +393,8 @@ func Merge(m *model.Model, found []Finding) model.Edit {
 		}
 		t := old.Clone()
 		t.Obsolete = true
-		b.Edits = append(b.Edits, model.PutThreat(m, t, "threat "+t.Code()+" no longer applies"))
+		put(t, "threat "+t.Code()+" no longer applies")
 	}
-	if len(b.Edits) == 0 {
-		return nil
-	}
-	return b
 }
 
 // carryTriage gives a fresh threat what the analyst decided about an
@@ -432,11 +438,8 @@ func sameThreat(a, b *model.Threat) bool {
 // history): the command line's analysis.
 func Run(lib *Library, m *model.Model) []error {
 	found, errs := Analyze(lib, m)
-	if e := Merge(m, found); e != nil {
-		if err := e.Apply(m); err != nil {
-			errs = append(errs, err)
-		}
-	}
+	// Straight into the model: no edit to undo, so no copies to keep.
+	merge(m, found, func(t *model.Threat, _ string) { m.Threats[t.ID] = t })
 	return errs
 }
 

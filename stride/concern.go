@@ -121,10 +121,11 @@ func (f *Finding) anchor() *model.Element {
 func consolidate(lib *Library, found []Finding) []Finding {
 	out := make([]Finding, 0, len(found))
 	at := map[string]int{}
-	for _, f := range found {
+	for k := range found {
+		f := &found[k]
 		c := lib.concerns[f.Rule.Concern]
 		if c == nil {
-			out = append(out, f)
+			out = append(out, *f)
 			continue
 		}
 		a := f.anchor()
@@ -206,7 +207,12 @@ func (f *Finding) concernThreat() *model.Threat {
 			}
 		}
 	}
-	t.Facts = dedupe(lines)
+	// Keep no spare room: a large model holds hundreds of thousands.
+	t.Facts = slices.Clip(dedupe(lines))
+	if len(t.Facts) < cap(lines)/2 {
+		t.Facts = slices.Clone(t.Facts)
+	}
+	t.References = slices.Clip(t.References)
 	return t
 }
 

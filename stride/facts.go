@@ -202,19 +202,21 @@ var defaultFacts = func() map[model.Kind]Facts {
 
 // elementFacts are the facts every element has.
 func (fb *factBase) elementFacts(e *model.Element) Facts {
-	f := maps.Clone(defaultFacts[e.Kind])
-	known := make(map[string]string, len(e.Props)+2)
+	// Room for the computed facts too: a map that grows later copies
+	// itself, and models have a hundred thousand of them.
+	defaults := defaultFacts[e.Kind]
+	f := make(Facts, len(defaults)+len(computedFlow)+len(e.Props))
+	maps.Copy(f, defaults)
 	for k, v := range e.Props {
 		f[k] = typed(e.Kind, k, v)
-		known[k] = ""
+		fb.know(e.ID, k, "")
 	}
 	traits := protocolTraits(e.Prop("protocol"))
 	f["local"] = traits.local // flowFacts adds people using their own devices
 	for k, inf := range infer(e, traits) {
 		f[k] = typed(e.Kind, k, inf.Value)
-		known[k] = inf.Because
+		fb.know(e.ID, k, inf.Because)
 	}
-	fb.known[e.ID] = known
 	tech, _ := f["technology"].(string)
 	f["client"] = clientTechnologies[tech]
 	f["person"] = e.Kind == model.ExternalEntity && peopleTechnologies[tech]
@@ -236,7 +238,7 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 	}
 	if level, name, because := inferredData(e); level > data {
 		data, names = level, []string{name}
-		known["data"] = because
+		fb.know(e.ID, "data", because)
 	}
 	f["data"], f["data_names"] = data, names
 	if e.Kind == model.DataFlow {
@@ -269,7 +271,7 @@ func (fb *factBase) flowFacts(e *model.Element) {
 	f["source"], f["target"] = src, dst
 	if _, stated := fb.known[e.ID]["encrypted"]; !stated && (src["managed"] == true || dst["managed"] == true) {
 		f["encrypted"] = true
-		fb.known[e.ID]["encrypted"] = "its end is a managed cloud service, reached over TLS only"
+		fb.know(e.ID, "encrypted", "its end is a managed cloud service, reached over TLS only")
 	}
 	if e.Name == "" && src["name"] != nil && dst["name"] != nil {
 		f["name"] = fmt.Sprintf("%v → %v", src["name"], dst["name"])
@@ -347,6 +349,17 @@ func (fb *factBase) nodeLinks(e *model.Element) {
 	f["consumes"], f["reads"] = consumes, reads
 	f["receives_input"] = len(callers) > 0 || consumes || reads
 	f["exposed"] = exposed && e.Kind != model.ExternalEntity
+}
+
+// know records that a property of an element is stated ("" because) or
+// inferred. Most elements state nothing: their map is made on first use.
+func (fb *factBase) know(id, key, because string) {
+	k := fb.known[id]
+	if k == nil {
+		k = map[string]string{}
+		fb.known[id] = k
+	}
+	k[key] = because
 }
 
 // typed is a property's value as conditions read it: booleans of the

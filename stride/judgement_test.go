@@ -219,7 +219,7 @@ func TestRolesDecideWhichThreatsApply(t *testing.T) {
 	}
 	poison := false
 	for _, f := range found {
-		members := append([]stride.Finding{f}, f.Members...)
+		members := append([]*stride.Finding{&f}, f.Members...)
 		for _, x := range members {
 			if x.Rule == nil {
 				continue

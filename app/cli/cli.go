@@ -94,7 +94,7 @@ func newRoot(gui GUI) *cobra.Command {
 // keeps the heap of a very large model in bounds.
 func batchMemory() {
 	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(1 << 30)
+	debug.SetMemoryLimit(640 << 20)
 }
 
 // exactlyOneFile is an Args check with a readable message.
