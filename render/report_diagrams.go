@@ -47,10 +47,20 @@ func (r *report) diagrams() {
 	}
 }
 
+// maxDrawnElements is the most elements a diagram may have to be drawn in the
+// report: beyond it no label is legible on A4, and the page alone would
+// hold more drawing commands than the rest of the report.
+const maxDrawnElements = 2000
+
 // drawDiagram fits a diagram into the text width (and at most 60 % of a
 // page's height) and draws it as vectors.
 func (r *report) drawDiagram(id string) {
 	elems := r.in[id]
+	if len(elems) > maxDrawnElements {
+		r.para(fmt.Sprintf("This diagram has %d elements: drawn on paper, no label would be legible, so it is listed "+
+			"below instead; \"rampart render FILE --diagram NAME -o diagram.svg\" draws it.", len(elems)))
+		return
+	}
 	ext := extentOf(r.m, elems)
 	scale := min(textW/ext.W, 160/ext.H, 0.5)
 	h := ext.H * scale

@@ -171,6 +171,11 @@ func (f *Finding) worst() *Rule {
 	return best
 }
 
+// maxDetailedMembers is how many of a concern's findings its threat
+// explains one by one; the others are named. A hub with fifty flows
+// into it needs the list, not fifty copies of the same reasons.
+const maxDetailedMembers = 8
+
 // concernThreat is the threat of a concern's findings on one element.
 func (f *Finding) concernThreat() *model.Threat {
 	fb, c, a := f.fb, f.Concern, f.Element
@@ -185,13 +190,23 @@ func (f *Finding) concernThreat() *model.Threat {
 	lines := slices.Clone(fb.contextOf(a))
 	members := slices.Clone(f.Members)
 	sort.SliceStable(members, func(i, j int) bool { return members[i].Element.Label() < members[j].Element.Label() })
-	for _, m := range members {
+	var more []string // members beyond maxDetailedMembers, by name only
+	for i, m := range members {
 		// Each member says what it found and why; its long description is
 		// the concern's.
 		r, mf := m.Rule, fb.facts[m.Element.ID]
 		likelihood, impact := r.risk(mf)
 		if model.Risk(likelihood, impact) > model.Risk(t.Likelihood, t.Impact) {
 			t.Likelihood, t.Impact = likelihood, impact
+		}
+		for _, ref := range r.References {
+			if !slices.Contains(t.References, ref) {
+				t.References = append(t.References, ref)
+			}
+		}
+		if i >= maxDetailedMembers {
+			more = append(more, fb.name(m.Element))
+			continue
 		}
 		line := r.title.fill(mf)
 		if m.Element != a {
@@ -201,11 +216,9 @@ func (f *Finding) concernThreat() *model.Threat {
 		for _, fact := range fb.explain(r, m.Element, nil) {
 			lines = append(lines, "  "+fact)
 		}
-		for _, ref := range r.References {
-			if !slices.Contains(t.References, ref) {
-				t.References = append(t.References, ref)
-			}
-		}
+	}
+	if len(more) > 0 {
+		lines = append(lines, fmt.Sprintf("also on %d more: %s", len(more), strings.Join(dedupe(more), ", ")))
 	}
 	// Keep no spare room: a large model holds hundreds of thousands.
 	t.Facts = slices.Clip(dedupe(lines))

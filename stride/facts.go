@@ -2,7 +2,6 @@ package stride
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -98,12 +97,19 @@ func (c *factChecker) Visit(node *ast.Node) {
 	if !ok {
 		return
 	}
-	id, ok := m.Node.(*ast.IdentifierNode)
-	if !ok || !roles[id.Value] {
-		return
-	}
 	prop, ok := m.Property.(*ast.StringNode)
 	if !ok {
+		return
+	}
+	defer func() {
+		// A property nobody set is not in an element's facts: it reads
+		// as its unset value (false, or no text) through "??".
+		if def, ok := unsetValue[prop.Value]; ok {
+			ast.Patch(node, &ast.BinaryNode{Operator: "??", Left: m, Right: def()})
+		}
+	}()
+	id, ok := m.Node.(*ast.IdentifierNode)
+	if !ok || !roles[id.Value] {
 		return
 	}
 	if !slices.Contains(fieldsOf(id.Value, c.rule.AppliesTo), prop.Value) && !strings.Contains(prop.Value, ":") {
@@ -119,6 +125,34 @@ func (c *factChecker) Visit(node *ast.Node) {
 	if !slices.Contains(c.uses, ref) {
 		c.uses = append(c.uses, ref)
 	}
+}
+
+// unsetValue is, for each property of the schema, the node of the value a
+// condition reads when the property is not set: false for a yes-or-no
+// property, no text for the others.
+var unsetValue = func() map[string]func() ast.Node {
+	out := map[string]func() ast.Node{}
+	for _, d := range model.Schema {
+		if d.Type == model.Bool {
+			out[d.Key] = func() ast.Node { return &ast.BoolNode{Value: false} }
+		} else {
+			out[d.Key] = func() ast.Node { return &ast.StringNode{Value: ""} }
+		}
+	}
+	return out
+}()
+
+// unsetFact is unsetValue as a fact's value, for the guards.
+func unsetFact(key string) any {
+	for _, d := range model.Schema {
+		if d.Key == key {
+			if d.Type == model.Bool {
+				return false
+			}
+			return ""
+		}
+	}
+	return nil
 }
 
 // zoneTrust is how far a boundary's zone is trusted, from its trust
@@ -182,31 +216,13 @@ func newFactBase(m *model.Model) *factBase {
 	return fb
 }
 
-// defaultFacts holds, per kind, every property at its unset value:
-// copying it is much cheaper than setting each property in turn.
-var defaultFacts = func() map[model.Kind]Facts {
-	out := map[model.Kind]Facts{}
-	for _, k := range model.Kinds {
-		f := Facts{"technology": ""}
-		for _, d := range model.PropsFor(k) {
-			if d.Type == model.Bool {
-				f[d.Key] = false
-			} else {
-				f[d.Key] = ""
-			}
-		}
-		out[k] = f
-	}
-	return out
-}()
-
 // elementFacts are the facts every element has.
 func (fb *factBase) elementFacts(e *model.Element) Facts {
-	// Room for the computed facts too: a map that grows later copies
-	// itself, and models have a hundred thousand of them.
-	defaults := defaultFacts[e.Kind]
-	f := make(Facts, len(defaults)+len(computedFlow)+len(e.Props))
-	maps.Copy(f, defaults)
+	// Only what is set or computed: a property nobody set reads as unset
+	// through the conditions themselves (see factChecker). Room for the
+	// computed facts too: a map that grows later copies itself, and models
+	// have a hundred thousand of them.
+	f := make(Facts, len(computedFlow)+len(e.Props))
 	for k, v := range e.Props {
 		f[k] = typed(e.Kind, k, v)
 		fb.know(e.ID, k, "")

@@ -23,7 +23,10 @@ type guards []guard
 
 func (gs guards) hold(f Facts) bool {
 	for _, g := range gs {
-		v := f[g.field]
+		v, ok := f[g.field]
+		if !ok {
+			v = unsetFact(g.field)
+		}
 		switch {
 		case g.oneOf != nil:
 			s, ok := v.(string)
@@ -87,8 +90,11 @@ func guardsOf(n ast.Node) guards {
 	return out
 }
 
-// elField recognises el.x and flow.x.
+// elField recognises el.x and flow.x, also as (el.x ?? unset).
 func elField(n ast.Node) (string, bool) {
+	if b, ok := n.(*ast.BinaryNode); ok && b.Operator == "??" {
+		n = b.Left
+	}
 	m, ok := n.(*ast.MemberNode)
 	if !ok {
 		return "", false
