@@ -97,7 +97,7 @@ func TestReportOfManyThreatsListsThemInBrief(t *testing.T) {
 	}
 	text := pdfText(t, buf.Bytes())
 	for _, want := range []string{"listed in brief", "T-100000 ", "T-120000 ", "open high threat(s), untriaged",
-		"Threat 7 (rule test.rule) Justification: Accepted by the owner", "Added by hand"} {
+		"Threat 7 (confirmed, rule test.rule) Justification: Accepted by the owner", "Added by hand"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q", want)
 		}

@@ -71,6 +71,8 @@ type reportFacts struct {
 	levels   map[string]int              // diagram ID → its level
 	carriers map[string][]*model.Element // data asset ID → the elements carrying or holding it, as ElementList orders them
 	brief    bool                        // one row per threat: there are more than maxDetailed
+	// openQuestions are what the assumed open threats rest on.
+	openQuestions []stride.Question
 }
 
 func newReportFacts(m *model.Model) *reportFacts {
@@ -78,6 +80,7 @@ func newReportFacts(m *model.Model) *reportFacts {
 		in: map[string][]*model.Element{}, children: map[string]*model.Diagram{}, levels: map[string]int{},
 		carriers: map[string][]*model.Element{}}
 	f.badges = Badges(m, f.findings)
+	f.openQuestions = stride.Questions(m)
 	for _, t := range m.ThreatList() {
 		if !t.Obsolete {
 			f.live = append(f.live, t)
@@ -104,6 +107,7 @@ func newReportFacts(m *model.Model) *reportFacts {
 // report is one pass of laying the report out; each chapter is a method.
 type report struct {
 	*reportFacts
+	fit   *stride.Fitter // mitigations that fit each threat; nil without rules
 	pdf   *gofpdf.Fpdf
 	m     *model.Model
 	o     ReportOptions
@@ -134,6 +138,9 @@ func newReport(m *model.Model, o ReportOptions, facts *reportFacts, known []tocE
 	pdf.SetProducer("Rampart "+o.RampartVersion, true)
 	pdf.AliasNbPages("{nb}")
 	r := &report{reportFacts: facts, pdf: pdf, m: m, o: o, known: known, base: base}
+	if o.Rules != nil {
+		r.fit = stride.NewFitter(o.Rules, m)
+	}
 	pdf.SetHeaderFuncMode(r.header, false)
 	pdf.SetFooterFunc(r.footer)
 	return r
@@ -150,6 +157,7 @@ func (r *report) build() error {
 	r.contents()
 	r.progress(0.05)
 	r.summary()
+	r.questions()
 	r.assets()
 	r.progress(0.15)
 	r.diagrams()
@@ -157,6 +165,7 @@ func (r *report) build() error {
 	r.changes()
 	r.history()
 	r.validation()
+	r.ruleSets()
 	r.appendix()
 	r.progress(0.5)
 	if err := r.pdf.Error(); err != nil {

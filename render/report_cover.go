@@ -26,16 +26,19 @@ func (r *report) cover() {
 			open++
 		}
 	}
-	rulesVersion := "—"
-	if r.o.Rules != nil {
-		rulesVersion = r.o.Rules.Version
+	rules := "not available"
+	if lib := r.o.Rules; lib != nil {
+		rules = fmt.Sprintf("%d rule set(s), combined SHA-256 %s (see Rule sets)", len(lib.Sources), lib.Hash())
+		if n := len(lib.Untrusted()); n > 0 {
+			rules += fmt.Sprintf("; %d set(s) that came with the model replace built-in rules", n)
+		}
 	}
 	rows := [][]string{
 		{"Model version", orDash(r.m.Version)},
 		{"Authors", orDash(strings.Join(r.m.Authors, ", "))},
 		{"Date", r.m.Modified.UTC().Format("2 January 2006, 15:04 MST")},
 		{"Rampart", r.o.RampartVersion},
-		{"Rule library", rulesVersion},
+		{"Rules", rules},
 		{"Model SHA-256", r.o.Hash},
 		{"Content", fmt.Sprintf("%d diagrams, %d elements, %d data assets, %d threats (%d open)",
 			len(r.m.Diagrams), len(r.m.Elements), len(r.m.Assets), live, open)},
@@ -91,6 +94,7 @@ func (r *report) plannedSections() []tocEntry {
 	add("Scope and assumptions", 1)
 	add("Threats by category, severity and status", 1)
 	add("Top risks", 1)
+	add("Open questions", 0)
 	add("Data assets", 0)
 	add("Diagrams", 0)
 	for _, d := range r.m.DiagramList() {
@@ -109,6 +113,7 @@ func (r *report) plannedSections() []tocEntry {
 		add("Change history", 0)
 	}
 	add("Validation findings", 0)
+	add("Rule sets", 0)
 	add("Appendix: rules that fired", 0)
 	return out
 }

@@ -22,8 +22,10 @@ func (r *report) summary() {
 		}
 	}
 	r.para(fmt.Sprintf("The model has %d diagrams over %d levels, %d elements and %d data assets. The analysis "+
-		"records %d threats, of which %d are open; %d open threats are high or critical.", len(m.Diagrams),
-		r.maxLevel()+1, len(m.Elements), len(m.Assets), len(r.live), open, crit))
+		"records %d threats, of which %d are open; %d open threats are high or critical. Of the open threats, %d are "+
+		"confirmed by what the model states and %d are assumed: they rest on properties nobody has stated, and the "+
+		"%d open questions settle them.", len(m.Diagrams), r.maxLevel()+1, len(m.Elements), len(m.Assets), len(r.live),
+		open, crit, open-r.assumedOpen(), r.assumedOpen(), len(r.openQuestions)))
 
 	r.section("Scope and assumptions", 1)
 	r.font("B", 10, InkColor)

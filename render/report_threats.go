@@ -124,7 +124,7 @@ func (r *report) threatRows(ts []*model.Threat) {
 	for _, t := range ts {
 		text := t.Title
 		if t.RuleID != "" {
-			text += " (rule " + t.RuleID + ")"
+			text += " (" + t.Confidence.String() + ", rule " + t.RuleID + r.ruleNote(t) + ")"
 		}
 		if t.Justification != "" {
 			text += "\nJustification: " + t.Justification
@@ -153,7 +153,7 @@ func (r *report) threat(t *model.Threat) {
 	meta := fmt.Sprintf("%s · %s (likelihood %s, impact %s) · %s · on %s", t.Category.Label(), t.Severity(),
 		t.Likelihood, t.Impact, status, elementName(m, t.ElementID))
 	if t.RuleID != "" {
-		meta += " · rule " + t.RuleID
+		meta += " · " + t.Confidence.String() + " · rule " + t.RuleID + r.ruleNote(t)
 	} else {
 		meta += " · added by the analyst"
 	}
@@ -174,11 +174,12 @@ func (r *report) threat(t *model.Threat) {
 	}
 	field("Description", t.Description)
 	field("Why", strings.Join(t.Facts, "\n"))
+	field("Confidence", r.settledBy(t))
 	field("Justification", t.Justification)
 	mitigation := t.Mitigation
-	if mitigation == "" && r.o.Rules != nil {
-		if rule := r.o.Rules.Rule(t.RuleID); rule != nil && len(rule.Mitigations) > 0 {
-			mitigation = rule.Mitigations[0].Do + " (see rule " + rule.ID + " in the appendix)"
+	if mitigation == "" && r.fit != nil {
+		if ms := r.fit.Mitigations(t); len(ms) > 0 {
+			mitigation = ms[0].Do + " (see " + t.RuleID + " in the appendix)"
 		}
 	}
 	field("Mitigation", mitigation)

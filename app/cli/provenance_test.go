@@ -3,6 +3,7 @@ package cli_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,5 +101,37 @@ func TestRulesBesideTheModelDoNotLowerTheGate(t *testing.T) {
 	code, table, _ := run(t, "rules", shop)
 	if code != 0 || !strings.Contains(table, "overrides the built-in rule") || !strings.Contains(table, "override of inject.sql") {
 		t.Errorf("rules FILE shows the rules as they apply to the model: exit %d\n%s", code, table[max(0, len(table)-1500):])
+	}
+}
+
+// The report says which rule sets produced it, with hashes, marks the
+// threats of an overridden rule, and lists the open questions.
+func TestReportShowsRuleSetsAndQuestions(t *testing.T) {
+	dir := t.TempDir()
+	shop := demoIn(t, dir, "shop.rampart")
+	if err := os.WriteFile(filepath.Join(dir, "rampart-rules.yaml"), []byte(vendorRules), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(dir, "shop.pdf")
+	if code, _, errOut := run(t, "report", shop, "-o", pdf); code != 0 {
+		t.Fatalf("report: %s", errOut)
+	}
+	out, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	_, rules, _ := run(t, "rules", shop, "--format", "json")
+	var doc struct {
+		Hash string `json:"rules_hash"`
+	}
+	if err := json.Unmarshal([]byte(rules), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Rule sets", "rampart-rules.yaml beside the model", "Built-in rules overridden",
+		"inject.sql", "rule overridden by rampart-rules.yaml", "Open questions", "questions settle them", doc.Hash[:24]} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report lacks %q", want)
+		}
 	}
 }

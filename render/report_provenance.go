@@ -1,0 +1,131 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/stride"
+)
+
+// questions lists what nobody has stated and the assumed threats rest on,
+// element by element: the team's open questions. Each answer settles the
+// threats listed with it.
+func (r *report) questions() {
+	r.section("Open questions", 0)
+	if len(r.openQuestions) == 0 {
+		r.para("None: every open threat rests on what the model states, or on what an element is.")
+		return
+	}
+	asked := map[string]bool{}
+	for _, q := range r.openQuestions {
+		for _, c := range q.Threats {
+			asked[c] = true
+		}
+	}
+	r.para(fmt.Sprintf("%d open threats are assumed: the model does not state the weakness they are about. %d of them "+
+		"rest on properties nobody has stated, and these %d questions settle them: each answer removes the threats "+
+		"listed with it or confirms them. The other %d follow from what their elements are and are checks to make.",
+		r.assumedOpen(), len(asked), len(r.openQuestions), r.assumedOpen()-len(asked)))
+	widths := []float64{48, textW - 48 - 40, 40}
+	r.row(widths, []string{"Element", "Question", "Threats"}, true)
+	last := ""
+	for _, q := range r.openQuestions {
+		name := ""
+		if q.ElementID != last {
+			name, last = elementName(r.m, q.ElementID), q.ElementID
+		}
+		r.row(widths, []string{name, q.Text, strings.Join(q.Threats, ", ")}, false)
+	}
+	r.pdf.Ln(2)
+}
+
+// assumedOpen counts the open threats that rest on assumptions.
+func (r *report) assumedOpen() int {
+	n := 0
+	for _, t := range r.live {
+		if r.isOpen(t) && t.Confidence == model.Assumed {
+			n++
+		}
+	}
+	return n
+}
+
+// ruleSets says exactly which rules produced the threats: every rule set
+// loaded, where it came from, its SHA-256 and what it added or replaced,
+// the combined hash, and every built-in rule another set overrides.
+func (r *report) ruleSets() {
+	r.section("Rule sets", 0)
+	lib := r.o.Rules
+	if lib == nil {
+		r.para("The rule library was not available when this report was made.")
+		return
+	}
+	r.para("The threats in this report come from these rule sets, loaded in this order; a later set's rule replaces " +
+		"an earlier one with its id. Rule sets that came with the model (stored in it, or in a rules file beside it) " +
+		"were not chosen by whoever made this report. Combined SHA-256 of all of them: " + lib.Hash() + ".")
+	widths := []float64{66, 22, 16, 22, textW - 126}
+	r.row(widths, []string{"Rule set", "Chosen by", "Added", "Replaced", "SHA-256"}, true)
+	for _, s := range lib.Sources {
+		who := "the analyst"
+		switch {
+		case s.Kind == stride.SourceBuiltin:
+			who = "Rampart"
+		case !s.Trusted:
+			who = "the model"
+		}
+		r.row(widths, []string{s.Name, who, fmt.Sprint(s.Added), fmt.Sprint(s.Replaced), s.SHA256}, false)
+	}
+	over := lib.Overrides()
+	if len(over) == 0 {
+		r.para("No built-in rule is overridden.")
+		return
+	}
+	r.pdf.Ln(2)
+	r.font("B", 10, InkColor)
+	r.pdf.CellFormat(textW, 6, "Built-in rules overridden", "", 1, "L", false, 0, "")
+	r.para("Threats raised by these rules are marked \"rule overridden\". A gate (rampart analyze --fail-on) judges " +
+		"the built-in rules as built in unless told to trust the rules that came with the model.")
+	widths = []float64{36, 50, textW - 86}
+	r.row(widths, []string{"Rule", "Overridden by", "What changed"}, true)
+	for _, o := range over {
+		by := o.By
+		if !o.Trusted {
+			by += " (came with the model)"
+		}
+		r.row(widths, []string{o.RuleID, by, strings.Join(o.Changes, "; ")}, false)
+	}
+	r.pdf.Ln(2)
+}
+
+// ruleNote says, for a threat's metadata, that its rule was overridden.
+func (r *report) ruleNote(t *model.Threat) string {
+	if r.o.Rules == nil {
+		return ""
+	}
+	if rule := r.o.Rules.Rule(t.RuleID); rule != nil && rule.Overridden() && rule.Set != nil {
+		return " · rule overridden by " + rule.Set.Name
+	}
+	return ""
+}
+
+// settledBy is what would settle an assumed threat: the questions its
+// assumptions ask.
+func (r *report) settledBy(t *model.Threat) string {
+	if t.Confidence != model.Assumed {
+		return ""
+	}
+	var qs []string
+	for _, a := range t.Assumes {
+		id, key, _ := strings.Cut(a, ":")
+		if e := r.m.Elements[id]; e != nil {
+			if d := model.PropFor(e.Kind, key); d != nil && d.Question != "" {
+				qs = append(qs, strings.ReplaceAll(d.Question, "{name}", e.Label()))
+			}
+		}
+	}
+	if len(qs) == 0 {
+		return "Assumed from what the element is; check it."
+	}
+	return "Assumed; settled by: " + strings.Join(qs, " ")
+}
