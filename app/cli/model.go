@@ -34,7 +34,7 @@ func validateCmd() *cobra.Command {
 				for _, f := range findings {
 					where := ""
 					if d := m.Diagrams[f.DiagramID]; d != nil {
-						where = " [" + d.Name + "]"
+						where = " [" + model.Printable(d.Name) + "]"
 					}
 					fmt.Fprintf(out, "%s%s\n", f, where)
 				}
