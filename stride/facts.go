@@ -2,6 +2,7 @@ package stride
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -364,6 +365,9 @@ func (fb *factBase) nodeLinks(e *model.Element) {
 	// though nobody calls it.
 	f["consumes"], f["reads"] = consumes, reads
 	f["receives_input"] = len(callers) > 0 || consumes || reads
+	if e.Kind == model.Process {
+		fb.inferSecretsFromConfig(e, f)
+	}
 	f["exposed"] = exposed && e.Kind != model.ExternalEntity
 }
 
@@ -376,6 +380,28 @@ func (fb *factBase) know(id, key, because string) {
 		fb.known[id] = k
 	}
 	k[key] = because
+}
+
+// configName is a store that holds a component's configuration.
+var configName = regexp.MustCompile(`(?i)\b(config\w*|settings|\.env|properties|parameters)\b`)
+
+// inferSecretsFromConfig reads where a process keeps its secrets from the
+// model's drawing: a process that reads a configuration store which holds
+// credentials keeps its secrets in a configuration file.
+func (fb *factBase) inferSecretsFromConfig(e *model.Element, f Facts) {
+	if _, stated := fb.known[e.ID]["secrets_storage"]; stated {
+		return
+	}
+	for _, fl := range fb.ix.FlowsOf(e.ID) {
+		src := fb.m.Elements[fl.Source]
+		if fl.Target != e.ID || src == nil || src.Kind != model.DataStore || !src.Bool("stores_credentials") ||
+			!configName.MatchString(src.Name) {
+			continue
+		}
+		f["secrets_storage"] = "config_file"
+		fb.know(e.ID, "secrets_storage", "it reads its configuration from "+src.Label()+", which stores credentials")
+		return
+	}
 }
 
 // typed is a property's value as conditions read it: booleans of the
