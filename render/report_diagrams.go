@@ -104,6 +104,10 @@ func (r *report) elementTable(diagramID string) {
 	r.font("B", 11, InkColor)
 	r.need(20)
 	r.pdf.CellFormat(textW, 7, "Elements", "", 1, "L", false, 0, "")
+	if r.brief {
+		r.elementsInBrief(diagramID)
+		return
+	}
 	r.row(widths, []string{"Element", "Kind", "Technology / zone", "Properties"}, true)
 	for _, e := range r.in[diagramID] {
 		zone := ""
@@ -121,6 +125,25 @@ func (r *report) elementTable(diagramID string) {
 			props = "Out of scope: " + e.OutOfScopeReason
 		}
 		r.row(widths, []string{e.Label(), e.Kind.Label(), tech + zone, props}, false)
+	}
+	r.pdf.Ln(2)
+}
+
+// elementsInBrief names a diagram's elements with their kinds in running
+// text: a model with more threats than a report details has too many
+// elements for a table row each ("rampart export" lists them in full).
+func (r *report) elementsInBrief(diagramID string) {
+	r.font("", 8.5, InkColor)
+	els := r.in[diagramID]
+	for start := 0; start < len(els); start += 500 {
+		var b strings.Builder
+		for i, e := range els[start:min(start+500, len(els))] {
+			if i > 0 {
+				b.WriteString("  ·  ")
+			}
+			b.WriteString(e.Label() + " (" + e.Kind.Label() + ")")
+		}
+		r.pdf.MultiCell(textW, 4, pdfText(b.String()), "", "L", false)
 	}
 	r.pdf.Ln(2)
 }

@@ -27,6 +27,10 @@ func (r *report) questions() {
 		"rest on properties nobody has stated, and these %d questions settle them: each answer removes the threats "+
 		"listed with it or confirms them. The other %d follow from what their elements are and are checks to make.",
 		r.assumedOpen(), len(asked), len(r.openQuestions), r.assumedOpen()-len(asked)))
+	if r.brief {
+		r.questionsInBrief()
+		return
+	}
 	widths := []float64{48, textW - 48 - 40, 40}
 	r.row(widths, []string{"Element", "Question", "Threats"}, true)
 	last := ""
@@ -128,4 +132,29 @@ func (r *report) settledBy(t *model.Threat) string {
 		return "Assumed from what the element is; check it."
 	}
 	return "Assumed; settled by: " + strings.Join(qs, " ")
+}
+
+// questionsInBrief groups the questions of a very large model by what
+// they ask, naming the elements each applies to.
+func (r *report) questionsInBrief() {
+	var order []*model.PropDef
+	byProp := map[*model.PropDef][]string{}
+	for _, q := range r.openQuestions {
+		if byProp[q.Property] == nil {
+			order = append(order, q.Property)
+		}
+		byProp[q.Property] = append(byProp[q.Property], elementName(r.m, q.ElementID))
+	}
+	for _, d := range order {
+		names := byProp[d]
+		r.need(14)
+		r.font("B", 9, InkColor)
+		r.pdf.MultiCell(textW, 4.5, pdfText(fmt.Sprintf("%s (%d elements)", strings.ReplaceAll(d.Question, "{name}", "‹element›"),
+			len(names))), "", "L", false)
+		r.font("", 8.5, InkColor)
+		for start := 0; start < len(names); start += 500 {
+			r.pdf.MultiCell(textW, 4, pdfText(strings.Join(names[start:min(start+500, len(names))], "  ·  ")), "", "L", false)
+		}
+		r.pdf.Ln(2)
+	}
 }

@@ -223,7 +223,11 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 	// through the conditions themselves (see factChecker). Room for the
 	// computed facts too: a map that grows later copies itself, and models
 	// have a hundred thousand of them.
-	f := make(Facts, len(computedFlow)+len(e.Props))
+	computed := len(computedNode) + 2 // and local, response
+	if e.Kind == model.DataFlow {
+		computed = len(computedFlow) + 3 // and client, person, managed
+	}
+	f := make(Facts, computed+len(e.Props))
 	for k, v := range e.Props {
 		f[k] = typed(e.Kind, k, v)
 		fb.know(e.ID, k, "")
