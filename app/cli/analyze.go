@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -271,28 +273,58 @@ func toJSON(m *model.Model, lib *stride.Library, mj *mitigationsJSON, t *model.T
 }
 
 func writeJSON(w io.Writer, m *model.Model, lib *stride.Library, threats []*model.Threat) error {
-	mj := &mitigationsJSON{fit: stride.NewFitter(lib, m), done: map[*stride.Mitigation][]byte{}}
-	// The keys in encoding/json's order for a map: sorted.
+	// The document without its threats, in encoding/json's key order for a
+	// map (sorted: "threats" comes last), then the threats in its place.
 	doc := ruleSetsJSON(lib)
-	doc["model"], doc["rules_version"] = m.Name, lib.Version
-	head, err := json.Marshal(doc)
-	if err != nil {
+	doc["model"], doc["rules_version"], doc["threats"] = m.Name, lib.Version, []int{}
+	var head bytes.Buffer
+	if err := printJSON(&head, doc); err != nil {
 		return err
 	}
-	b := make([]byte, 0, 1<<20)
-	b = append(b, head[:len(head)-1]...) // without its closing brace
-	b = append(b, `,"threats":[`...)
-	for i, t := range threats {
-		if i > 0 {
-			b = append(b, ',')
+	out := bytes.TrimSuffix(head.Bytes(), []byte("[]\n}\n"))
+	if len(threats) > 0 {
+		out = append(out, "[\n    "...)
+		for i, chunk := range threatChunks(m, lib, threats) {
+			if i > 0 {
+				out = append(out, ",\n    "...)
+			}
+			out = append(out, chunk...)
 		}
-		j := toJSON(m, lib, mj, t)
-		b = appendThreat(b, &j)
+		out = append(out, "\n  ]"...)
+	} else {
+		out = append(out, "[]"...)
 	}
-	b = append(b, ']', '}')
-	out := append(indentJSON(make([]byte, 0, len(b)*3/2), b), '\n')
-	_, err = w.Write(out)
+	_, err := w.Write(append(out, "\n}\n"...))
 	return err
+}
+
+// threatChunks writes the threats as indented JSON, in as many pieces as
+// there are processors, each written by its own goroutine: a large model
+// has tens of thousands of threats. Each piece lists threats separated
+// as the document needs them.
+func threatChunks(m *model.Model, lib *stride.Library, threats []*model.Threat) [][]byte {
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(threats)/2000))
+	per := (len(threats) + workers - 1) / workers
+	chunks := make([][]byte, workers)
+	var wg sync.WaitGroup
+	for n := range workers {
+		part := threats[min(n*per, len(threats)):min((n+1)*per, len(threats))]
+		wg.Go(func() {
+			// A fitter and its caches per goroutine: they are not shared.
+			mj := &mitigationsJSON{fit: stride.NewFitter(lib, m), done: map[*stride.Mitigation][]byte{}}
+			var b []byte
+			for i, t := range part {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				j := toJSON(m, lib, mj, t)
+				b = appendThreat(b, &j)
+			}
+			chunks[n] = indentJSONAt(make([]byte, 0, len(b)*3/2), b, 2)
+		})
+	}
+	wg.Wait()
+	return slices.DeleteFunc(chunks, func(c []byte) bool { return len(c) == 0 })
 }
 
 // writeSARIF writes SARIF 2.1.0 as GitHub code scanning reads it: one

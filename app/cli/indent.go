@@ -4,8 +4,10 @@ package cli
 // spaces, in one pass and without its validating scanner: analyze writes
 // tens of megabytes of threats, and indenting was half the cost. src must
 // be what encoding/json wrote (valid, without whitespace outside strings).
-func indentJSON(dst, src []byte) []byte {
-	depth := 0
+func indentJSON(dst, src []byte) []byte { return indentJSONAt(dst, src, 0) }
+
+// indentJSONAt indents JSON that sits at a depth of a larger document.
+func indentJSONAt(dst, src []byte, depth int) []byte {
 	newline := func() {
 		dst = append(dst, '\n')
 		for range depth {

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/model/modelgen"
+	"github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/stride"
 )
 
 // The hand-written threat JSON is what encoding/json writes.
@@ -33,6 +36,46 @@ func TestThreatJSONMatchesEncodingJSON(t *testing.T) {
 		want = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 		if got := appendThreat(nil, &j); !bytes.Equal(got, want) {
 			t.Errorf("got\n%s\nwant\n%s", got, want)
+		}
+	}
+}
+
+// The whole analyze document is what encoding/json writes, for a model
+// with threats and one without.
+func TestAnalyzeDocumentMatchesEncodingJSON(t *testing.T) {
+	demo, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := stride.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stride.Run(lib, demo)
+	large := modelgen.Large(1000) // enough threats to be written in pieces
+	stride.Run(lib, large)
+	for _, m := range []*model.Model{demo, large, model.New("empty & <odd>")} {
+		threats := reportable(m)
+		var got bytes.Buffer
+		if err := writeJSON(&got, m, lib, threats); err != nil {
+			t.Fatal(err)
+		}
+		mj := &mitigationsJSON{fit: stride.NewFitter(lib, m), done: map[*stride.Mitigation][]byte{}}
+		list := []jsonThreat{}
+		for _, th := range threats {
+			list = append(list, toJSON(m, lib, mj, th))
+		}
+		doc := ruleSetsJSON(lib)
+		doc["model"], doc["rules_version"], doc["threats"] = m.Name, lib.Version, list
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s: the document differs from encoding/json's (%d bytes, want %d)", m.Name, got.Len(), want.Len())
 		}
 	}
 }
