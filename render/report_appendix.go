@@ -56,17 +56,22 @@ func (r *report) appendix() {
 			r.font("", 8.5, InkColor)
 			r.pdf.MultiCell(textW, 4, pdfText("Condition: "+rule.When), "", "L", false)
 		}
-		for i, mt := range rule.Mitigations {
-			r.font("B", 8.5, InkColor)
-			r.pdf.MultiCell(textW, 4.2, pdfText(fmt.Sprintf("Mitigation %d: %s", i+1, mt.Do)), "", "L", false)
-			r.font("", 8.5, InkColor)
-			if mt.Example != "" {
-				r.pdf.MultiCell(textW, 4.2, pdfText("Example: "+mt.Example), "", "L", false)
-			}
-			r.pdf.MultiCell(textW, 4.2, pdfText("Verify: "+mt.Verify), "", "L", false)
-		}
-		r.pdf.Ln(2.5)
+		r.mitigations(rule.Mitigations)
 	}
+}
+
+// mitigations lists what to do, with an example and how to verify it.
+func (r *report) mitigations(ms []stride.Mitigation) {
+	for i, mt := range ms {
+		r.font("B", 8.5, InkColor)
+		r.pdf.MultiCell(textW, 4.2, pdfText(fmt.Sprintf("Mitigation %d: %s", i+1, mt.Do)), "", "L", false)
+		r.font("", 8.5, InkColor)
+		if mt.Example != "" {
+			r.pdf.MultiCell(textW, 4.2, pdfText("Example: "+mt.Example), "", "L", false)
+		}
+		r.pdf.MultiCell(textW, 4.2, pdfText("Verify: "+mt.Verify), "", "L", false)
+	}
+	r.pdf.Ln(2.5)
 }
 
 // concernEntry describes a concern that raised threats: what it is about,
@@ -84,14 +89,5 @@ func (r *report) concernEntry(c *stride.Concern, n int) {
 	r.font("", 8.5, MutedColor)
 	r.pdf.MultiCell(textW, 4, pdfText(fmt.Sprintf("%s · a concern: one threat per element for the rules %s · %d threat(s) · %s",
 		c.Category.Label(), strings.Join(members, ", "), n, strings.Join(c.References, ", "))), "", "L", false)
-	for i, mt := range c.Mitigations {
-		r.font("B", 8.5, InkColor)
-		r.pdf.MultiCell(textW, 4.2, pdfText(fmt.Sprintf("Mitigation %d: %s", i+1, mt.Do)), "", "L", false)
-		r.font("", 8.5, InkColor)
-		if mt.Example != "" {
-			r.pdf.MultiCell(textW, 4.2, pdfText("Example: "+mt.Example), "", "L", false)
-		}
-		r.pdf.MultiCell(textW, 4.2, pdfText("Verify: "+mt.Verify), "", "L", false)
-	}
-	r.pdf.Ln(2.5)
+	r.mitigations(c.Mitigations)
 }

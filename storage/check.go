@@ -179,7 +179,11 @@ func checkHeader(path string) error {
 
 // identify tells whether a file is a Rampart model and of which format
 // version.
-func identify(path string) (int, error) {
+func identify(path string) (int, error) { return withReadOnly(path, identifyDB) }
+
+// withReadOnly runs a look at a database file opened for reading only,
+// once its header says it is one.
+func withReadOnly(path string, look func(string, *sql.DB) (int, error)) (int, error) {
 	if err := checkHeader(path); err != nil {
 		return 0, err
 	}
@@ -188,7 +192,7 @@ func identify(path string) (int, error) {
 		return 0, err
 	}
 	defer r.Close()
-	return identifyDB(path, r.db)
+	return look(path, r.db)
 }
 
 // identifyDB reads a database's application id and format version.
@@ -216,17 +220,7 @@ func identifyDB(path string, db *sql.DB) (int, error) {
 // SQLite database with Rampart's application id, a format version this
 // Rampart reads, no triggers or views, and pass SQLite's integrity check.
 // It returns the file's format version.
-func check(path string) (int, error) {
-	if err := checkHeader(path); err != nil {
-		return 0, err
-	}
-	r, err := openReadOnly(path)
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
-	return checkDB(path, r.db)
-}
+func check(path string) (int, error) { return withReadOnly(path, checkDB) }
 
 // checkDB is check on an open database.
 func checkDB(path string, db *sql.DB) (int, error) {
