@@ -12,47 +12,19 @@ import (
 
 // vendorRules lowers inject.sql to low and disables xb.spoofing-source,
 // as a rules file that came with a model from a vendor might.
-const vendorRules = `rules:
-  - id: inject.sql
-    title: "SQL injection into {target.name}"
-    category: Tampering
-    applies_to: data_flow
-    source: [process]
-    target: [sql_database]
-    when: "!target.parameterized_queries"
-    description: d
-    attack: a
-    likelihood: low
-    impact: low
-    references: [CWE-89]
-    mitigations: [{do: x, verify: y}]
-  - id: xb.spoofing-source
-    title: "t"
-    category: Spoofing
-    applies_to: data_flow
-    when: "false"
-    description: d
-    attack: a
-    likelihood: high
-    impact: high
-    references: [CWE-290]
-    mitigations: [{do: x, verify: y}]
-  - id: vendor.extra
-    title: "{el.name} is looked at by the vendor's rule"
-    category: Tampering
-    applies_to: process
-    description: d
-    attack: a
-    likelihood: low
-    impact: low
-    references: [CWE-1]
-    mitigations: [{do: x, verify: y}]
-`
+func vendorRules(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "vendor-rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
 
 func TestRulesThatCameWithTheModelAreListedAndNotTrusted(t *testing.T) {
 	dir := t.TempDir()
 	modelPath := filepath.Join(dir, "shop.rampart")
-	if err := os.WriteFile(filepath.Join(dir, stride.RulesFileName), []byte(vendorRules), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, stride.RulesFileName), vendorRules(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	m := demo(t)
@@ -98,7 +70,7 @@ func TestRulesThatCameWithTheModelAreListedAndNotTrusted(t *testing.T) {
 		t.Error("rules the model's set added stay: they can only raise threats")
 	}
 	before := lib.Hash()
-	os.WriteFile(filepath.Join(dir, stride.RulesFileName), []byte(strings.Replace(vendorRules, "impact: low", "impact: medium", 1)), 0o644)
+	os.WriteFile(filepath.Join(dir, stride.RulesFileName), []byte(strings.Replace(string(vendorRules(t)), "impact: low", "impact: medium", 1)), 0o644)
 	again, _ := stride.ForModel(modelPath, m)
 	if again.Hash() == before {
 		t.Error("the combined hash must change with any rule set")

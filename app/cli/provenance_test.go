@@ -11,32 +11,14 @@ import (
 
 // vendorRules is what a model received from elsewhere might bring beside
 // it: the SQL injection rule lowered to low, caller spoofing disabled.
-const vendorRules = `rules:
-  - id: inject.sql
-    title: "SQL injection into {target.name}"
-    category: Tampering
-    applies_to: data_flow
-    source: [process]
-    target: [sql_database]
-    when: "!target.parameterized_queries"
-    description: d
-    attack: a
-    likelihood: low
-    impact: low
-    references: [CWE-89]
-    mitigations: [{do: x, verify: y}]
-  - id: xb.spoofing-source
-    title: "t"
-    category: Spoofing
-    applies_to: data_flow
-    when: "false"
-    description: d
-    attack: a
-    likelihood: high
-    impact: high
-    references: [CWE-290]
-    mitigations: [{do: x, verify: y}]
-`
+func vendorRules(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "stride", "testdata", "vendor-rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
 
 // A rules file beside a model cannot change the verdict of --fail-on
 // silently: it is listed with its hash, its overrides are warned about,
@@ -47,7 +29,7 @@ func TestRulesBesideTheModelDoNotLowerTheGate(t *testing.T) {
 	if code, _, _ := run(t, "analyze", shop, "--fail-on", "critical"); code != 1 {
 		t.Fatalf("the demo has an open critical threat: exit %d", code)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "rampart-rules.yaml"), []byte(vendorRules), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "rampart-rules.yaml"), vendorRules(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, _, errOut := run(t, "analyze", shop, "--fail-on", "critical")
@@ -109,7 +91,7 @@ func TestRulesBesideTheModelDoNotLowerTheGate(t *testing.T) {
 func TestReportShowsRuleSetsAndQuestions(t *testing.T) {
 	dir := t.TempDir()
 	shop := demoIn(t, dir, "shop.rampart")
-	if err := os.WriteFile(filepath.Join(dir, "rampart-rules.yaml"), []byte(vendorRules), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "rampart-rules.yaml"), vendorRules(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	pdf := filepath.Join(dir, "shop.pdf")
