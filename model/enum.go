@@ -142,6 +142,9 @@ var Levels = []Level{Low, Medium, High, VeryHigh}
 
 func (l Level) String() string { return levelNames.name(int(l)) }
 
+// Label is the level as people write it ("very high").
+func (l Level) Label() string { return strings.ReplaceAll(l.String(), "_", " ") }
+
 // ParseLevel reads a level name.
 func ParseLevel(s string) (Level, error) {
 	v, err := levelNames.parse("level", s)

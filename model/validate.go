@@ -193,8 +193,13 @@ func (v *validator) element(e *Element) {
 	if d := v.m.Diagrams[e.Diagram]; d == nil {
 		v.add(e, Error, fmt.Sprintf("%s is in a diagram that does not exist", e.Label()))
 	}
-	if strings.TrimSpace(e.Name) == "" && e.Kind != DataFlow {
-		v.add(e, Warning, fmt.Sprintf("a %s has no name", e.Kind.Label()))
+	if strings.TrimSpace(e.Name) == "" {
+		if e.Kind == DataFlow {
+			// A report's reader cannot tell which flow a threat is on.
+			v.add(e, Warning, fmt.Sprintf("a flow from %s to %s has no name", labelOf(v.m, e.Source), labelOf(v.m, e.Target)))
+		} else {
+			v.add(e, Warning, fmt.Sprintf("a %s has no name", e.Kind.Label()))
+		}
 	}
 	if e.OutOfScope && strings.TrimSpace(e.OutOfScopeReason) == "" {
 		v.add(e, Warning, fmt.Sprintf("%s is out of scope without a reason", e.Label()))

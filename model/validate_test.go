@@ -129,3 +129,19 @@ func TestRiskMatrix(t *testing.T) {
 		}
 	}
 }
+
+// An unnamed flow is a warning: a report cannot say which flow a threat
+// is on.
+func TestUnnamedFlowIsAWarning(t *testing.T) {
+	m := zones()
+	m.Elements["f1"].Name = ""
+	found := false
+	for _, f := range model.Validate(m) {
+		if f.ElementID == "f1" && f.Severity == model.Warning && strings.Contains(f.Message, "has no name") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("an unnamed flow gives no warning")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/jung-kurt/gofpdf"
 
@@ -21,15 +22,36 @@ type ReportOptions struct {
 	RampartVersion string
 	Hash           string          // SHA-256 of the model's canonical JSON
 	Rules          *stride.Library // for the rules appendix; may be nil
-	// History, when set, adds the audit trail (latest entries first).
-	History []model.Change
+	// History adds the audit trail (latest entries first) when
+	// WithHistory is set; a file without a trail says so.
+	History     []model.Change
+	WithHistory bool
 	// Since, when set, adds what changed since that earlier version of
 	// the model, named by SinceLabel.
 	Since      *model.Model
 	SinceLabel string
 	// Progress, when set, is called with the fraction done (0..1).
 	Progress func(done float64)
+	// Date, when set, is the report's date (rampart report --date);
+	// otherwise the report is dated by the model's last change, so the
+	// same model gives the same bytes.
+	Date time.Time
 }
+
+// reportDate is the date the report carries, and where it comes from.
+func (o ReportOptions) reportDate(m *model.Model) (time.Time, string) {
+	switch {
+	case !o.Date.IsZero():
+		return o.Date, "given when the report was made"
+	case !m.Modified.IsZero():
+		return m.Modified, "the model's last change"
+	}
+	return time.Time{}, "the model records no date"
+}
+
+// fixedEpoch dates the PDF of a model that records no date: a fixed
+// date, so that two runs give the same bytes.
+var fixedEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Report writes the audit report of a model as PDF. The same model gives
 // the same bytes: the document's dates are the model's modification time
@@ -130,8 +152,12 @@ func newReport(m *model.Model, o ReportOptions, facts *reportFacts, known []tocE
 	pdf.SetAutoPageBreak(true, 18)
 	pdf.SetCompression(true)
 	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(m.Modified)
-	pdf.SetModificationDate(m.Modified)
+	date, _ := o.reportDate(m)
+	if date.IsZero() {
+		date = fixedEpoch
+	}
+	pdf.SetCreationDate(date)
+	pdf.SetModificationDate(date)
 	pdf.SetTitle(pdfText("Threat model report: "+m.Name), true)
 	pdf.SetAuthor(pdfText(strings.Join(m.Authors, ", ")), true)
 	pdf.SetCreator("Rampart "+o.RampartVersion, true)

@@ -17,7 +17,7 @@ func (r *report) assets() {
 	}
 	rows := [][]string{{"Data", "Classification", "Confidentiality", "Integrity", "Availability"}}
 	for _, a := range m.AssetList() {
-		rows = append(rows, []string{a.Name, a.Classification.String(), a.Confidentiality.String(), a.Integrity.String(), a.Availability.String()})
+		rows = append(rows, []string{a.Name, a.Classification.String(), a.Confidentiality.Label(), a.Integrity.Label(), a.Availability.Label()})
 	}
 	r.table([]float64{58, 30, 30, 28, textW - 146}, rows, true)
 	for _, a := range m.AssetList() {

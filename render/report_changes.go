@@ -31,10 +31,15 @@ const maxHistory = 500
 
 // history prints the audit trail, latest first.
 func (r *report) history() {
-	if len(r.o.History) == 0 {
+	if !r.o.WithHistory && len(r.o.History) == 0 {
 		return
 	}
 	r.section("Change history", 0)
+	if len(r.o.History) == 0 {
+		r.para("No change is recorded: the model was imported from another tool or written by a Rampart that kept " +
+			"no trail, and has not been edited in Rampart since.")
+		return
+	}
 	h := r.o.History
 	if len(h) > maxHistory {
 		r.para(fmt.Sprintf("The %d latest of %d entries.", maxHistory, len(h)))

@@ -36,7 +36,7 @@ func (r *report) cover() {
 	rows := [][]string{
 		{"Model version", orDash(r.m.Version)},
 		{"Authors", orDash(strings.Join(r.m.Authors, ", "))},
-		{"Date", r.m.Modified.UTC().Format("2 January 2006, 15:04 MST")},
+		{"Date", r.coverDate()},
 		{"Rampart", r.o.RampartVersion},
 		{"Rules", rules},
 		{"Model SHA-256", r.o.Hash},
@@ -109,7 +109,7 @@ func (r *report) plannedSections() []tocEntry {
 	if r.o.Since != nil {
 		add("Changes since "+r.o.SinceLabel, 0)
 	}
-	if len(r.o.History) > 0 {
+	if r.o.WithHistory || len(r.o.History) > 0 {
 		add("Change history", 0)
 	}
 	add("Validation findings", 0)
@@ -120,4 +120,13 @@ func (r *report) plannedSections() []tocEntry {
 
 func (r *report) diagramTitle(d *model.Diagram) string {
 	return fmt.Sprintf("Level %d: %s", r.levels[d.ID], d.Name)
+}
+
+// coverDate says when the report is dated and why that date.
+func (r *report) coverDate() string {
+	date, why := r.o.reportDate(r.m)
+	if date.IsZero() {
+		return "not recorded (" + why + "; give one with rampart report --date)"
+	}
+	return date.UTC().Format("2 January 2006, 15:04 MST") + " (" + why + ")"
 }

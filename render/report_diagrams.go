@@ -86,11 +86,11 @@ func keyProps(e *model.Element) string {
 		}
 		switch {
 		case d.Type == model.Bool && v == "true":
-			parts = append(parts, d.Label)
+			parts = append(parts, d.Label+": yes")
 		case d.Type == model.Bool:
-			parts = append(parts, "not "+strings.ToLower(d.Label[:1])+d.Label[1:])
+			parts = append(parts, d.Label+": no")
 		default:
-			parts = append(parts, d.Label+": "+strings.ReplaceAll(v, "_", " "))
+			parts = append(parts, d.Label+": "+model.ValueLabel(v))
 		}
 	}
 	return strings.Join(parts, "; ")

@@ -151,7 +151,7 @@ func (r *report) threat(t *model.Threat) {
 	r.pdf.MultiCell(textW-3, lineH, pdfText(t.Code()+"  "+t.Title), "", "L", false)
 	r.font("", 8.5, MutedColor)
 	meta := fmt.Sprintf("%s · %s (likelihood %s, impact %s) · %s · on %s", t.Category.Label(), t.Severity(),
-		t.Likelihood, t.Impact, status, elementName(m, t.ElementID))
+		t.Likelihood.Label(), t.Impact.Label(), status, elementName(m, t.ElementID))
 	if t.RuleID != "" {
 		meta += " · " + t.Confidence.String() + " · rule " + t.RuleID + r.ruleNote(t)
 	} else {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -39,7 +40,7 @@ func loadAnalysed(cmd *cobra.Command, path string) (*model.Model, *stride.Librar
 }
 
 func reportCmd() *cobra.Command {
-	var out, since string
+	var out, since, date string
 	var history bool
 	cmd := &cobra.Command{
 		Use:   "report FILE -o OUT.pdf",
@@ -61,6 +62,12 @@ func reportCmd() *cobra.Command {
 				return err
 			}
 			opts := render.ReportOptions{RampartVersion: Version, Hash: hash, Rules: lib}
+			if date != "" {
+				if opts.Date, err = parseDate(date); err != nil {
+					return usageError{err}
+				}
+			}
+			opts.WithHistory = history
 			if history && strings.EqualFold(filepath.Ext(args[0]), ".rampart") {
 				if opts.History, err = storage.History(args[0]); err != nil {
 					return err
@@ -79,6 +86,7 @@ func reportCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the PDF to write (- for standard output)")
+	cmd.Flags().StringVar(&date, "date", "", "the report's date (YYYY-MM-DD or RFC 3339); default: the model's last change")
 	cmd.Flags().BoolVar(&history, "history", false, "add the file's change history (who changed what, when)")
 	cmd.Flags().StringVar(&since, "since", "", "add a chapter on the changes since this earlier version of the model")
 	return cmd
@@ -143,4 +151,14 @@ func renderCmd() *cobra.Command {
 	cmd.Flags().StringVar(&diagram, "diagram", "", "the diagram to draw, by name (default: the context diagram)")
 	cmd.Flags().BoolVar(&layout, "layout", false, "lay the diagram out with graphviz instead of using its positions")
 	return cmd
+}
+
+// parseDate reads a date as people give one on a command line.
+func parseDate(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--date %q: give a date as YYYY-MM-DD, or a time as RFC 3339", s)
 }

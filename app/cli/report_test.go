@@ -1,0 +1,98 @@
+package cli_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The same model, rules and options give the same report bytes for every
+// model, imported ones too, however far apart the runs; --date dates it.
+func TestReportsAreStableAndDated(t *testing.T) {
+	models := []string{
+		filepath.Join("..", "..", "storage", "threatdragon", "testdata", "v2-threat-model.json"),
+		filepath.Join("..", "..", "storage", "threatdragon", "testdata", "three-tier-web-app.json"),
+		filepath.Join("..", "..", "stride", "testdata", "tmt", "MTMT_nested_tz.tm7"),
+	}
+	dir := t.TempDir()
+	report := func(pass int) [][]byte {
+		var out [][]byte
+		for i, m := range models {
+			if _, err := os.Stat(m); err != nil {
+				continue // a corpus file not copied into this tree
+			}
+			pdf := filepath.Join(dir, strings.Repeat("r", pass)+string(rune('a'+i))+".pdf")
+			if code, _, errOut := run(t, "report", m, "-o", pdf); code != 0 {
+				t.Fatalf("report %s: %s", m, errOut)
+			}
+			data, _ := os.ReadFile(pdf)
+			out = append(out, data)
+		}
+		return out
+	}
+	first := report(1)
+	time.Sleep(1100 * time.Millisecond) // PDF dates count seconds
+	second := report(2)
+	for i := range first {
+		if !bytes.Equal(first[i], second[i]) {
+			t.Errorf("%s: two runs gave different reports", models[i])
+		}
+	}
+	if len(first) == 0 {
+		t.Fatal("no model to report")
+	}
+	dated := filepath.Join(dir, "dated.pdf")
+	if code, _, errOut := run(t, "report", models[0], "--date", "2026-11-29", "-o", dated); code != 0 {
+		t.Fatal(errOut)
+	}
+	if text := pdfWords(t, dated); !strings.Contains(text, "29 November 2026, 00:00 UTC (given when the report was made)") {
+		t.Errorf("--date is not on the cover")
+	}
+	if text := pdfWords(t, filepath.Join(dir, "ra.pdf")); !strings.Contains(text, "not recorded (the model records no date") {
+		t.Errorf("an undated model's report must say it has no date")
+	}
+}
+
+// pdfWords is a PDF's text, whitespace collapsed.
+func pdfWords(t *testing.T, path string) string {
+	t.Helper()
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// --history on a model without a trail says so rather than print nothing.
+func TestReportHistoryOfAnImportSaysNothingWasRecorded(t *testing.T) {
+	pdf := filepath.Join(t.TempDir(), "h.pdf")
+	model := filepath.Join("..", "..", "storage", "threatdragon", "testdata", "three-tier-web-app.json")
+	if code, _, errOut := run(t, "report", model, "--history", "-o", pdf); code != 0 {
+		t.Fatal(errOut)
+	}
+	if text := pdfWords(t, pdf); !strings.Contains(text, "Change history No change is recorded") {
+		t.Error("the history chapter of an import must say nothing was recorded")
+	}
+}
+
+// Facts and values print in plain words: no engine internals.
+func TestReportSpeaksPlainWords(t *testing.T) {
+	dir := t.TempDir()
+	for _, model := range []string{demoIn(t, dir, "shop.rampart"),
+		filepath.Join("..", "..", "storage", "threatdragon", "testdata", "v2-threat-model.json")} {
+		pdf := filepath.Join(dir, filepath.Base(model)+".pdf")
+		if code, _, errOut := run(t, "report", model, "-o", pdf); code != 0 {
+			t.Fatal(errOut)
+		}
+		text := pdfWords(t, pdf)
+		for _, internal := range []string{"<nil>", "= false", "= unset", "very_high", "not authenticates", "config_file"} {
+			if strings.Contains(text, internal) {
+				t.Errorf("%s: the report says %q", filepath.Base(model), internal)
+			}
+		}
+	}
+}
