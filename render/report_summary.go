@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"image/color"
+	"strings"
 
 	"github.com/rampart-tm/rampart/model"
 )
@@ -56,6 +57,9 @@ func (r *report) summary() {
 		catLabels, catOpen = append(catLabels, c.Label()), append(catOpen, o)
 	}
 	r.table([]float64{52, 20, 20, 20, 20, 20, 22}, rows, true)
+	r.para("The severity columns count open threats; the Threats column counts all that are not obsolete.")
+	r.riskMatrix()
+	r.triage()
 	r.font("B", 10, InkColor)
 	r.pdf.CellFormat(textW, 6, "Open threats by STRIDE category", "", 1, "L", false, 0, "")
 	r.bars(catLabels, catOpen, []color.Color{Stroke[model.Process]})
@@ -116,21 +120,82 @@ func (r *report) summary() {
 	}
 
 	r.section("Top risks", 1)
-	top := [][]string{{"ID", "Severity", "Element", "Threat"}}
+	const most = 15
+	top := [][]string{{"ID", "Severity", "Confidence", "Element", "Threat"}}
 	for _, t := range r.live {
-		if len(top) > 15 {
-			break
+		if !r.isOpen(t) {
+			continue
 		}
-		if r.isOpen(t) {
-			top = append(top, []string{t.Code(), t.Severity().String(), elementName(m, t.ElementID), t.Title})
+		if len(top) <= most {
+			top = append(top, []string{t.Code(), t.Severity().String(), t.Confidence.String(), elementName(m, t.ElementID), t.Title})
 		}
 	}
-	if len(top) == 1 {
+	switch {
+	case len(top) == 1:
 		r.para("No open threats.")
-	} else {
-		r.para(fmt.Sprintf("The open threats with the highest risk (%d open high or critical threats in all; each is detailed with its diagram).", crit))
-		r.table([]float64{18, 20, 42, textW - 80}, top, true)
+	case open > most:
+		r.para(fmt.Sprintf("The %d open threats with the highest risk, of %d open (%d of them high or critical). "+
+			"Every threat is detailed, by its ID, with its diagram.", most, open, crit))
+	default:
+		r.para(fmt.Sprintf("All %d open threats, highest risk first. Each is detailed, by its ID, with its diagram.", open))
 	}
+	if len(top) > 1 {
+		r.table([]float64{18, 18, 22, 38, textW - 96}, top, true)
+	}
+}
+
+// riskMatrix counts the open threats by likelihood and impact.
+func (r *report) riskMatrix() {
+	var n [4][4]int
+	for _, t := range r.live {
+		if r.isOpen(t) {
+			n[t.Likelihood][t.Impact]++
+		}
+	}
+	rows := [][]string{{"Likelihood \\ impact"}}
+	for _, i := range model.Levels {
+		rows[0] = append(rows[0], i.Label())
+	}
+	for l := len(model.Levels) - 1; l >= 0; l-- {
+		row := []string{model.Levels[l].Label()}
+		for i := range model.Levels {
+			row = append(row, fmt.Sprint(n[l][i]))
+		}
+		rows = append(rows, row)
+	}
+	r.need(40)
+	r.font("B", 10, InkColor)
+	r.pdf.CellFormat(textW, 6, "Open threats by likelihood and impact", "", 1, "L", false, 0, "")
+	r.table([]float64{44, 30, 30, 30, 30}, rows, true)
+}
+
+// triage says how far the analyst has got: threats decided, accepted with
+// a justification, mitigated, and how many open ones are confirmed.
+func (r *report) triage() {
+	var decided, accepted, justified, mitigated, open, confirmed int
+	for _, t := range r.live {
+		switch {
+		case r.isOpen(t):
+			open++
+			if t.Confidence == model.Confirmed {
+				confirmed++
+			}
+		case t.Status != model.Open:
+			decided++
+		}
+		switch t.Status {
+		case model.Accepted:
+			accepted++
+			if strings.TrimSpace(t.Justification) != "" {
+				justified++
+			}
+		case model.Mitigated:
+			mitigated++
+		}
+	}
+	r.para(fmt.Sprintf("Triage: %d of %d threats decided (%d mitigated, %d accepted, %d of those with a justification); "+
+		"%d open, %d of them confirmed by what the model states.", decided, len(r.live), mitigated, accepted, justified,
+		open, confirmed))
 }
 
 func (r *report) isOpen(t *model.Threat) bool {
