@@ -98,7 +98,7 @@ func (p *threatsPanel) line(t *model.Threat) string {
 
 func elementLabel(m *model.Model, id string) string {
 	if e := m.Elements[id]; e != nil {
-		return e.Label()
+		return m.NameOf(e)
 	}
 	return "?"
 }
@@ -426,7 +426,7 @@ func confidenceText(m *model.Model, t *model.Threat) string {
 		id, key, _ := strings.Cut(a, ":")
 		if e := m.Elements[id]; e != nil {
 			if d := model.PropFor(e.Kind, key); d != nil && d.Question != "" {
-				qs = append(qs, "• "+strings.ReplaceAll(d.Question, "{name}", e.Label()))
+				qs = append(qs, "• "+strings.ReplaceAll(d.Question, "{name}", m.NameOf(e)))
 			}
 		}
 	}

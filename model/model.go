@@ -124,6 +124,18 @@ func (e *Element) Prop(key string) string { return e.Props[key] }
 // Bool reports whether a boolean property is set to true.
 func (e *Element) Bool(key string) bool { return e.Props[key] == "true" }
 
+// NameOf is an element's name as lists and reports print it: its label,
+// or for an unnamed flow its ends ("Browser → Web app").
+func (m *Model) NameOf(e *Element) string {
+	if e.Name == "" && e.Kind == DataFlow {
+		src, dst := m.Elements[e.Source], m.Elements[e.Target]
+		if src != nil && dst != nil {
+			return src.Label() + " → " + dst.Label()
+		}
+	}
+	return e.Label()
+}
+
 // Label is the name, or the kind when the element has no name yet.
 func (e *Element) Label() string {
 	if e.Name != "" {

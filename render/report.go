@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -135,7 +136,11 @@ type report struct {
 	o     ReportOptions
 	known []tocEntry // pages found by the first pass
 	toc   []tocEntry
-	base  float64 // progress already reported by earlier passes
+	// tableHead is the header row of the table being written, repeated
+	// at the top of each page the table continues on.
+	tableHead   []string
+	tableWidths []float64
+	base        float64 // progress already reported by earlier passes
 }
 
 const (
@@ -233,6 +238,7 @@ func (r *report) font(style string, size float64, c color.Color) {
 // section starts a chapter (level 0, on a new page) or a section, and
 // records it for the contents and the PDF outline.
 func (r *report) section(title string, level int) {
+	r.tableHead = nil
 	title = pdfText(title)
 	if level == 0 {
 		r.pdf.AddPage()
@@ -265,6 +271,7 @@ func (r *report) para(text string) {
 	if strings.TrimSpace(text) == "" {
 		return
 	}
+	r.tableHead = nil
 	r.font("", 10, InkColor)
 	r.pdf.MultiCell(textW, lineH, pdfText(text), "", "L", false)
 	r.pdf.Ln(1.5)
@@ -279,9 +286,13 @@ func orDash(s string) string {
 
 // table draws rows of cells with wrapped text; header rows are bold on grey.
 func (r *report) table(widths []float64, rows [][]string, header bool) {
+	if !header {
+		r.tableHead = nil
+	}
 	for i, row := range rows {
 		r.row(widths, row, header && i == 0)
 	}
+	r.tableHead = nil
 	r.pdf.Ln(2)
 }
 
@@ -301,7 +312,17 @@ func (r *report) row(widths []float64, row []string, bold bool) {
 		lines = max(lines, len(r.pdf.SplitText(cells[j], widths[j]-2)))
 	}
 	h := float64(lines)*4.2 + 2
-	r.need(h)
+	if bold {
+		// A header with no room for a row under it goes to the next page.
+		r.need(h + 12)
+		r.tableHead, r.tableWidths = row, widths
+	} else if _, pageH := r.pdf.GetPageSize(); r.pdf.GetY()+h > pageH-20 {
+		r.pdf.AddPage()
+		if r.tableHead != nil && slices.Equal(r.tableWidths, widths) {
+			r.row(widths, r.tableHead, true)
+			r.font("", 9, InkColor)
+		}
+	}
 	x, y := r.pdf.GetX(), r.pdf.GetY()
 	for j, cell := range cells {
 		if bold {
@@ -344,7 +365,7 @@ func (r *report) bars(labels []string, values []int, colors []color.Color) {
 
 func elementName(m *model.Model, id string) string {
 	if e := m.Elements[id]; e != nil {
-		return e.Label()
+		return m.NameOf(e)
 	}
 	return "?"
 }

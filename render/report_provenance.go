@@ -124,7 +124,7 @@ func (r *report) settledBy(t *model.Threat) string {
 		id, key, _ := strings.Cut(a, ":")
 		if e := r.m.Elements[id]; e != nil {
 			if d := model.PropFor(e.Kind, key); d != nil && d.Question != "" {
-				qs = append(qs, strings.ReplaceAll(d.Question, "{name}", e.Label()))
+				qs = append(qs, strings.ReplaceAll(d.Question, "{name}", r.m.NameOf(e)))
 			}
 		}
 	}

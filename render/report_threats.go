@@ -142,7 +142,7 @@ func (r *report) threatRows(ts []*model.Threat) {
 func (r *report) threat(t *model.Threat) {
 	m := r.m
 	status := r.threatStatus(t)
-	r.need(28)
+	r.keepTogether(t)
 	y := r.pdf.GetY()
 	r.pdf.SetFillColor(opaque(SeverityColors[t.Severity()]))
 	r.pdf.Rect(marginX, y+0.8, 1.6, 4.2, "F")
@@ -185,4 +185,24 @@ func (r *report) threat(t *model.Threat) {
 	field("Mitigation", mitigation)
 	field("References", strings.Join(t.References, ", "))
 	r.pdf.Ln(2.5)
+}
+
+// keepTogether starts a threat's block on a new page when it would not
+// fit on this one but fits on a page of its own, so a threat is never
+// split from its heading.
+func (r *report) keepTogether(t *model.Threat) {
+	r.font("", 8.5, InkColor)
+	lines := 3.0 // title and what it is
+	for _, text := range []string{t.Description, strings.Join(t.Facts, "\n"), t.Justification, t.Mitigation,
+		r.settledBy(t), strings.Join(t.References, ", "), "mitigation"} {
+		if strings.TrimSpace(text) != "" {
+			lines += float64(len(r.pdf.SplitText(pdfText(text), textW-31)))
+		}
+	}
+	h := lines*4.2 + 8
+	if _, pageH := r.pdf.GetPageSize(); h < pageH-40 {
+		r.need(h)
+	} else {
+		r.need(28)
+	}
 }

@@ -38,7 +38,7 @@ func Questions(m *model.Model) []Question {
 				if d == nil || d.Question == "" {
 					continue
 				}
-				q = &Question{ElementID: id, Property: d, Text: strings.ReplaceAll(d.Question, "{name}", e.Label())}
+				q = &Question{ElementID: id, Property: d, Text: strings.ReplaceAll(d.Question, "{name}", m.NameOf(e))}
 				byKey[a] = q
 			}
 			if code := t.Code(); !slices.Contains(q.Threats, code) {

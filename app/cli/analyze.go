@@ -174,7 +174,7 @@ func oneLine(s string, max int) string {
 
 func elementName(m *model.Model, id string) string {
 	if e := m.Elements[id]; e != nil {
-		return e.Label()
+		return m.NameOf(e)
 	}
 	return id
 }

@@ -96,3 +96,46 @@ func TestReportSpeaksPlainWords(t *testing.T) {
 		}
 	}
 }
+
+// Pages read like a document: a threat's block is not split from its
+// heading, and a table that runs over a page repeats its header.
+func TestReportKeepsBlocksTogetherAndRepeatsHeaders(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join("..", "..", "storage", "threatdragon", "testdata", "online-game.json")
+	pdf := filepath.Join(dir, "game.pdf")
+	if code, _, errOut := run(t, "report", model, "-o", pdf); code != 0 {
+		t.Fatal(errOut)
+	}
+	out, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := strings.Split(string(out), "\f")
+	firstLine := func(page string) string {
+		var lines []string
+		for _, l := range strings.Split(page, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) < 2 {
+			return ""
+		}
+		return lines[1] // lines[0] is the running header
+	}
+	chapter := -1
+	for i, page := range pages {
+		first := firstLine(page)
+		for _, field := range []string{"Why ", "Mitigation ", "References ", "Confidence ", "Justification "} {
+			if strings.HasPrefix(first, field) {
+				t.Errorf("page %d starts inside a threat's block: %q", i+1, first)
+			}
+		}
+		if first == "Open questions" {
+			chapter = i
+		}
+	}
+	if chapter < 0 || !strings.HasPrefix(firstLine(pages[chapter+1]), "Element") {
+		t.Errorf("the questions table continues without its header (chapter on page %d)", chapter+1)
+	}
+}
