@@ -322,9 +322,11 @@ func (p *propertiesPanel) buildModel() {
 	}
 	p.box.Add(heading("Model"))
 	form := widget.NewForm()
-	var name, version, authors, desc, scope, assume *widget.Entry
+	var name, version, owner, reviewer, authors, desc, scope, assume *widget.Entry
 	name = p.entry(false, func() string { return info().Name }, setInfo(func(i *model.Info) { i.Name = name.Text }))
 	version = p.entry(false, func() string { return info().Version }, setInfo(func(i *model.Info) { i.Version = version.Text }))
+	owner = p.entry(false, func() string { return info().Owner }, setInfo(func(i *model.Info) { i.Owner = owner.Text }))
+	reviewer = p.entry(false, func() string { return info().Reviewer }, setInfo(func(i *model.Info) { i.Reviewer = reviewer.Text }))
 	authors = p.entry(false, func() string { return strings.Join(info().Authors, ", ") }, setInfo(func(i *model.Info) {
 		i.Authors = splitList(authors.Text)
 	}))
@@ -333,10 +335,17 @@ func (p *propertiesPanel) buildModel() {
 	assume = p.entry(true, func() string { return info().Assumptions }, setInfo(func(i *model.Info) { i.Assumptions = assume.Text }))
 	form.Append("Name", name)
 	form.Append("Version", version)
-	form.Append("Authors", authors)
+	form.Append("Owner", owner)
+	form.Append("Reviewer", reviewer)
+	form.Append("Contributors", authors)
 	form.Append("Description", desc)
 	form.Append("Scope", scope)
 	form.Append("Assumptions", assume)
+	if src := ed.Model.Source; src.Tool != "" {
+		made := widget.NewLabel(fmt.Sprintf("Imported from %s (%s)", src.File, src.Tool))
+		made.Wrapping = fyne.TextWrapWord
+		form.Append("Source", made)
+	}
 	p.box.Add(form)
 	p.box.Add(heading("Data assets"))
 	for _, a := range ed.Model.AssetList() {

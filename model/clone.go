@@ -32,6 +32,7 @@ func cloneMap[T any](m map[string]*T, clone func(*T) *T) map[string]*T {
 // Clone returns a copy of the info.
 func (i Info) Clone() Info {
 	i.Authors = slices.Clone(i.Authors)
+	i.Source.Notes = slices.Clone(i.Source.Notes)
 	return i
 }
 

@@ -339,7 +339,9 @@ func SetInfo(m *Model, after Info) Edit {
 		CheckText("the model's description", after.Description, MaxTextLen),
 		CheckText("the model's version", after.Version, MaxNameLen),
 		CheckText("the model's scope", after.Scope, MaxTextLen),
-		CheckText("the model's assumptions", after.Assumptions, MaxTextLen)}
+		CheckText("the model's assumptions", after.Assumptions, MaxTextLen),
+		CheckText("the model's owner", after.Owner, MaxNameLen),
+		CheckText("the model's reviewer", after.Reviewer, MaxNameLen)}
 	for _, a := range after.Authors {
 		errs = append(errs, CheckText("an author's name", a, MaxNameLen))
 	}

@@ -15,9 +15,23 @@ type Info struct {
 	Name        string
 	Description string
 	Version     string
-	Authors     []string
-	Scope       string // what the analysis covers, for the report
-	Assumptions string // what the analysis takes for granted, for the report
+	Authors     []string // who contributed to the model
+	Owner       string   // who answers for the model
+	Reviewer    string   // who reviewed it
+	Scope       string   // what the analysis covers, for the report
+	Assumptions string   // what the analysis takes for granted, for the report
+	Source      Source   // where an imported model came from
+}
+
+// Source says where a model imported from another tool came from: the
+// tool, the file and its SHA-256, when it was imported, and what the
+// importer left out or changed. Empty for a model made in Rampart.
+type Source struct {
+	Tool     string // "Threat Dragon", "Microsoft Threat Modeling Tool"
+	File     string // the file's name
+	SHA256   string // of the file's bytes
+	Imported time.Time
+	Notes    []string
 }
 
 // Model is a threat model: a tree of diagrams, their elements, the data
@@ -182,6 +196,10 @@ type Threat struct {
 	// "elementID:property", the questions that decide it.
 	Confidence Confidence
 	Assumes    []string
+	// Origin is the tool that recorded the threat, for one imported from
+	// another tool ("Threat Dragon"); empty for Rampart's own and the
+	// analyst's.
+	Origin string
 	RiskSet    bool // the analyst set likelihood and impact; analysis keeps them
 	Dread      *Dread
 }

@@ -35,11 +35,14 @@ func (r *report) cover() {
 	}
 	rows := [][]string{
 		{"Model version", orDash(r.m.Version)},
-		{"Authors", orDash(strings.Join(r.m.Authors, ", "))},
+		{"Owner", orDash(r.m.Owner)},
+		{"Reviewer", orDash(r.m.Reviewer)},
+		{"Contributors", orDash(strings.Join(r.m.Authors, ", "))},
 		{"Date", r.coverDate()},
 		{"Rampart", r.o.RampartVersion},
 		{"Rules", rules},
 		{"Model SHA-256", r.o.Hash},
+		{"Made with", r.madeWith()},
 		{"Content", fmt.Sprintf("%d diagrams, %d elements, %d data assets, %d threats (%d open)",
 			len(r.m.Diagrams), len(r.m.Elements), len(r.m.Assets), live, open)},
 	}
@@ -113,8 +116,12 @@ func (r *report) plannedSections() []tocEntry {
 		add("Change history", 0)
 	}
 	add("Validation findings", 0)
+	if r.m.Source.Tool != "" {
+		add("Where the model came from", 0)
+	}
 	add("Rule sets", 0)
 	add("Appendix: rules that fired", 0)
+	add("Sign-off", 0)
 	return out
 }
 
@@ -129,4 +136,23 @@ func (r *report) coverDate() string {
 		return "not recorded (" + why + "; give one with rampart report --date)"
 	}
 	return date.UTC().Format("2 January 2006, 15:04 MST") + " (" + why + ")"
+}
+
+// madeWith says which tool the model was made with, and for an import,
+// from which file and when.
+func (r *report) madeWith() string {
+	src := r.m.Source
+	if src.Tool == "" {
+		return "Rampart"
+	}
+	text := fmt.Sprintf("%s, file %s (SHA-256 %s)", src.Tool, src.File, src.SHA256)
+	if !src.Imported.IsZero() {
+		text += ", imported " + src.Imported.UTC().Format("2 January 2006, 15:04 MST")
+	} else {
+		text += ", read directly"
+	}
+	if n := len(src.Notes); n > 0 {
+		text += fmt.Sprintf("; %d import note(s), see Where the model came from", n)
+	}
+	return text
 }

@@ -158,3 +158,59 @@ func (r *report) questionsInBrief() {
 		r.pdf.Ln(2)
 	}
 }
+
+// origin says where an imported model came from: the tool, the file and
+// its SHA-256, when it was imported, what the importer left out or
+// changed, and which threats the other tool recorded.
+func (r *report) origin() {
+	src := r.m.Source
+	if src.Tool == "" {
+		return
+	}
+	r.section("Where the model came from", 0)
+	r.para("This model was made with " + r.madeWith() + ".")
+	recorded := 0
+	for _, t := range r.live {
+		if t.Origin != "" {
+			recorded++
+		}
+	}
+	r.para(fmt.Sprintf("%d of its threats were recorded in %s; they are marked so, apart from the threats Rampart's "+
+		"rules raise and those the analyst added.", recorded, src.Tool))
+	if len(src.Notes) == 0 {
+		r.para("The import left nothing out.")
+		return
+	}
+	r.para("What the import left out or changed:")
+	rows := make([][]string, 0, len(src.Notes))
+	for _, n := range src.Notes {
+		rows = append(rows, []string{n})
+	}
+	r.table([]float64{textW}, rows, false)
+}
+
+// signOff is the page an auditor signs: who prepared, reviewed and
+// approved the model, with lines for names, signatures and dates.
+func (r *report) signOff() {
+	r.section("Sign-off", 0)
+	r.para("By signing, each person confirms the role below for this report, identified by the model's SHA-256 " +
+		r.o.Hash + ".")
+	widths := []float64{34, 56, 56, textW - 146}
+	r.row(widths, []string{"Role", "Name", "Signature", "Date"}, true)
+	r.font("", 9, InkColor)
+	for _, role := range []struct{ name, who string }{
+		{"Prepared by", r.m.Owner}, {"Reviewed by", r.m.Reviewer}, {"Approved by", ""},
+	} {
+		// Rows tall enough to sign in.
+		x, y := marginX, r.pdf.GetY()
+		for j, cell := range []string{role.name, role.who, "", ""} {
+			r.pdf.SetDrawColor(210, 210, 210)
+			r.pdf.Rect(x, y, widths[j], 16, "D")
+			r.pdf.SetXY(x+1, y+1)
+			r.pdf.MultiCell(widths[j]-2, 4.2, pdfText(cell), "", "L", false)
+			x += widths[j]
+		}
+		r.pdf.SetXY(marginX, y+16)
+	}
+	r.tableHead = nil
+}

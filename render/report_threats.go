@@ -152,9 +152,12 @@ func (r *report) threat(t *model.Threat) {
 	r.font("", 8.5, MutedColor)
 	meta := fmt.Sprintf("%s · %s (likelihood %s, impact %s) · %s · on %s", t.Category.Label(), t.Severity(),
 		t.Likelihood.Label(), t.Impact.Label(), status, elementName(m, t.ElementID))
-	if t.RuleID != "" {
+	switch {
+	case t.Origin != "":
+		meta += " · recorded in " + t.Origin
+	case t.RuleID != "":
 		meta += " · " + t.Confidence.String() + " · rule " + t.RuleID + r.ruleNote(t)
-	} else {
+	default:
 		meta += " · added by the analyst"
 	}
 	if t.Dread != nil {

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,6 +55,7 @@ func Import(path string) (*model.Model, []string, error) {
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 		nameAfterFile(m, path, "Threat Dragon model")
+		fromTool(m, "Threat Dragon", path, data, warnings)
 		return m, warnings, nil
 	case bytes.HasPrefix(trimmed, []byte("<")) && tmt.IsModel(data):
 		m, warnings, err := tmt.ReadModel(data)
@@ -60,10 +63,20 @@ func Import(path string) (*model.Model, []string, error) {
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 		nameAfterFile(m, path, "Threat Modeling Tool model")
+		fromTool(m, "Microsoft Threat Modeling Tool", path, data, warnings)
 		return m, warnings, nil
 	}
 	return nil, nil, fmt.Errorf("%s: %w: Rampart reads .rampart files, Rampart JSON, Threat Dragon JSON and Microsoft TMT .tm7 models",
 		path, ErrNotRampartFile)
+}
+
+// fromTool records where a model read from another tool came from: the
+// tool, the file and its SHA-256, and what the importer said. The import
+// date is set by whoever keeps the model (the import command), so that
+// reading the same file twice gives the same model.
+func fromTool(m *model.Model, tool, path string, data []byte, notes []string) {
+	sum := sha256.Sum256(data)
+	m.Source = model.Source{Tool: tool, File: filepath.Base(path), SHA256: hex.EncodeToString(sum[:]), Notes: notes}
 }
 
 // nameAfterFile names a model that its tool left unnamed after its file.

@@ -90,8 +90,9 @@ func TestUpgradeBackupIncludesTheLog(t *testing.T) {
 	m.RuleSets = map[string]*model.RuleSet{}
 	m.Trees = map[string]*model.AttackTree{}
 	for _, th := range m.Threats {
-		th.Confidence, th.Assumes = model.Confirmed, nil
+		th.Confidence, th.Assumes, th.Origin = model.Confirmed, nil, ""
 	}
+	m.Owner, m.Reviewer, m.Source = "", "", model.Source{}
 	if err := storage.WriteNew(path, m); err != nil {
 		t.Fatal(err)
 	}

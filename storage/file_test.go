@@ -251,12 +251,13 @@ func TestOlderFileIsUpgradedAfterABackup(t *testing.T) {
 	m.RuleSets = map[string]*model.RuleSet{}
 	m.Trees = map[string]*model.AttackTree{}
 	for _, th := range m.Threats {
-		th.Confidence, th.Assumes = model.Confirmed, nil
+		th.Confidence, th.Assumes, th.Origin = model.Confirmed, nil, ""
 	}
+	m.Owner, m.Reviewer, m.Source = "", "", model.Source{}
 	if err := storage.WriteNew(path, m); err != nil {
 		t.Fatal(err)
 	}
-	// Make it a format 1 file: no rule sets, trees, trail or confidence yet.
+	// Make it a format 1 file: no rule sets, trees, trail, confidence or sources yet.
 	if err := storage.Downgrade(path, 1); err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,9 @@ type jsonModel struct {
 	Description  string            `json:"description,omitempty"`
 	ModelVersion string            `json:"version,omitempty"`
 	Authors      []string          `json:"authors,omitempty"`
+	Owner        string            `json:"owner,omitempty"`
+	Reviewer     string            `json:"reviewer,omitempty"`
+	Source       *jsonSource       `json:"source,omitempty"`
 	Scope        string            `json:"scope,omitempty"`
 	Assumptions  string            `json:"assumptions,omitempty"`
 	Created      time.Time         `json:"created"`
@@ -44,6 +47,14 @@ type jsonModel struct {
 	Suppressions []jsonSuppression `json:"suppressions,omitempty"`
 	RuleSets     []jsonRuleSet     `json:"rule_sets,omitempty"`
 	Trees        []jsonTree        `json:"attack_trees,omitempty"`
+}
+
+type jsonSource struct {
+	Tool     string     `json:"tool,omitempty"`
+	File     string     `json:"file,omitempty"`
+	SHA256   string     `json:"sha256,omitempty"`
+	Imported *time.Time `json:"imported,omitempty"`
+	Notes    []string   `json:"notes,omitempty"`
 }
 
 type jsonTree struct {
@@ -134,6 +145,7 @@ type jsonThreat struct {
 	// Assumes lists them (see model.Threat).
 	Assumed bool     `json:"assumed,omitempty"`
 	Assumes []string `json:"assumes,omitempty"`
+	Origin  string   `json:"origin,omitempty"`
 }
 
 type jsonDread struct {
@@ -153,9 +165,16 @@ type jsonSuppression struct {
 // MarshalJSON writes the canonical JSON form of a model.
 func MarshalJSON(m *model.Model) ([]byte, error) {
 	j := jsonModel{Format: JSONFormat, Version: JSONVersion, Name: m.Name, Description: m.Description,
-		ModelVersion: m.Version, Authors: m.Authors, Scope: m.Scope, Assumptions: m.Assumptions,
-		Created: m.Created.UTC(), Modified: m.Modified.UTC(),
+		ModelVersion: m.Version, Authors: m.Authors, Owner: m.Owner, Reviewer: m.Reviewer, Scope: m.Scope,
+		Assumptions: m.Assumptions, Created: m.Created.UTC(), Modified: m.Modified.UTC(),
 		Diagrams: []jsonDiagram{}, Elements: []jsonElement{}}
+	if src := m.Source; src.Tool != "" || src.File != "" || len(src.Notes) > 0 {
+		j.Source = &jsonSource{Tool: src.Tool, File: src.File, SHA256: src.SHA256, Notes: src.Notes}
+		if !src.Imported.IsZero() {
+			at := src.Imported.UTC()
+			j.Source.Imported = &at
+		}
+	}
 	for _, id := range sortedKeys(m.Diagrams) {
 		d := m.Diagrams[id]
 		j.Diagrams = append(j.Diagrams, jsonDiagram{d.ID, d.Name, d.Refines})
@@ -175,7 +194,7 @@ func MarshalJSON(m *model.Model) ([]byte, error) {
 		j.Threats = append(j.Threats, jsonThreat{t.ID, t.Number, t.RuleID, t.ElementID, t.Title, t.Category,
 			t.Description, t.Facts, t.References, t.Likelihood, t.Impact, t.Severity(), t.Status,
 			t.Justification, t.Mitigation, t.Manual, t.Obsolete, t.RiskSet, (*jsonDread)(t.Dread),
-			t.Confidence == model.Assumed, t.Assumes})
+			t.Confidence == model.Assumed, t.Assumes, t.Origin})
 	}
 	for _, k := range sortedKeys(m.Suppressions) {
 		s := m.Suppressions[k]
@@ -273,7 +292,13 @@ func decodeJSON(data []byte) (*model.Model, error) {
 	}
 	m := model.Empty()
 	m.Info = model.Info{Name: j.Name, Description: j.Description, Version: j.ModelVersion,
-		Authors: j.Authors, Scope: j.Scope, Assumptions: j.Assumptions}
+		Authors: j.Authors, Owner: j.Owner, Reviewer: j.Reviewer, Scope: j.Scope, Assumptions: j.Assumptions}
+	if src := j.Source; src != nil {
+		m.Source = model.Source{Tool: src.Tool, File: src.File, SHA256: src.SHA256, Notes: src.Notes}
+		if src.Imported != nil {
+			m.Source.Imported = src.Imported.UTC()
+		}
+	}
 	m.Created, m.Modified = j.Created.UTC(), j.Modified.UTC()
 	var dups []string
 	put := func(kind, id string, exists bool) {
@@ -306,7 +331,7 @@ func decodeJSON(data []byte) (*model.Model, error) {
 			Title: t.Title, Category: t.Category, Description: t.Description, Facts: t.Facts,
 			References: t.References, Likelihood: t.Likelihood, Impact: t.Impact, Status: t.Status,
 			Justification: t.Justification, Mitigation: t.Mitigation, Manual: t.Manual, Obsolete: t.Obsolete,
-			RiskSet: t.RiskSet, Dread: (*model.Dread)(t.Dread), Assumes: t.Assumes}
+			RiskSet: t.RiskSet, Dread: (*model.Dread)(t.Dread), Assumes: t.Assumes, Origin: t.Origin}
 		if t.Assumed {
 			m.Threats[t.ID].Confidence = model.Assumed
 		}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -83,11 +84,25 @@ func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano
 
 func (r *reader) info() {
 	found := false
-	r.each("SELECT name, description, version, scope, assumptions, created, modified FROM model_info", func(rows *sql.Rows) error {
-		var created, modified string
+	r.each(`SELECT name, description, version, scope, assumptions, created, modified, owner, reviewer,
+		source_tool, source_file, source_sha256, source_imported, source_notes FROM model_info`, func(rows *sql.Rows) error {
+		var created, modified, imported, notes string
 		i := &r.m.Info
-		if err := rows.Scan(&i.Name, &i.Description, &i.Version, &i.Scope, &i.Assumptions, &created, &modified); err != nil {
+		if err := rows.Scan(&i.Name, &i.Description, &i.Version, &i.Scope, &i.Assumptions, &created, &modified,
+			&i.Owner, &i.Reviewer, &i.Source.Tool, &i.Source.File, &i.Source.SHA256, &imported, &notes); err != nil {
 			return err
+		}
+		if notes != "" {
+			if err := json.Unmarshal([]byte(notes), &i.Source.Notes); err != nil {
+				return damaged("import notes", err)
+			}
+		}
+		if imported != "" {
+			t, err := parseTime(imported)
+			if err != nil {
+				return damaged("import date", err)
+			}
+			i.Source.Imported = t
 		}
 		var err error
 		if r.m.Created, err = parseTime(created); err != nil {
@@ -204,13 +219,13 @@ func (r *reader) assets() {
 
 func (r *reader) threats() {
 	r.each(`SELECT id, number, rule_id, element_id, title, category, description, likelihood, impact,
-		status, justification, mitigation, manual, obsolete, risk_set, confidence, assumes, dread_damage, dread_reproducibility,
+		status, justification, mitigation, manual, obsolete, risk_set, confidence, assumes, origin, dread_damage, dread_reproducibility,
 		dread_exploitability, dread_affected_users, dread_discoverability FROM threats`, func(rows *sql.Rows) error {
 		t := &model.Threat{}
 		var cat, l, i, st, conf, assumes string
 		var dd, dr, de, da, dv sql.NullInt64
 		if err := rows.Scan(&t.ID, &t.Number, &t.RuleID, &t.ElementID, &t.Title, &cat, &t.Description, &l, &i,
-			&st, &t.Justification, &t.Mitigation, &t.Manual, &t.Obsolete, &t.RiskSet, &conf, &assumes, &dd, &dr, &de, &da, &dv); err != nil {
+			&st, &t.Justification, &t.Mitigation, &t.Manual, &t.Obsolete, &t.RiskSet, &conf, &assumes, &t.Origin, &dd, &dr, &de, &da, &dv); err != nil {
 			return err
 		}
 		if assumes != "" {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -100,13 +101,23 @@ func (w *writer) info(before, after *model.Model) {
 	if reflect.DeepEqual(before.Info, after.Info) && before.Created.Equal(after.Created) && before.Modified.Equal(after.Modified) {
 		return
 	}
-	w.exec(`INSERT INTO model_info (id, name, description, version, scope, assumptions, created, modified)
-		VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+	src := after.Source
+	imported := ""
+	if !src.Imported.IsZero() {
+		imported = timeText(src.Imported)
+	}
+	w.exec(`INSERT INTO model_info (id, name, description, version, scope, assumptions, created, modified,
+			owner, reviewer, source_tool, source_file, source_sha256, source_imported, source_notes)
+		VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description,
 			version = excluded.version, scope = excluded.scope, assumptions = excluded.assumptions,
-			created = excluded.created, modified = excluded.modified`,
+			created = excluded.created, modified = excluded.modified, owner = excluded.owner,
+			reviewer = excluded.reviewer, source_tool = excluded.source_tool, source_file = excluded.source_file,
+			source_sha256 = excluded.source_sha256, source_imported = excluded.source_imported,
+			source_notes = excluded.source_notes`,
 		after.Name, after.Description, after.Version, after.Scope, after.Assumptions,
-		timeText(after.Created), timeText(after.Modified))
+		timeText(after.Created), timeText(after.Modified), after.Owner, after.Reviewer,
+		src.Tool, src.File, src.SHA256, imported, notesText(src.Notes))
 	w.exec("DELETE FROM authors")
 	for i, a := range after.Authors {
 		w.exec("INSERT INTO authors (seq, name) VALUES (?, ?)", i, a)
@@ -195,7 +206,7 @@ func (w *writer) threats(before, after *model.Model) {
 	w.flush(del)
 	up := upserter(w.tx, "threats", []string{"id", "number", "rule_id", "element_id", "title", "category",
 		"description", "likelihood", "impact", "status", "justification", "mitigation", "manual", "obsolete",
-		"risk_set", "confidence", "assumes", "dread_damage", "dread_reproducibility", "dread_exploitability", "dread_affected_users",
+		"risk_set", "confidence", "assumes", "origin", "dread_damage", "dread_reproducibility", "dread_exploitability", "dread_affected_users",
 		"dread_discoverability"})
 	clearFacts, clearRefs := deleter(w.tx, "threat_facts", "threat_id"), deleter(w.tx, "threat_refs", "threat_id")
 	facts := inserter(w.tx, "threat_facts", []string{"threat_id", "seq", "text"}, "")
@@ -204,7 +215,7 @@ func (w *writer) threats(before, after *model.Model) {
 		t := after.Threats[id]
 		row := []any{t.ID, t.Number, t.RuleID, t.ElementID, t.Title, t.Category.String(), t.Description,
 			t.Likelihood.String(), t.Impact.String(), t.Status.String(), t.Justification, t.Mitigation,
-			boolInt(t.Manual), boolInt(t.Obsolete), boolInt(t.RiskSet), t.Confidence.String(), strings.Join(t.Assumes, " ")}
+			boolInt(t.Manual), boolInt(t.Obsolete), boolInt(t.RiskSet), t.Confidence.String(), strings.Join(t.Assumes, " "), t.Origin}
 		if d := t.Dread; d != nil {
 			row = append(row, d.Damage, d.Reproducibility, d.Exploitability, d.AffectedUsers, d.Discoverability)
 		} else {
@@ -289,4 +300,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// notesText keeps an import's notes as a JSON list: a note may hold any
+// character.
+func notesText(notes []string) string {
+	if len(notes) == 0 {
+		return ""
+	}
+	data, _ := json.Marshal(notes) // strings: cannot fail
+	return string(data)
 }

@@ -159,6 +159,18 @@ CREATE TABLE changes (
 ALTER TABLE threats ADD COLUMN confidence TEXT NOT NULL DEFAULT 'confirmed' CHECK (confidence IN ('confirmed', 'assumed'));
 ALTER TABLE threats ADD COLUMN assumes TEXT NOT NULL DEFAULT '';
 `,
+	// 6: roles, where an imported model came from, and which tool
+	// recorded an imported threat.
+	`
+ALTER TABLE model_info ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE model_info ADD COLUMN reviewer TEXT NOT NULL DEFAULT '';
+ALTER TABLE model_info ADD COLUMN source_tool TEXT NOT NULL DEFAULT '';
+ALTER TABLE model_info ADD COLUMN source_file TEXT NOT NULL DEFAULT '';
+ALTER TABLE model_info ADD COLUMN source_sha256 TEXT NOT NULL DEFAULT '';
+ALTER TABLE model_info ADD COLUMN source_imported TEXT NOT NULL DEFAULT '';
+ALTER TABLE model_info ADD COLUMN source_notes TEXT NOT NULL DEFAULT '';
+ALTER TABLE threats ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // Version is the file format this Rampart writes.

@@ -401,7 +401,7 @@ func merge(m *model.Model, found []Finding, put func(t *model.Threat, label stri
 // earlier one: status, justification, mitigation notes, and the risk
 // when they set it.
 func carryTriage(t, old *model.Threat) {
-	t.Status, t.Justification, t.Mitigation = old.Status, old.Justification, old.Mitigation
+	t.Status, t.Justification, t.Mitigation, t.Origin = old.Status, old.Justification, old.Mitigation, old.Origin
 	t.RiskSet, t.Dread = old.RiskSet, old.Dread
 	if old.RiskSet {
 		t.Likelihood, t.Impact = old.Likelihood, old.Impact
@@ -428,7 +428,7 @@ func formerThreats(m *model.Model, ids []string) []*model.Threat {
 }
 
 func sameThreat(a, b *model.Threat) bool {
-	return a.Title == b.Title && a.Category == b.Category && a.Description == b.Description &&
+	return a.Title == b.Title && a.Category == b.Category && a.Description == b.Description && a.Origin == b.Origin &&
 		a.Confidence == b.Confidence && slices.Equal(a.Assumes, b.Assumes) &&
 		a.Likelihood == b.Likelihood && a.Impact == b.Impact && !a.Obsolete && a.RuleID == b.RuleID &&
 		slices.Equal(a.Facts, b.Facts) && slices.Equal(a.References, b.References)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/storage"
@@ -145,6 +146,9 @@ func importCmd() *cobra.Command {
 			m, warnings, err := storage.Import(args[0])
 			if err != nil {
 				return err
+			}
+			if m.Source.Tool != "" && m.Source.Imported.IsZero() {
+				m.Source.Imported = time.Now().UTC()
 			}
 			for _, w := range warnings {
 				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: note:", w)

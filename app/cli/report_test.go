@@ -139,3 +139,29 @@ func TestReportKeepsBlocksTogetherAndRepeatsHeaders(t *testing.T) {
 		t.Errorf("the questions table continues without its header (chapter on page %d)", chapter+1)
 	}
 }
+
+// An imported model's report says where it came from, keeps the other
+// tool's threats apart, shows roles, and has a page to sign.
+func TestReportOfAnImportSaysWhereItCameFrom(t *testing.T) {
+	dir := t.TempDir()
+	td := filepath.Join("..", "..", "storage", "threatdragon", "testdata", "v2-threat-model.json")
+	imported := filepath.Join(dir, "td.rampart")
+	if code, _, errOut := run(t, "import", td, "-o", imported); code != 0 {
+		t.Fatal(errOut)
+	}
+	pdf := filepath.Join(dir, "td.pdf")
+	if code, _, errOut := run(t, "report", imported, "-o", pdf); code != 0 {
+		t.Fatal(errOut)
+	}
+	text := pdfWords(t, pdf)
+	for _, want := range []string{"Owner Mike Goodwin", "Reviewer Jane Smith", "Contributors",
+		"Made with Threat Dragon, file v2-threat-model.json (SHA-256", "imported", "Where the model came from",
+		"recorded in Threat Dragon", "What the import left out or changed", "Sign-off", "Prepared by", "Approved by"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "added by the analyst") {
+		t.Error("Threat Dragon's threats are labelled as the analyst's")
+	}
+}

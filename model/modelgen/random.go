@@ -32,6 +32,11 @@ func Random(r *rand.Rand) *model.Model {
 		m.Authors = append(m.Authors, Text(r))
 	}
 	m.Scope, m.Assumptions = Text(r), Text(r)
+	if r.IntN(2) == 0 {
+		m.Owner, m.Reviewer = Text(r), Text(r)
+		m.Source = model.Source{Tool: "Threat Dragon", File: Text(r) + ".json", SHA256: "ab12",
+			Imported: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC), Notes: []string{Text(r), Text(r)}}
+	}
 	m.Created = time.Unix(r.Int64N(2e9), 0).UTC()
 	m.Modified = m.Created.Add(time.Duration(r.IntN(1e6)) * time.Second)
 
@@ -157,6 +162,9 @@ func RandomThreat(r *rand.Rand, elementID string, number int) *model.Threat {
 		Likelihood: model.Levels[r.IntN(4)], Impact: model.Levels[r.IntN(4)],
 		Status: model.Statuses[r.IntN(5)], Justification: Text(r), Mitigation: Text(r),
 		Obsolete: r.IntN(4) == 0, RiskSet: r.IntN(3) == 0}
+	if r.IntN(3) == 0 {
+		t.Origin = "Threat Dragon"
+	}
 	if r.IntN(2) == 0 {
 		t.Confidence = model.Assumed
 		t.Assumes = []string{elementID + ":authenticates_callers", elementID + ":rate_limited"}[:1+r.IntN(2)]

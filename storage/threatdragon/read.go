@@ -166,16 +166,11 @@ func Read(data []byte) (*model.Model, []string, error) {
 		m.Name = "Threat Dragon model"
 	}
 	m.Description = td.Summary.Description
-	if td.Summary.Owner != "" {
-		m.Authors = append(m.Authors, td.Summary.Owner)
-	}
+	m.Owner, m.Reviewer = strings.TrimSpace(td.Summary.Owner), strings.TrimSpace(td.Detail.Reviewer)
 	for _, c := range td.Detail.Contributors {
 		if c.Name != "" {
 			m.Authors = append(m.Authors, c.Name)
 		}
-	}
-	if td.Detail.Reviewer != "" {
-		m.Authors = append(m.Authors, td.Detail.Reviewer+" (reviewer)")
 	}
 	r := &reader{m: m}
 	for i, d := range td.Detail.Diagrams {
@@ -467,7 +462,7 @@ func (r *reader) threats(e *model.Element, p map[string]any) {
 			continue
 		}
 		r.number++
-		t := &model.Threat{Number: r.number, ElementID: e.ID, Manual: true, Title: strings.TrimSpace(str(tm, "title")),
+		t := &model.Threat{Number: r.number, ElementID: e.ID, Manual: true, Origin: "Threat Dragon", Title: strings.TrimSpace(str(tm, "title")),
 			Description: str(tm, "description"), Mitigation: str(tm, "mitigation")}
 		if id := str(tm, "id"); id != "" {
 			t.ID = "td-" + id

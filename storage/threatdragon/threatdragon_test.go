@@ -73,8 +73,8 @@ func TestV2DemoModel(t *testing.T) {
 				c.categories[model.Tampering] != 1 || c.categories[model.Spoofing] != 1 {
 				t.Errorf("categories %v", c.categories)
 			}
-			if m.Name != "Demo Threat Model" || !strings.Contains(strings.Join(m.Authors, ","), "Mike Goodwin") {
-				t.Errorf("summary: %q %v", m.Name, m.Authors)
+			if m.Name != "Demo Threat Model" || m.Owner != "Mike Goodwin" || m.Reviewer == "" || len(m.Authors) == 0 {
+				t.Errorf("summary: %q owner %q reviewer %q contributors %v", m.Name, m.Owner, m.Reviewer, m.Authors)
 			}
 			for _, f := range model.Validate(m) {
 				if f.Severity == model.Error {
