@@ -199,9 +199,9 @@ type Threat struct {
 	// Origin is the tool that recorded the threat, for one imported from
 	// another tool ("Threat Dragon"); empty for Rampart's own and the
 	// analyst's.
-	Origin string
-	RiskSet    bool // the analyst set likelihood and impact; analysis keeps them
-	Dread      *Dread
+	Origin  string
+	RiskSet bool // the analyst set likelihood and impact; analysis keeps them
+	Dread   *Dread
 }
 
 // Dread is an optional DREAD rating of a threat, each score 0 to 10.

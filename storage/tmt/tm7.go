@@ -444,7 +444,7 @@ func (r *reader) threats(doc tm7) {
 		typeID := strings.TrimSpace(v.TypeID)
 		t := &model.Threat{ID: "tmt:" + typeID + "@" + flow, Number: n + 1, RuleID: "tmt:" + typeID, ElementID: flow,
 			Origin: "Microsoft Threat Modeling Tool",
-			Title: props["Title"], Description: props["UserThreatDescription"], References: []string{"TMT " + typeID}}
+			Title:  props["Title"], Description: props["UserThreatDescription"], References: []string{"TMT " + typeID}}
 		if t.Title == "" {
 			t.Title = "TMT threat " + typeID
 		}
