@@ -43,7 +43,39 @@ func Diff(old, new *Model) []Difference {
 	out = append(out, diffElements(old, new)...)
 	out = append(out, diffAssets(old, new)...)
 	out = append(out, diffThreats(old, new)...)
+	out = append(out, diffSuppressions(old, new)...)
 	out = append(out, diffTrees(old, new)...)
+	return out
+}
+
+// diffSuppressions lists rules suppressed or let run again: each changes
+// how many threats are open.
+func diffSuppressions(a, b *Model) []Difference {
+	var out []Difference
+	name := func(m *Model, s *Suppression) string {
+		where := "the whole model"
+		if e := m.Elements[s.ElementID]; e != nil {
+			where = m.NameOf(e)
+		}
+		return s.RuleID + " on " + where
+	}
+	for _, k := range slices.Sorted(maps.Keys(b.Suppressions)) {
+		s := b.Suppressions[k]
+		old := a.Suppressions[k]
+		switch {
+		case old == nil:
+			out = append(out, Difference{Op: "added", What: "suppression", ID: k, Name: name(b, s),
+				Details: []string{"justification: " + s.Justification}})
+		case old.Justification != s.Justification:
+			out = append(out, Difference{Op: "changed", What: "suppression", ID: k, Name: name(b, s),
+				Details: []string{field("justification", old.Justification, s.Justification)}})
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(a.Suppressions)) {
+		if b.Suppressions[k] == nil {
+			out = append(out, Difference{Op: "removed", What: "suppression", ID: k, Name: name(a, a.Suppressions[k])})
+		}
+	}
 	return out
 }
 
@@ -64,7 +96,8 @@ func field(name, a, b string) string {
 func diffInfo(a, b *Model) []Difference {
 	var d []string
 	for _, f := range [][3]string{{"name", a.Name, b.Name}, {"description", a.Description, b.Description},
-		{"version", a.Version, b.Version}, {"authors", strings.Join(a.Authors, ", "), strings.Join(b.Authors, ", ")},
+		{"version", a.Version, b.Version}, {"contributors", strings.Join(a.Authors, ", "), strings.Join(b.Authors, ", ")},
+		{"owner", a.Owner, b.Owner}, {"reviewer", a.Reviewer, b.Reviewer},
 		{"scope", a.Scope, b.Scope}, {"assumptions", a.Assumptions, b.Assumptions}} {
 		if f[1] != f[2] {
 			d = append(d, field(f[0], f[1], f[2]))

@@ -53,3 +53,21 @@ func TestDiffMatchesByNameAcrossOrigins(t *testing.T) {
 		t.Fatalf("renumbered but equal models differ: %v", d)
 	}
 }
+
+// A suppression changes how many threats are open: the difference says so.
+func TestDiffListsSuppressions(t *testing.T) {
+	old := zones()
+	m := old.Clone()
+	must(t, model.Suppress(m, &model.Suppression{RuleID: "xb.sniffing", ElementID: "f1", Justification: "VPN"}).Apply(m))
+	var got []string
+	for _, d := range model.Diff(old, m) {
+		got = append(got, d.String())
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "added suppression xb.sniffing on") || !strings.Contains(got[0], "VPN") {
+		t.Errorf("diff: %q", got)
+	}
+	back := model.Diff(m, old)
+	if len(back) != 1 || back[0].Op != "removed" || back[0].What != "suppression" {
+		t.Errorf("lifting it: %+v", back)
+	}
+}
