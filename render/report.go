@@ -33,6 +33,14 @@ type ReportOptions struct {
 	SinceLabel string
 	// Progress, when set, is called with the fraction done (0..1).
 	Progress func(done float64)
+	// Omit leaves threats of these statuses out of the threat listings
+	// (the summary still counts them); OnlyConfirmed leaves out assumed
+	// threats; ByElement lists the threats in a chapter of their own,
+	// element by element and interaction by interaction, instead of with
+	// each diagram.
+	Omit          []model.Status
+	OnlyConfirmed bool
+	ByElement     bool
 	// Date, when set, is the report's date (rampart report --date);
 	// otherwise the report is dated by the model's last change, so the
 	// same model gives the same bytes.
@@ -192,6 +200,9 @@ func (r *report) build() error {
 	r.assets()
 	r.progress(0.15)
 	r.diagrams()
+	if r.o.ByElement {
+		r.byElement()
+	}
 	r.attackTrees()
 	r.changes()
 	r.history()

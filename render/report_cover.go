@@ -103,6 +103,11 @@ func (r *report) plannedSections() []tocEntry {
 	for _, d := range r.m.DiagramList() {
 		add(r.diagramTitle(d), 1)
 	}
+	if r.o.ByElement {
+		add("Threats by element", 0)
+		add("Elements", 1)
+		add("Interactions", 1)
+	}
 	if len(r.m.Trees) > 0 {
 		add("Attack trees", 0)
 		for _, t := range r.m.TreeList() {

@@ -22,6 +22,9 @@ func (r *report) diagrams() {
 			"them is with the rule in the appendix; \"rampart analyze --format json\" gives every threat in full.",
 			len(r.live), maxDetailed))
 	}
+	if !r.o.ByElement {
+		r.para(r.omissions())
+	}
 	list := m.DiagramList()
 	for i, d := range list {
 		if i > 0 {
@@ -42,7 +45,9 @@ func (r *report) diagrams() {
 		}
 		r.drawDiagram(d.ID)
 		r.elementTable(d.ID)
-		r.threatsOf(d.ID)
+		if !r.o.ByElement {
+			r.threatsOf(d.ID)
+		}
 		r.progress(0.15 + 0.3*float64(i+1)/float64(len(list)))
 	}
 }

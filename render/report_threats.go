@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rampart-tm/rampart/model"
@@ -14,7 +15,7 @@ import (
 func (r *report) threatsOf(diagramID string) {
 	var ts []*model.Threat
 	for _, e := range r.in[diagramID] {
-		ts = append(ts, r.byElem[e.ID]...)
+		ts = append(ts, r.listedOn(e.ID)...)
 	}
 	stride.SortThreats(ts)
 	r.font("B", 11, InkColor)
@@ -23,12 +24,86 @@ func (r *report) threatsOf(diagramID string) {
 	if len(ts) == 0 {
 		r.para("No threats on this diagram's elements.")
 	}
+	r.threatList(ts)
+}
+
+// threatList writes threats in detail, or in brief when the model has
+// more than a report details.
+func (r *report) threatList(ts []*model.Threat) {
 	if r.brief {
 		r.threatsInBrief(ts)
 		return
 	}
 	for _, t := range ts {
 		r.threat(t)
+	}
+}
+
+// listedOn lists the threats on an element that the report's options
+// keep (see ReportOptions.Omit and OnlyConfirmed).
+func (r *report) listedOn(id string) []*model.Threat {
+	var out []*model.Threat
+	for _, t := range r.byElem[id] {
+		if slices.Contains(r.o.Omit, t.Status) || r.o.OnlyConfirmed && t.Confidence != model.Confirmed {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// omissions says which threats the listings leave out, or "".
+func (r *report) omissions() string {
+	var what []string
+	for _, s := range r.o.Omit {
+		what = append(what, s.Label())
+	}
+	text := ""
+	if len(what) > 0 {
+		text = "Threats that are " + strings.Join(what, " or ") + " are left out of the lists below"
+	}
+	if r.o.OnlyConfirmed {
+		if text == "" {
+			text = "Assumed threats are left out of the lists below"
+		} else {
+			text += ", and so are assumed threats"
+		}
+	}
+	if text == "" {
+		return ""
+	}
+	return text + "; the summary counts every threat."
+}
+
+// byElement lists the threats element by element, then interaction by
+// interaction (each flow with its ends), as the Threat Modeling Tool's
+// reports do.
+func (r *report) byElement() {
+	r.section("Threats by element", 0)
+	r.para(r.omissions())
+	for _, flows := range []bool{false, true} {
+		title := "Elements"
+		if flows {
+			title = "Interactions"
+		}
+		r.section(title, 1)
+		for _, d := range r.m.DiagramList() {
+			for _, e := range r.in[d.ID] {
+				if (e.Kind == model.DataFlow) != flows {
+					continue
+				}
+				ts := r.listedOn(e.ID)
+				if len(ts) == 0 {
+					continue
+				}
+				stride.SortThreats(ts)
+				r.need(24)
+				r.font("B", 11, InkColor)
+				head := fmt.Sprintf("%s (%s, %s): %d threat(s)", elementName(r.m, e.ID), e.Kind.Label(), d.Name, len(ts))
+				r.pdf.MultiCell(textW, 6, pdfText(head), "", "L", false)
+				r.threatList(ts)
+			}
+		}
 	}
 }
 

@@ -40,8 +40,9 @@ func loadAnalysed(cmd *cobra.Command, path string) (*model.Model, *stride.Librar
 }
 
 func reportCmd() *cobra.Command {
-	var out, since, date string
-	var history bool
+	var out, since, date, confidence string
+	var history, byElement bool
+	var omit []string
 	cmd := &cobra.Command{
 		Use:   "report FILE -o OUT.pdf",
 		Short: "Write the audit report as PDF",
@@ -61,7 +62,21 @@ func reportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts := render.ReportOptions{RampartVersion: Version, Hash: hash, Rules: lib}
+			opts := render.ReportOptions{RampartVersion: Version, Hash: hash, Rules: lib, ByElement: byElement}
+			switch confidence {
+			case "all":
+			case "confirmed":
+				opts.OnlyConfirmed = true
+			default:
+				return usagef("unknown confidence %q (want confirmed or all)", confidence)
+			}
+			for _, name := range omit {
+				st, err := model.ParseStatus(strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(name), "-", "_"), " ", "_"))
+				if err != nil {
+					return usageError{fmt.Errorf("--omit: %w", err)}
+				}
+				opts.Omit = append(opts.Omit, st)
+			}
 			if date != "" {
 				if opts.Date, err = parseDate(date); err != nil {
 					return usageError{err}
@@ -86,6 +101,9 @@ func reportCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the PDF to write (- for standard output)")
+	cmd.Flags().StringSliceVar(&omit, "omit", nil, "leave threats of these statuses out of the lists (mitigated, not-applicable, accepted, transferred)")
+	cmd.Flags().StringVar(&confidence, "confidence", "all", "confirmed: list only confirmed threats; all: assumed ones too")
+	cmd.Flags().BoolVar(&byElement, "by-element", false, "list the threats element by element and interaction by interaction")
 	cmd.Flags().StringVar(&date, "date", "", "the report's date (YYYY-MM-DD or RFC 3339); default: the model's last change")
 	cmd.Flags().BoolVar(&history, "history", false, "add the file's change history (who changed what, when)")
 	cmd.Flags().StringVar(&since, "since", "", "add a chapter on the changes since this earlier version of the model")

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/stride"
 )
 
 // The same model, rules and options give the same report bytes for every
@@ -163,5 +167,52 @@ func TestReportOfAnImportSaysWhereItCameFrom(t *testing.T) {
 	}
 	if strings.Contains(text, "added by the analyst") {
 		t.Error("Threat Dragon's threats are labelled as the analyst's")
+	}
+}
+
+// An auditor can ask for threats element by element, without mitigated
+// or assumed ones.
+func TestReportOptionsForAuditors(t *testing.T) {
+	dir := t.TempDir()
+	m, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := stride.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stride.Run(lib, m)
+	var done *model.Threat
+	for _, th := range m.ThreatList() {
+		if !th.Obsolete && th.Confidence == model.Confirmed {
+			done = th
+			break
+		}
+	}
+	done.Status, done.Justification = model.Mitigated, "fixed in 2.3"
+	path := filepath.Join(dir, "shop.rampart")
+	if err := storage.WriteNew(path, m); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(dir, "shop.pdf")
+	if code, _, errOut := run(t, "report", path, "--by-element", "--omit", "mitigated,not-applicable",
+		"--confidence", "confirmed", "-o", pdf); code != 0 {
+		t.Fatal(errOut)
+	}
+	text := pdfWords(t, pdf)
+	for _, want := range []string{"Threats by element", "Interactions", "left out of the lists below"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if strings.Contains(text, done.Code()+" "+done.Title) {
+		t.Errorf("the mitigated threat %s is listed", done.Code())
+	}
+	if strings.Contains(text, "· assumed ·") {
+		t.Error("an assumed threat is listed")
+	}
+	if code, _, _ := run(t, "report", path, "--omit", "done", "-o", pdf); code != 2 {
+		t.Error("an unknown status is a usage error")
 	}
 }
