@@ -136,7 +136,12 @@ func (w *window) autoLayout() {
 			if cur := w.ed.Diagram(); cur == nil || cur.ID != d.ID {
 				return
 			}
-			w.do(w.ed.Do(render.LayoutEdit(w.ed.Model, d.ID, l)))
+			edit, err := render.LayoutEdit(w.ed.Model, d.ID, l)
+			if err != nil {
+				w.showError(err)
+				return
+			}
+			w.do(w.ed.Do(edit))
 			w.canvas.FitToContent()
 			w.refreshTitle()
 		})

@@ -271,7 +271,11 @@ func TestAutoLayoutIsOneUndoStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.do(w.ed.Do(render.LayoutEdit(m, "platform", l)))
+	edit, err := render.LayoutEdit(m, "platform", l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.do(w.ed.Do(edit))
 	if m.Elements["gateway"].X == x {
 		t.Fatal("layout did not move the gateway")
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -207,8 +208,11 @@ func parseFloats(s string) []float64 {
 
 // LayoutEdit turns a layout into one edit that moves every node and
 // boundary of the diagram, straightens the flows and places interface
-// stubs, so auto-layout is one undoable step.
-func LayoutEdit(m *model.Model, diagramID string, l *Layout) model.Edit {
+// stubs, so auto-layout is one undoable step. Line boundaries are drawn
+// again between the zones they separate, crossing the same flows as
+// before; when that cannot be done the layout is refused, since the
+// picture would contradict the analysis.
+func LayoutEdit(m *model.Model, diagramID string, l *Layout) (model.Edit, error) {
 	b := &model.Batch{Label: "laid out diagram " + diagramName(m, diagramID)}
 	els := m.ElementsIn(diagramID)
 	sort.Slice(els, func(i, j int) bool { return els[i].ID < els[j].ID })
@@ -243,7 +247,140 @@ func LayoutEdit(m *model.Model, diagramID string, l *Layout) model.Edit {
 			b.Edits = append(b.Edits, model.UpdateElement(m, after, ""))
 		}
 	}
-	return b
+	lines, err := placeLines(m, diagramID, b)
+	if err != nil {
+		return nil, err
+	}
+	b.Edits = append(b.Edits, lines...)
+	return b, nil
+}
+
+// placeLines draws each line boundary of a diagram again after the nodes
+// moved: through the middle of each flow it crossed, so that it crosses
+// exactly the flows it crossed before.
+func placeLines(m *model.Model, diagramID string, moved *model.Batch) ([]model.Edit, error) {
+	ix := model.NewIndex(m)
+	var lines, flows []*model.Element
+	for _, e := range m.ElementsIn(diagramID) {
+		switch {
+		case e.IsLine():
+			lines = append(lines, e)
+		case e.Kind == model.DataFlow:
+			flows = append(flows, e)
+		}
+	}
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	crossed := map[string]map[string]bool{} // line → flows it crosses
+	for _, f := range flows {
+		for _, b := range ix.Crossings(f) {
+			if b.IsLine() {
+				if crossed[b.ID] == nil {
+					crossed[b.ID] = map[string]bool{}
+				}
+				crossed[b.ID][f.ID] = true
+			}
+		}
+	}
+	after := m.Clone()
+	if err := moved.Apply(after); err != nil {
+		return nil, err
+	}
+	var edits []model.Edit
+	for _, line := range lines {
+		var mids []model.Point
+		for _, f := range flows {
+			if crossed[line.ID][f.ID] {
+				mids = append(mids, midpoint(after.Path(after.Elements[f.ID])))
+			}
+		}
+		placed := line.Clone()
+		placed.Points = lineThrough(mids)
+		if placed.Points == nil {
+			continue // it crossed nothing: where it stands does not matter
+		}
+		after.Elements[line.ID] = placed
+		edits = append(edits, model.UpdateElement(m, placed, ""))
+	}
+	// The new lines must cross exactly what the old ones crossed.
+	aix := model.NewIndex(after)
+	for _, f := range flows {
+		for _, line := range lines {
+			now := false
+			for _, b := range aix.Crossings(after.Elements[f.ID]) {
+				now = now || b.ID == line.ID
+			}
+			if now != crossed[line.ID][f.ID] {
+				return nil, fmt.Errorf("auto-layout cannot keep the line boundary %s between the same flows "+
+					"(%s); draw it as a region (a boundary box) to lay this diagram out", line.Label(), f.Label())
+			}
+		}
+	}
+	return edits, nil
+}
+
+// midpoint is the point halfway along a polyline.
+func midpoint(path []model.Point) model.Point {
+	if len(path) == 0 {
+		return model.Point{}
+	}
+	total := 0.0
+	for i := 1; i < len(path); i++ {
+		total += math.Hypot(path[i].X-path[i-1].X, path[i].Y-path[i-1].Y)
+	}
+	half := total / 2
+	for i := 1; i < len(path); i++ {
+		d := math.Hypot(path[i].X-path[i-1].X, path[i].Y-path[i-1].Y)
+		if d >= half && d > 0 {
+			t := half / d
+			return model.Point{X: path[i-1].X + t*(path[i].X-path[i-1].X), Y: path[i-1].Y + t*(path[i].Y-path[i-1].Y)}
+		}
+		half -= d
+	}
+	return path[len(path)-1]
+}
+
+// lineThrough is a boundary line through points: across the direction
+// they spread in, a short stroke beyond the first and last, or a short
+// vertical stroke through a single point.
+func lineThrough(pts []model.Point) []model.Point {
+	switch len(pts) {
+	case 0:
+		return nil
+	case 1:
+		p := pts[0]
+		return []model.Point{{X: p.X, Y: p.Y - 40}, {X: p.X, Y: p.Y + 40}}
+	}
+	sorted := slices.Clone(pts)
+	minX, maxX, minY, maxY := sorted[0].X, sorted[0].X, sorted[0].Y, sorted[0].Y
+	for _, p := range sorted {
+		minX, maxX, minY, maxY = min(minX, p.X), max(maxX, p.X), min(minY, p.Y), max(maxY, p.Y)
+	}
+	vertical := maxY-minY >= maxX-minX
+	slices.SortFunc(sorted, func(a, b model.Point) int {
+		if vertical {
+			return cmpFloat(a.Y, b.Y)
+		}
+		return cmpFloat(a.X, b.X)
+	})
+	first, last := sorted[0], sorted[len(sorted)-1]
+	if vertical {
+		sorted = append([]model.Point{{X: first.X, Y: first.Y - 40}}, append(sorted, model.Point{X: last.X, Y: last.Y + 40})...)
+	} else {
+		sorted = append([]model.Point{{X: first.X - 40, Y: first.Y}}, append(sorted, model.Point{X: last.X + 40, Y: last.Y})...)
+	}
+	return sorted
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 func samePlace(a, b *model.Element) bool {

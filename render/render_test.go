@@ -152,7 +152,11 @@ func TestAutoLayoutKeepsNodesApartAndInsideTheirBoundaries(t *testing.T) {
 		}
 	}
 	var h model.History
-	if err := h.Do(m, render.LayoutEdit(m, "platform", l)); err != nil {
+	edit, err := render.LayoutEdit(m, "platform", l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Do(m, edit); err != nil {
 		t.Fatal(err)
 	}
 	after := model.NewIndex(m)

@@ -152,7 +152,11 @@ func renderCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if err := render.LayoutEdit(m, d.ID, l).Apply(m); err != nil {
+				edit, err := render.LayoutEdit(m, d.ID, l)
+				if err != nil {
+					return err
+				}
+				if err := edit.Apply(m); err != nil {
 					return err
 				}
 			}
