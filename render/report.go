@@ -148,7 +148,8 @@ type report struct {
 	// at the top of each page the table continues on.
 	tableHead   []string
 	tableWidths []float64
-	base        float64 // progress already reported by earlier passes
+	links       map[string]int // threat ID → the link to its detail
+	base        float64        // progress already reported by earlier passes
 }
 
 const (

@@ -122,12 +122,14 @@ func (r *report) summary() {
 	r.section("Top risks", 1)
 	const most = 15
 	top := [][]string{{"ID", "Severity", "Confidence", "Element", "Threat"}}
+	var topIDs []string
 	for _, t := range r.live {
 		if !r.isOpen(t) {
 			continue
 		}
 		if len(top) <= most {
 			top = append(top, []string{t.Code(), t.Severity().String(), t.Confidence.String(), elementName(m, t.ElementID), t.Title})
+			topIDs = append(topIDs, t.ID)
 		}
 	}
 	switch {
@@ -140,8 +142,33 @@ func (r *report) summary() {
 		r.para(fmt.Sprintf("All %d open threats, highest risk first. Each is detailed, by its ID, with its diagram.", open))
 	}
 	if len(top) > 1 {
-		r.table([]float64{18, 18, 22, 38, textW - 96}, top, true)
+		widths := []float64{18, 18, 22, 38, textW - 96}
+		r.row(widths, top[0], true)
+		for i, row := range top[1:] {
+			// Each ID links to the threat's detail.
+			y, page := r.pdf.GetY(), r.pdf.PageNo()
+			r.row(widths, row, false)
+			if r.pdf.PageNo() == page {
+				r.pdf.Link(marginX, y, widths[0], r.pdf.GetY()-y, r.threatLink(topIDs[i]))
+			}
+		}
+		r.tableHead = nil
+		r.pdf.Ln(2)
 	}
+}
+
+// threatLink is the link to a threat's detail, made on first use and
+// placed when the threat is written.
+func (r *report) threatLink(id string) int {
+	if r.links == nil {
+		r.links = map[string]int{}
+	}
+	l, ok := r.links[id]
+	if !ok {
+		l = r.pdf.AddLink()
+		r.links[id] = l
+	}
+	return l
 }
 
 // riskMatrix counts the open threats by likelihood and impact.

@@ -218,6 +218,9 @@ func (r *report) threat(t *model.Threat) {
 	m := r.m
 	status := r.threatStatus(t)
 	r.keepTogether(t)
+	if l, ok := r.links[t.ID]; ok {
+		r.pdf.SetLink(l, r.pdf.GetY(), -1)
+	}
 	y := r.pdf.GetY()
 	r.pdf.SetFillColor(opaque(SeverityColors[t.Severity()]))
 	r.pdf.Rect(marginX, y+0.8, 1.6, 4.2, "F")
