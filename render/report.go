@@ -104,6 +104,9 @@ type reportFacts struct {
 	brief    bool                        // one row per threat: there are more than maxDetailed
 	// openQuestions are what the assumed open threats rest on.
 	openQuestions []stride.Question
+	// heights caches each threat block's height, measured in the first
+	// pass (see keepTogether).
+	heights map[string]float64
 }
 
 func newReportFacts(m *model.Model) *reportFacts {
@@ -112,6 +115,7 @@ func newReportFacts(m *model.Model) *reportFacts {
 		carriers: map[string][]*model.Element{}}
 	f.badges = Badges(m, f.findings)
 	f.openQuestions = stride.Questions(m)
+	f.heights = map[string]float64{}
 	for _, t := range m.ThreatList() {
 		if !t.Obsolete {
 			f.live = append(f.live, t)

@@ -272,15 +272,19 @@ func (r *report) threat(t *model.Threat) {
 // fit on this one but fits on a page of its own, so a threat is never
 // split from its heading.
 func (r *report) keepTogether(t *model.Threat) {
-	r.font("", 8.5, InkColor)
-	lines := 3.0 // title and what it is
-	for _, text := range []string{t.Description, strings.Join(t.Facts, "\n"), t.Justification, t.Mitigation,
-		r.settledBy(t), strings.Join(t.References, ", "), "mitigation"} {
-		if strings.TrimSpace(text) != "" {
-			lines += float64(len(r.pdf.SplitText(pdfText(text), textW-31)))
+	h, ok := r.heights[t.ID] // the same in both passes
+	if !ok {
+		r.font("", 8.5, InkColor)
+		lines := 3.0 // title and what it is
+		for _, text := range []string{t.Description, strings.Join(t.Facts, "\n"), t.Justification, t.Mitigation,
+			r.settledBy(t), strings.Join(t.References, ", "), "mitigation"} {
+			if strings.TrimSpace(text) != "" {
+				lines += float64(len(r.pdf.SplitText(pdfText(text), textW-31)))
+			}
 		}
+		h = lines*4.2 + 8
+		r.heights[t.ID] = h
 	}
-	h := lines*4.2 + 8
 	if _, pageH := r.pdf.GetPageSize(); h < pageH-40 {
 		r.need(h)
 	} else {
