@@ -56,9 +56,7 @@ func (a *analyst) start() {
 	a.running = true
 	go func() {
 		found, errs := stride.Analyze(a.lib, snapshot)
-		for i := range found {
-			found[i].Threat() // write the texts here, not on the UI thread
-		}
+		stride.WriteTexts(found) // here, not on the UI thread
 		fyne.Do(func() {
 			a.running = false
 			a.finish(gen, found, errs)

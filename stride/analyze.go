@@ -3,10 +3,12 @@ package stride
 import (
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr/vm"
 
@@ -438,9 +440,36 @@ func sameThreat(a, b *model.Threat) bool {
 // history): the command line's analysis.
 func Run(lib *Library, m *model.Model) []error {
 	found, errs := Analyze(lib, m)
+	WriteTexts(found)
 	// Straight into the model: no edit to undo, so no copies to keep.
 	merge(m, found, func(t *model.Threat, _ string) { m.Threats[t.ID] = t })
 	return errs
+}
+
+// WriteTexts writes the threats of findings (titles, descriptions, why
+// they fired) on every processor: for a large model the texts cost as
+// much as finding the threats. Findings of one analysis only.
+func WriteTexts(found []Finding) {
+	if len(found) == 0 {
+		return
+	}
+	// What the texts share is worked out first, so the writers only read.
+	fb := found[0].fb
+	for i := range found {
+		fb.contextOf(found[i].Element)
+	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(found)/500))
+	per := (len(found) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for n := range workers {
+		part := found[min(n*per, len(found)):min((n+1)*per, len(found))]
+		wg.Go(func() {
+			for i := range part {
+				part[i].Threat()
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // SortThreats orders threats by severity (worst first), then number.
