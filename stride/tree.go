@@ -206,8 +206,10 @@ var (
 // threats on the target; below each, the paths by which an attacker
 // reaches the target from an external entity through the DFD (AND of the
 // steps along one path: the threats on each element and flow crossed on
-// the way, or its plain use where nothing is recorded). Mitigated threats
-// cut their leaves when the tree is evaluated.
+// the way, or its plain use where nothing is recorded; two steps or more
+// are grouped under an AND of their own, which recurs under each category
+// and is drawn once). Mitigated threats cut their leaves when the tree is
+// evaluated.
 func Derive(lib *Library, m *model.Model, targetID string) (*model.AttackTree, error) {
 	var targets []*model.Element
 	name := ""
@@ -337,11 +339,21 @@ func (d *deriver) category(branch string, c model.Category, target *model.Elemen
 			names = append(names, d.where(e))
 		}
 		route := d.node(branch, "Via "+strings.Join(names, " → "), model.And)
+		// The steps that reach the target are the same under every
+		// category the route serves: grouped under a node of their own,
+		// they are one branch that recurs, which a drawing shows once.
+		// An AND under an AND changes no value: costs add, chances
+		// multiply and the skill is the highest either way.
+		reach := route
+		if len(names) > 3 {
+			reach = d.node(route, fmt.Sprintf("Reach %s from %s through %s", names[len(names)-1], names[0],
+				strings.Join(names[1:len(names)-1], " → ")), model.And)
+		}
 		for i, e := range p.nodes[1 : len(p.nodes)-1] {
 			f := p.flows[i]
 			enabling := append(d.live(f.ID, model.Spoofing, model.Tampering, model.ElevationOfPrivilege),
 				d.live(e.ID, model.Spoofing, model.Tampering, model.ElevationOfPrivilege)...)
-			step := d.node(route, "Get through "+d.where(e), model.Or)
+			step := d.node(reach, "Get through "+d.where(e), model.Or)
 			if len(enabling) == 0 {
 				leaf := d.t.Nodes[d.node(step, fmt.Sprintf("Send requests through %s as any user may", e.Label()), model.Leaf)]
 				leaf.ElementID, leaf.Probability, leaf.Cost, leaf.Skill = e.ID, 1, 0, model.Low

@@ -1,7 +1,9 @@
 package stride_test
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,5 +130,75 @@ func BenchmarkDeriveAndEvaluateLarge(b *testing.B) {
 			b.Fatal(err)
 		}
 		stride.Evaluate(m, tree)
+	}
+}
+
+// A derived route groups the steps that reach its target under an AND of
+// their own, the same branch under every category the route serves, so a
+// drawing shows it once; the grouping changes no value: with each group's
+// steps moved up to the route, every node and every minimal path is the
+// same.
+func TestDeriveGroupsTheStepsOfARouteWithoutChangingValues(t *testing.T) {
+	lib := builtin(t)
+	m := analyzed(t, lib, demo(t))
+	for _, target := range []string{"orders-db", "customer-profile", "payment-token", "card-number"} {
+		tree, err := stride.Derive(lib, m, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := tree.Clone()
+		groups := map[string][]string{} // route → the labels of the steps its groups reach it through
+		for _, n := range tree.Nodes {
+			p := tree.Nodes[n.Parent]
+			if n.Gate != model.And || p == nil || p.Gate != model.And {
+				continue
+			}
+			if !strings.HasPrefix(n.Label, "Reach ") || !strings.HasPrefix(p.Label, "Via ") {
+				t.Errorf("%s: %q under %q", target, n.Label, p.Label)
+			}
+			for _, step := range tree.Children(n.ID) {
+				flat.Nodes[step.ID].Parent = p.ID
+				groups[p.ID] = append(groups[p.ID], step.Label)
+			}
+			delete(flat.Nodes, n.ID)
+		}
+		if len(groups) == 0 {
+			t.Fatalf("%s: no route groups its steps", target)
+		}
+		// As derived, and with every third threat mitigated.
+		mitigated := m.Clone()
+		for i, id := range slices.Sorted(maps.Keys(mitigated.Threats)) {
+			if i%3 == 0 {
+				mitigated.Threats[id].Status = model.Mitigated
+			}
+		}
+		for _, m := range []*model.Model{m, mitigated} {
+			grouped, flattened := stride.Evaluate(m, tree), stride.Evaluate(m, flat)
+			for id, want := range flattened.Nodes {
+				if got := grouped.Nodes[id]; got != want {
+					t.Errorf("%s: %q is %+v grouped, %+v not", target, tree.Nodes[id].Label, got, want)
+				}
+			}
+			if len(grouped.Paths) != len(flattened.Paths) {
+				t.Fatalf("%s: %d paths grouped, %d not", target, len(grouped.Paths), len(flattened.Paths))
+			}
+			for i := range grouped.Paths {
+				a, b := grouped.Paths[i], flattened.Paths[i]
+				if strings.Join(a.Leaves, ",") != strings.Join(b.Leaves, ",") || a.Cost != b.Cost ||
+					a.Probability != b.Probability || a.Skill != b.Skill {
+					t.Errorf("%s: path %d is %+v grouped, %+v not", target, i+1, a, b)
+				}
+			}
+		}
+		// The group recurs: the same steps under several categories.
+		seen, recurs := map[string]int{}, false
+		for _, steps := range groups {
+			key := strings.Join(steps, "|")
+			seen[key]++
+			recurs = recurs || seen[key] > 1
+		}
+		if !recurs {
+			t.Errorf("%s: no group of steps recurs", target)
+		}
 	}
 }
