@@ -204,10 +204,12 @@ func Connect(m *Model, id, source, target string) Edit {
 
 // DeleteElements removes elements as one step, with what cannot stand
 // without them: the flows attached to them, the child diagrams of
-// processes (with everything in those), their threats and suppressions,
-// and their interface flows in child diagrams.
+// processes (with everything in those), the interface flows that stand for
+// deleted flows in child diagrams, and the threats and suppressions of all
+// of these.
 func DeleteElements(m *Model, ids []string) Edit {
 	gone := map[string]bool{}
+	interfaces := m.Interfaces()
 	var goneDiagrams []string
 	var visit func(id string)
 	visit = func(id string) {
@@ -216,6 +218,9 @@ func DeleteElements(m *Model, ids []string) Edit {
 			return
 		}
 		gone[id] = true
+		if stub := interfaces[id]; stub != nil {
+			visit(stub.ID)
+		}
 		if child := m.ChildOf(id); child != nil {
 			goneDiagrams = append(goneDiagrams, child.ID)
 			for _, c := range m.Elements {
@@ -316,18 +321,11 @@ func Refine(m *Model, processID, diagramID string, newID func() string) Edit {
 	}
 	SortElements(in)
 	SortElements(out)
-	const gap, left, right = 120.0, 40.0, 760.0
 	for i, f := range in {
-		y := 80 + float64(i)*gap
-		stub := &Element{ID: newID(), Kind: DataFlow, Diagram: diagramID, Name: f.Name, Source: f.Source,
-			Points: []Point{{left, y}, {left + 200, y}}, Props: cloneProps(f.Props), Assets: slices.Clone(f.Assets)}
-		b.Edits = append(b.Edits, AddElement(stub))
+		b.Edits = append(b.Edits, AddElement(interfaceStub(f, diagramID, true, i, newID())))
 	}
 	for i, f := range out {
-		y := 80 + float64(i)*gap
-		stub := &Element{ID: newID(), Kind: DataFlow, Diagram: diagramID, Name: f.Name, Target: f.Target,
-			Points: []Point{{right - 200, y}, {right, y}}, Props: cloneProps(f.Props), Assets: slices.Clone(f.Assets)}
-		b.Edits = append(b.Edits, AddElement(stub))
+		b.Edits = append(b.Edits, AddElement(interfaceStub(f, diagramID, false, i, newID())))
 	}
 	return b
 }

@@ -61,10 +61,10 @@ func (f *Finding) Threat() *model.Threat {
 func ThreatID(ruleID, elementID string) string { return ruleID + "@" + elementID }
 
 // Analyze applies every rule to every element in scope and returns what
-// fired, ordered by diagram, element and rule. A process that is refined by
-// a child diagram is analysed through that diagram (its children and
+// fired, ordered by diagram, element and rule. A process whose child diagram
+// has taken over is analysed through that diagram (its children and
 // interface flows), so its threats are not counted twice; so are the flows
-// that touch it in its own diagram. Runtime errors of a condition are
+// that touch it in its own diagram (see levels). Runtime errors of a condition are
 // returned with the rule and element, and the rest still runs.
 func Analyze(lib *Library, m *model.Model) ([]Finding, []error) {
 	fb := newFactBase(m)
@@ -107,7 +107,7 @@ func (fb *factBase) analysable() []*model.Element {
 	for _, d := range m.DiagramList() {
 		for _, e := range m.ElementsIn(d.ID) {
 			switch {
-			case e.Kind == model.TrustBoundary || e.OutOfScope || m.ChildOf(e.ID) != nil:
+			case e.Kind == model.TrustBoundary || e.OutOfScope || fb.refined[e.ID]:
 			case e.Kind == model.DataFlow:
 				// A flow from or to an element out of scope stays in: the
 				// user someone left out of scope still sends requests, and

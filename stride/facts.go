@@ -31,9 +31,9 @@ import (
 // facts), crosses, crossings (how many boundaries), boundaries (their
 // names), trust_drop (the target's zone is less trusted than the source's),
 // from_lower_trust (the source's zone is less trusted than the target's) and
-// local (an in-process call, not a network flow). Flows to a process that a
-// child diagram refines are left out of its neighbours' lists: the child's
-// interface flows stand for them.
+// local (an in-process call, not a network flow). Flows that a child diagram's
+// interface flows stand for are left out of their neighbours' lists (see
+// levels).
 type Facts = map[string]any
 
 // Roles a condition can name: el is the element the rule applies to; a
@@ -184,7 +184,7 @@ type factBase struct {
 	m      *model.Model
 	ix     *model.Index
 	facts  map[string]Facts
-	stands map[string]bool // flows stood for by a child diagram's interface flows
+	levels // which level of a refined process is analysed
 	// known says, per element, which properties the model states: "" for
 	// a property set in the model, the reason for one inferred from what
 	// it states (see Infer). Any other property is unknown.
@@ -197,7 +197,7 @@ type factBase struct {
 
 func newFactBase(m *model.Model) *factBase {
 	fb := &factBase{m: m, ix: model.NewIndex(m), facts: make(map[string]Facts, len(m.Elements)),
-		stands: standsFor(m), contexts: map[string][]string{}, known: make(map[string]map[string]string, len(m.Elements))}
+		levels: levelsOf(m), contexts: map[string][]string{}, known: make(map[string]map[string]string, len(m.Elements))}
 	for _, e := range m.Elements {
 		if e.Kind != model.TrustBoundary {
 			fb.facts[e.ID] = fb.elementFacts(e)
@@ -439,27 +439,4 @@ func (fb *factBase) env(e *model.Element) map[string]any {
 		return map[string]any{"el": f}
 	}
 	return map[string]any{"el": f, "flow": f, "source": f["source"], "target": f["target"]}
-}
-
-// standsFor finds the flows that touch, in their own diagram, a process
-// that a child diagram refines: the child's interface flows stand for them.
-func standsFor(m *model.Model) map[string]bool {
-	refined := map[string]bool{}
-	for _, d := range m.Diagrams {
-		if d.Refines != "" {
-			refined[d.Refines] = true
-		}
-	}
-	out := map[string]bool{}
-	for _, f := range m.Elements {
-		if f.Kind != model.DataFlow {
-			continue
-		}
-		for _, id := range []string{f.Source, f.Target} {
-			if e := m.Elements[id]; e != nil && e.Diagram == f.Diagram && refined[id] {
-				out[f.ID] = true
-			}
-		}
-	}
-	return out
 }

@@ -219,7 +219,7 @@ func Derive(lib *Library, m *model.Model, targetID string) (*model.AttackTree, e
 	} else if a := m.Assets[targetID]; a != nil {
 		name = a.Name
 		for _, e := range m.ElementList() {
-			if slices.Contains(e.Assets, targetID) && m.ChildOf(e.ID) == nil && !g.stood(e) {
+			if slices.Contains(e.Assets, targetID) && !g.refined[e.ID] && !g.stood(e) {
 				targets = append(targets, e)
 			}
 		}
@@ -390,18 +390,17 @@ type attackGraph struct {
 	in      map[string][]*model.Element // element → flows arriving there
 	outs    map[string][]*model.Element // element → flows leaving it
 	entries map[string]bool             // where attackers start: external entities
-	stands  map[string]bool             // flows stood for by interface flows
+	levels                              // which level of a refined process is walked
 }
 
 func newAttackGraph(m *model.Model) *attackGraph {
-	fb := &factBase{m: m, stands: standsFor(m)}
 	g := &attackGraph{m: m, in: map[string][]*model.Element{}, outs: map[string][]*model.Element{}, entries: map[string]bool{},
-		stands: fb.stands}
+		levels: levelsOf(m)}
 	for _, f := range m.Elements {
 		switch {
 		case f.Kind == model.ExternalEntity && !f.OutOfScope:
 			g.entries[f.ID] = true
-		case f.Kind != model.DataFlow || fb.stands[f.ID] || f.OutOfScope:
+		case f.Kind != model.DataFlow || g.stands[f.ID] || f.OutOfScope:
 		case m.Elements[f.Source] == nil || m.Elements[f.Target] == nil:
 		default:
 			g.in[f.Target] = append(g.in[f.Target], f)

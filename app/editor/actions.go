@@ -52,12 +52,14 @@ func (ed *Editor) Place(k model.Kind, p model.Point) (string, error) {
 	return e.ID, nil
 }
 
-// freshName is "Process 3" for the third unnamed process of the diagram.
+// freshName is "Process 3" when "Process 1" and "Process 2" are taken
+// anywhere in the model: a name in a threat or the report names one
+// element, whatever level it is drawn on.
 func (ed *Editor) freshName(k model.Kind) string {
 	base := map[model.Kind]string{model.Process: "Process", model.ExternalEntity: "External entity",
 		model.DataStore: "Data store", model.TrustBoundary: "Trust boundary", model.DataFlow: "Flow"}[k]
 	used := map[string]bool{}
-	for _, e := range ed.Model.ElementsIn(ed.diagram) {
+	for _, e := range ed.Model.Elements {
 		used[e.Name] = true
 	}
 	for n := 1; ; n++ {
@@ -89,7 +91,7 @@ func (ed *Editor) Connect(sourceID, targetID string) (string, error) {
 			break
 		}
 	}
-	if err := ed.Do(model.AddElement(f)); err != nil {
+	if err := ed.Do(model.AddFlow(ed.Model, f, model.NewID)); err != nil {
 		return "", err
 	}
 	ed.Select(f.ID)

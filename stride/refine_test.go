@@ -1,0 +1,143 @@
+package stride_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/stride"
+)
+
+// threeTier is a web app calling an API that writes to a database, all in
+// the context diagram.
+func threeTier() *model.Model {
+	m := model.New("refine")
+	add := func(e *model.Element) {
+		e.Diagram = model.RootDiagramID
+		m.Elements[e.ID] = e
+	}
+	add(&model.Element{ID: "web", Kind: model.ExternalEntity, Name: "Web app", X: 0, Y: 100, W: 100, H: 50})
+	add(&model.Element{ID: "api", Kind: model.Process, Name: "API", X: 300, Y: 100, W: 100, H: 50})
+	add(&model.Element{ID: "db", Kind: model.DataStore, Name: "Orders DB", X: 600, Y: 100, W: 100, H: 50,
+		Props: map[string]string{"technology": "postgresql"}})
+	add(&model.Element{ID: "call", Kind: model.DataFlow, Name: "orders", Source: "web", Target: "api"})
+	add(&model.Element{ID: "write", Kind: model.DataFlow, Name: "store order", Source: "api", Target: "db"})
+	return m
+}
+
+// openIDs lists the IDs of the threats an analysis leaves open and live.
+func openIDs(t *testing.T, lib *stride.Library, m *model.Model) []string {
+	t.Helper()
+	analyzed(t, lib, m)
+	var out []string
+	for _, th := range live(m) {
+		out = append(out, th.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func on(ids []string, element string) int {
+	n := 0
+	for _, id := range ids {
+		if len(id) > len(element) && id[len(id)-len(element)-1:] == "@"+element {
+			n++
+		}
+	}
+	return n
+}
+
+func apply(t *testing.T, m *model.Model, e model.Edit) {
+	t.Helper()
+	if err := e.Apply(m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func stubIDs() func() string {
+	n := 0
+	return func() string { n++; return fmt.Sprintf("stub%d", n) }
+}
+
+// Opening a process into a child diagram, with nothing drawn inside,
+// changes no threat: the process and its flows are still analysed where
+// they are drawn.
+func TestOpeningAChildDiagramKeepsEveryThreat(t *testing.T) {
+	lib := builtin(t)
+	m := threeTier()
+	before := openIDs(t, lib, m)
+	if on(before, "api") == 0 || on(before, "call") == 0 {
+		t.Fatalf("the API and its call should have threats: %v", before)
+	}
+	apply(t, m, model.Refine(m, "api", "child", stubIDs()))
+	if after := openIDs(t, lib, m); !slices.Equal(before, after) {
+		t.Errorf("opening the child diagram changed the threats:\nbefore %v\nafter  %v", before, after)
+	}
+	// An inner process with no interface flow joined to it does not take
+	// the API over either.
+	apply(t, m, model.AddElement(&model.Element{ID: "inner", Kind: model.Process, Diagram: "child", Name: "Order handler",
+		X: 300, Y: 100, W: 100, H: 50}))
+	after := openIDs(t, lib, m)
+	if on(after, "api") != on(before, "api") || on(after, "call") != on(before, "call") {
+		t.Errorf("an unconnected child took threats from the API: before %v, after %v", before, after)
+	}
+}
+
+// Once the analyst joins the interface flows inside, the child diagram
+// stands for the process and its flows, and its elements carry the
+// threats.
+func TestAConnectedChildTakesOverItsProcess(t *testing.T) {
+	lib := builtin(t)
+	m := threeTier()
+	apply(t, m, model.Refine(m, "api", "child", stubIDs()))
+	apply(t, m, model.AddElement(&model.Element{ID: "inner", Kind: model.Process, Diagram: "child", Name: "Order handler",
+		X: 300, Y: 100, W: 100, H: 50}))
+	var in, out string
+	for _, f := range m.ElementsIn("child") {
+		if f.Kind == model.DataFlow && f.Source == "web" {
+			in = f.ID
+		} else if f.Kind == model.DataFlow {
+			out = f.ID
+		}
+	}
+	// One interface flow joined: the call is stood for, the write is not.
+	apply(t, m, model.Connect(m, in, "web", "inner"))
+	ids := openIDs(t, lib, m)
+	if on(ids, "call") != 0 || on(ids, in) == 0 {
+		t.Errorf("the joined interface flow should carry the call's threats: %v", ids)
+	}
+	if on(ids, "write") == 0 {
+		t.Errorf("the write, not yet joined inside, lost its threats: %v", ids)
+	}
+	if on(ids, "api") != 0 || on(ids, "inner") == 0 {
+		t.Errorf("the child should analyse the API through its inner process: %v", ids)
+	}
+	apply(t, m, model.Connect(m, out, "inner", "db"))
+	ids = openIDs(t, lib, m)
+	if on(ids, "write") != 0 || on(ids, out) == 0 {
+		t.Errorf("both interface flows joined: the write should be stood for: %v", ids)
+	}
+}
+
+// A flow drawn later to a process whose child has taken over is analysed
+// where it is drawn until its interface flow is joined inside.
+func TestALateFlowToARefinedProcessKeepsItsThreats(t *testing.T) {
+	lib := builtin(t)
+	m := threeTier()
+	apply(t, m, model.Refine(m, "api", "child", stubIDs()))
+	apply(t, m, model.AddElement(&model.Element{ID: "inner", Kind: model.Process, Diagram: "child", Name: "Order handler",
+		X: 300, Y: 100, W: 100, H: 50}))
+	for _, f := range m.ElementsIn("child") {
+		if f.Kind == model.DataFlow && f.Source == "web" {
+			apply(t, m, model.Connect(m, f.ID, "web", "inner"))
+		}
+	}
+	apply(t, m, model.AddElement(&model.Element{ID: "admin", Kind: model.ExternalEntity, Diagram: model.RootDiagramID,
+		Name: "Shop admin", X: 0, Y: 300, W: 100, H: 50}))
+	apply(t, m, model.AddElement(&model.Element{ID: "manage", Kind: model.DataFlow, Diagram: model.RootDiagramID,
+		Name: "manage orders", Source: "admin", Target: "api"}))
+	if ids := openIDs(t, lib, m); on(ids, "manage") == 0 {
+		t.Errorf("a flow to a refined process, not yet in its child, has no threats: %v", ids)
+	}
+}
