@@ -227,13 +227,14 @@ func (r *report) header() {
 	if r.pdf.PageNo() == 1 {
 		return
 	}
+	w := r.lineWidth()
 	r.font("", 8, MutedColor)
 	r.pdf.SetXY(marginX, 9)
-	r.pdf.CellFormat(textW/2, 4, pdfText(r.m.Name), "", 0, "L", false, 0, "")
-	r.pdf.CellFormat(textW/2, 4, "Threat model report", "", 0, "R", false, 0, "")
+	r.pdf.CellFormat(w/2, 4, pdfText(r.m.Name), "", 0, "L", false, 0, "")
+	r.pdf.CellFormat(w/2, 4, "Threat model report", "", 0, "R", false, 0, "")
 	r.pdf.SetDrawColor(200, 200, 200)
 	r.pdf.SetLineWidth(0.2)
-	r.pdf.Line(marginX, 14, pageW-marginX, 14)
+	r.pdf.Line(marginX, 14, marginX+w, 14)
 	r.pdf.SetXY(marginX, 20)
 }
 
@@ -244,8 +245,9 @@ func (r *report) footer() {
 	if len(hash) > 16 {
 		hash = hash[:16]
 	}
-	r.pdf.CellFormat(textW/2, 4, "Rampart "+r.o.RampartVersion+" · model "+hash, "", 0, "L", false, 0, "")
-	r.pdf.CellFormat(textW/2, 4, fmt.Sprintf("Page %d of {nb}", r.pdf.PageNo()), "", 0, "R", false, 0, "")
+	w := r.lineWidth()
+	r.pdf.CellFormat(w/2, 4, "Rampart "+r.o.RampartVersion+" · model "+hash, "", 0, "L", false, 0, "")
+	r.pdf.CellFormat(w/2, 4, fmt.Sprintf("Page %d of {nb}", r.pdf.PageNo()), "", 0, "R", false, 0, "")
 }
 
 func (r *report) font(style string, size float64, c color.Color) {
@@ -275,6 +277,20 @@ func (r *report) section(title string, level int) {
 	r.font("B", size, InkColor)
 	r.pdf.MultiCell(textW, size*0.5, title, "", "L", false)
 	r.pdf.Ln(2)
+}
+
+// lineWidth is the width between the margins of the current page: textW,
+// or more on a landscape page (a wide diagram's).
+func (r *report) lineWidth() float64 {
+	if w, h := r.pdf.GetPageSize(); w > h {
+		return w - 2*marginX
+	}
+	return textW
+}
+
+// landscapePage starts a landscape A4 page; AddPage goes back to portrait.
+func (r *report) landscapePage() {
+	r.pdf.AddPageFormat("L", r.pdf.GetPageSizeStr("A4"))
 }
 
 // need starts a new page when less than h mm are left.

@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/rampart-tm/rampart/model"
@@ -14,7 +16,10 @@ func (r *report) diagrams() {
 	r.section("Diagrams", 0)
 	r.para("Each diagram is drawn as in the editor: processes as rounded shapes, external entities as rectangles, " +
 		"data stores between two lines, trust boundaries dashed in red. The number on an element counts its open " +
-		"threats, coloured by the worst one; a process refined by a child diagram is analysed through that diagram.")
+		"threats, coloured by the worst one; a process refined by a child diagram is analysed through that diagram. " +
+		"Where the editor's labels would overlap, a flow's name goes beside its flow (tied to it by a thin line when " +
+		"further away), and a flow that would pass under a process, store or entity other than its ends is drawn " +
+		"around it. A diagram too wide for its text to be read on a page goes on a landscape page, or is cut into tiles.")
 	if r.brief {
 		r.para(fmt.Sprintf("The model has %d threats, more than a report details one by one (%d), so they are listed "+
 			"in brief: those the analyst added, triaged or annotated in a table with what the analyst wrote, the others, "+
@@ -27,7 +32,14 @@ func (r *report) diagrams() {
 	}
 	list := m.DiagramList()
 	for i, d := range list {
-		if i > 0 {
+		// A diagram whose text would print too small on a portrait page
+		// goes on landscape pages, its lists after it on portrait ones.
+		plan := r.plan(d.ID)
+		landscape := plan != nil && plan.fitScale(textW, portraitDrawH) < plan.legibleScale()
+		switch {
+		case landscape:
+			r.landscapePage()
+		case i > 0:
 			r.pdf.AddPage()
 		}
 		r.section(r.diagramTitle(d), 1)
@@ -43,7 +55,10 @@ func (r *report) diagrams() {
 		if len(refined) > 0 {
 			r.para("Refined here by child diagrams, whose threats stand for them and their flows: " + strings.Join(refined, ", ") + ".")
 		}
-		r.drawDiagram(d.ID)
+		r.drawDiagram(d, plan)
+		if landscape {
+			r.pdf.AddPage()
+		}
 		r.elementTable(d.ID)
 		if !r.o.ByElement {
 			r.threatsOf(d.ID)
@@ -57,28 +72,270 @@ func (r *report) diagrams() {
 // hold more drawing commands than the rest of the report.
 const maxDrawnElements = 2000
 
-// drawDiagram fits a diagram into the text width (and at most 60 % of a
-// page's height) and draws it as vectors.
-func (r *report) drawDiagram(id string) {
-	elems := r.in[id]
-	if len(elems) > maxDrawnElements {
+// portraitDrawH is the most height, in mm, a diagram takes on a portrait
+// page: it shares the page with its heading and the start of its lists.
+const portraitDrawH = 160.0
+
+// plan lays a diagram out for the report; nil when it has too many
+// elements to draw.
+func (r *report) plan(id string) *diagramPlan {
+	if len(r.in[id]) > maxDrawnElements {
+		return nil
+	}
+	return planDiagram(r.m, r.in[id], r.badges)
+}
+
+// drawDiagram draws a diagram as vectors at the largest scale that fits,
+// so that its smallest text prints at minTextPt or more: on the page when
+// it fits (the caller has chosen the orientation), else on a landscape page
+// of its own, else cut into tiles.
+func (r *report) drawDiagram(d *model.Diagram, p *diagramPlan) {
+	if p == nil {
 		r.para(fmt.Sprintf("This diagram has %d elements: drawn on paper, no label would be legible, so it is listed "+
-			"below instead; \"rampart render FILE --diagram NAME -o diagram.svg\" draws it.", len(elems)))
+			"below instead; \"rampart render FILE --diagram NAME -o diagram.svg\" draws it.", len(r.in[d.ID])))
 		return
 	}
-	ext := extentOf(r.m, elems)
-	scale := min(textW/ext.W, 160/ext.H, 0.5)
-	h := ext.H * scale
-	r.need(h + 4)
+	pageW, pageH := r.pdf.GetPageSize()
+	if pageW < pageH {
+		scale := p.fitScale(textW, portraitDrawH)
+		r.need(p.ext.H*scale + 4)
+		r.drawWhole(p, scale)
+		return
+	}
+	w, legible := r.lineWidth(), p.legibleScale()
+	if scale := p.fitScale(w, pageH-pageEdge-r.pdf.GetY()-4); scale >= legible {
+		r.drawWhole(p, scale)
+		return
+	}
+	if scale := p.fitScale(w, pageH-2*pageEdge-4); scale >= legible {
+		r.landscapePage()
+		r.drawWhole(p, scale)
+		return
+	}
+	r.tiles(d, p)
+}
+
+// pageEdge is the room, in mm, above and below what a page holds.
+const pageEdge = 20.0
+
+// drawWhole draws a diagram at a scale, centred in a frame across the page
+// at the current position.
+func (r *report) drawWhole(p *diagramPlan, scale float64) {
+	w, h := r.lineWidth(), p.ext.H*scale
 	y := r.pdf.GetY()
-	s := &pdfSurface{pdf: r.pdf, scale: scale, offX: ext.X, offY: ext.Y, boxX: marginX + (textW-ext.W*scale)/2, boxY: y}
+	s := &pdfSurface{pdf: r.pdf, scale: scale, offX: p.ext.X, offY: p.ext.Y, boxX: marginX + (w-p.ext.W*scale)/2, boxY: y}
 	r.pdf.SetAutoPageBreak(false, 18) // drawing text must never break the page
-	drawElements(s, r.m, drawOrder(elems), r.badges)
+	if !r.counting() {
+		p.draw(s, r.m, r.badges, nil, 0)
+	}
 	r.pdf.SetAutoPageBreak(true, 18)
+	r.frame(marginX, y, w, h)
+	r.pdf.SetXY(marginX, y+h+4)
+}
+
+// counting says this pass only finds the pages sections start on, for the
+// contents: drawings, which take no page of their own, are left out of it.
+func (r *report) counting() bool { return r.known == nil }
+
+func (r *report) frame(x, y, w, h float64) {
+	r.pdf.SetDashPattern(nil, 0)
 	r.pdf.SetDrawColor(220, 220, 220)
 	r.pdf.SetLineWidth(0.2)
-	r.pdf.Rect(marginX, y, textW, h, "D")
-	r.pdf.SetXY(marginX, y+h+4)
+	r.pdf.Rect(x, y, w, h, "D")
+}
+
+// Tiles: a diagram too large to print legibly on one page is cut into a
+// grid of pages (tiles), rows named A, B, … and columns 1, 2, …; an
+// overview shows the whole diagram, with only the text large enough to read,
+// and the grid.
+const (
+	maxTiles    = 48   // more pages than that for one diagram are no help
+	tileOverlap = 15.0 // mm a tile shares with its neighbours
+	captionH    = 11.0 // mm above a tile for its caption
+)
+
+// tileGrid is how a diagram is cut into tiles.
+type tileGrid struct {
+	landscape  bool
+	scale      float64 // mm per diagram unit
+	rows, cols int
+	origin     model.Point // the diagram point at the top left of tile A1
+	step       model.Point // from a tile to the next, diagram units
+	size       model.Point // a tile on its page, mm
+}
+
+// gridFor cuts a diagram extent into the fewest tiles of a page size (w × h
+// mm for the drawing) at the legible scale or more; false when that takes
+// more than maxTiles.
+func gridFor(ext model.Rect, legible, w, h float64, landscape bool) (tileGrid, bool) {
+	count := func(size, room float64) float64 {
+		return max(1, math.Ceil((size*legible-tileOverlap)/(room-tileOverlap)))
+	}
+	cols, rows := count(ext.W, w), count(ext.H, h)
+	if !(cols*rows <= maxTiles) {
+		return tileGrid{}, false
+	}
+	g := tileGrid{landscape: landscape, cols: int(cols), rows: int(rows)}
+	g.scale = min((cols*(w-tileOverlap)+tileOverlap)/ext.W, (rows*(h-tileOverlap)+tileOverlap)/ext.H, max(0.5, legible))
+	// Where the grid has room to spare, its tiles are narrower (or lower)
+	// than the page, so that they hold the diagram without blank margins.
+	g.size = model.Point{X: min(w, (ext.W*g.scale+(cols-1)*tileOverlap)/cols),
+		Y: min(h, (ext.H*g.scale+(rows-1)*tileOverlap)/rows)}
+	g.step = model.Point{X: (g.size.X - tileOverlap) / g.scale, Y: (g.size.Y - tileOverlap) / g.scale}
+	covered := model.Point{X: (cols*(g.size.X-tileOverlap) + tileOverlap) / g.scale,
+		Y: (rows*(g.size.Y-tileOverlap) + tileOverlap) / g.scale}
+	g.origin = model.Point{X: ext.X - (covered.X-ext.W)/2, Y: ext.Y - (covered.Y-ext.H)/2}
+	return g, true
+}
+
+// gridOf is the grid of the fewest tiles, landscape or portrait, at the
+// larger scale when both take as many; false when either takes too many.
+func (r *report) gridOf(p *diagramPlan) (tileGrid, bool) {
+	a4 := r.pdf.GetPageSizeStr("A4")
+	l, lok := gridFor(p.ext, p.legibleScale(), a4.Ht-2*marginX, a4.Wd-2*pageEdge-captionH, true)
+	q, qok := gridFor(p.ext, p.legibleScale(), a4.Wd-2*marginX, a4.Ht-2*pageEdge-captionH, false)
+	switch {
+	case !qok:
+		return l, lok
+	case !lok:
+		return q, true
+	case q.rows*q.cols < l.rows*l.cols || (q.rows*q.cols == l.rows*l.cols && q.scale > l.scale):
+		return q, true
+	}
+	return l, true
+}
+
+// tileName names a tile by its row (A, B, … Z, AA, …) and column (1, 2, …).
+func tileName(row, col int) string {
+	name := ""
+	for row++; row > 0; row = (row - 1) / 26 {
+		name = string(rune('A'+(row-1)%26)) + name
+	}
+	return name + strconv.Itoa(col+1)
+}
+
+// tiles draws a diagram too large for a page: an overview, then a page per
+// tile.
+func (r *report) tiles(d *model.Diagram, p *diagramPlan) {
+	g, ok := r.gridOf(p)
+	if !ok {
+		r.para(fmt.Sprintf("At a scale where its text can be read, this diagram would take more than %d pages: it is "+
+			"drawn here with only the text large enough to read, and its elements are listed below; "+
+			"\"rampart render FILE --diagram NAME -o diagram.svg\" draws it whole.", maxTiles))
+		r.overview(p, nil)
+		return
+	}
+	n := g.rows * g.cols
+	r.para(fmt.Sprintf("At a scale where its text can be read, this diagram takes %d pages. The overview below shows "+
+		"it whole, with only the text large enough to read, cut into tiles %s to %s; the pages after it show one tile "+
+		"each, overlapping its neighbours by %.0f mm. Each tile in the overview links to its page.",
+		n, tileName(0, 0), tileName(g.rows-1, g.cols-1), tileOverlap))
+	links := r.overview(p, &g)
+	overviewPage := r.pdf.PageNo()
+	title := r.diagramTitle(d)
+	for row := range g.rows {
+		for col := range g.cols {
+			if g.landscape {
+				r.landscapePage()
+			} else {
+				r.pdf.AddPage()
+			}
+			name := tileName(row, col)
+			r.pdf.SetLink(links[row*g.cols+col], 0, -1)
+			r.pdf.Bookmark("Tile "+name, 2, -1)
+			var next []string
+			for _, nb := range []struct {
+				dr, dc int
+				where  string
+			}{{0, -1, "to its left"}, {0, 1, "to its right"}, {-1, 0, "above"}, {1, 0, "below"}} {
+				if rr, cc := row+nb.dr, col+nb.dc; rr >= 0 && rr < g.rows && cc >= 0 && cc < g.cols {
+					next = append(next, tileName(rr, cc)+" "+nb.where)
+				}
+			}
+			r.font("", 9, MutedColor)
+			r.pdf.MultiCell(r.lineWidth(), 4.5, pdfText(fmt.Sprintf("%s, tile %s of %d (overview on page %d): %s.",
+				title, name, n, overviewPage, strings.Join(next, ", "))), "", "L", false)
+			y := pageEdge + captionH
+			area := model.Rect{X: g.origin.X + float64(col)*g.step.X, Y: g.origin.Y + float64(row)*g.step.Y,
+				W: g.size.X / g.scale, H: g.size.Y / g.scale}
+			x := marginX + (r.lineWidth()-g.size.X)/2
+			s := &pdfSurface{pdf: r.pdf, scale: g.scale, offX: area.X, offY: area.Y, boxX: x, boxY: y}
+			r.pdf.SetAutoPageBreak(false, 18)
+			if !r.counting() {
+				r.pdf.ClipRect(x, y, g.size.X, g.size.Y, false)
+				p.draw(s, r.m, r.badges, &area, 0)
+				r.pdf.ClipEnd()
+			}
+			r.pdf.SetAutoPageBreak(true, 18)
+			r.frame(x, y, g.size.X, g.size.Y)
+			r.pdf.SetXY(marginX, y+g.size.Y+4)
+		}
+	}
+}
+
+// overview draws a whole diagram, without the text too small to read, on
+// the rest of the page (or a new landscape page when little is left) and,
+// given a grid, the tiles over it, named, each linking to the page the
+// tile will be on (the links returned, row by row).
+func (r *report) overview(p *diagramPlan, g *tileGrid) []int {
+	_, pageH := r.pdf.GetPageSize()
+	room := pageH - pageEdge - r.pdf.GetY() - 4
+	if room < 60 {
+		r.landscapePage()
+		room = pageH - 2*pageEdge - 4
+	}
+	w := r.lineWidth()
+	scale := min(w/p.ext.W, room/p.ext.H)
+	y := r.pdf.GetY()
+	x := marginX + (w-p.ext.W*scale)/2
+	s := &pdfSurface{pdf: r.pdf, scale: scale, offX: p.ext.X, offY: p.ext.Y, boxX: x, boxY: y}
+	r.pdf.SetAutoPageBreak(false, 18)
+	if !r.counting() {
+		p.draw(s, r.m, nil, nil, minTextPt*25.4/72/scale) // its badges would be dots
+	}
+	var links []int
+	if g != nil {
+		// Cells meet halfway across the overlap of their tiles.
+		cut := func(origin, step, lo, hi float64, i, n int) float64 {
+			switch i {
+			case 0:
+				return lo
+			case n:
+				return hi
+			}
+			return origin + float64(i)*step + tileOverlap/g.scale/2
+		}
+		e := p.ext
+		r.pdf.SetDrawColor(opaque(Stroke[model.Process]))
+		r.pdf.SetLineWidth(0.4)
+		r.pdf.SetDashPattern([]float64{2, 1.5}, 0)
+		col := func(c int) float64 { return s.x(cut(g.origin.X, g.step.X, e.X, e.X+e.W, c, g.cols)) }
+		row := func(rr int) float64 { return s.y(cut(g.origin.Y, g.step.Y, e.Y, e.Y+e.H, rr, g.rows)) }
+		for c := 1; c < g.cols; c++ {
+			r.pdf.Line(col(c), row(0), col(c), row(g.rows))
+		}
+		for rr := 1; rr < g.rows; rr++ {
+			r.pdf.Line(col(0), row(rr), col(g.cols), row(rr))
+		}
+		r.pdf.SetDashPattern(nil, 0)
+		r.font("B", 10, Stroke[model.Process])
+		for rr := range g.rows {
+			for c := range g.cols {
+				x0, x1, y0, y1 := col(c), col(c+1), row(rr), row(rr+1)
+				name := tileName(rr, c)
+				r.pdf.SetFillColor(255, 255, 255)
+				r.pdf.Rect(x0+1, y0+1, r.pdf.GetStringWidth(name)+3, 5.5, "FD")
+				r.pdf.Text(x0+2.5, y0+5, name)
+				link := r.pdf.AddLink()
+				r.pdf.Link(x0, y0, x1-x0, y1-y0, link)
+				links = append(links, link)
+			}
+		}
+	}
+	r.pdf.SetAutoPageBreak(true, 18)
+	r.frame(marginX, y, w, p.ext.H*scale)
+	r.pdf.SetXY(marginX, y+p.ext.H*scale+4)
+	return links
 }
 
 // keyProps lists the properties of an element that are set, in words.
