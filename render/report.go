@@ -54,6 +54,9 @@ func (o ReportOptions) reportDate(m *model.Model) (time.Time, string) {
 		return o.Date, "given when the report was made"
 	case !m.Modified.IsZero():
 		return m.Modified, "the model's last change"
+	case !m.Source.Imported.IsZero():
+		// An import not edited since: it last changed when it was imported.
+		return m.Source.Imported, "when the model was imported"
 	}
 	return time.Time{}, "the model records no date"
 }
@@ -374,13 +377,15 @@ func (r *report) row(widths []float64, row []string, bold bool) {
 }
 
 // bars draws a horizontal bar chart.
-func (r *report) bars(labels []string, values []int, colors []color.Color) {
+func (r *report) bars(title string, labels []string, values []int, colors []color.Color) {
 	maxV := 1
 	for _, v := range values {
 		maxV = max(maxV, v)
 	}
 	const labelW, barH = 48.0, 5.0
-	r.need(float64(len(values))*(barH+1.5) + 4)
+	r.need(6 + float64(len(values))*(barH+1.5) + 4) // the title stays with its chart
+	r.font("B", 10, InkColor)
+	r.pdf.CellFormat(textW, 6, title, "", 1, "L", false, 0, "")
 	for i, v := range values {
 		y := r.pdf.GetY()
 		r.font("", 9, InkColor)
@@ -418,4 +423,32 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// count writes n with the noun phrase that agrees with it: "1 rule set",
+// "2 rule sets".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// isAre is the verb that agrees with n.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// askedThreats counts the open threats some open question settles.
+func (r *report) askedThreats() int {
+	asked := map[string]bool{}
+	for _, q := range r.openQuestions {
+		for _, c := range q.Threats {
+			asked[c] = true
+		}
+	}
+	return len(asked)
 }

@@ -27,8 +27,9 @@ func (r *report) appendix() {
 	for id := range fired {
 		ids = append(ids, id)
 	}
-	sort.Strings(ids)
-	r.para(fmt.Sprintf("Rule library version %s. %d rules raised the threats in this report.", r.o.Rules.Version, len(ids)))
+	sort.Slice(ids, func(i, j int) bool { return naturalLess(ids[i], ids[j]) })
+	r.para(fmt.Sprintf("%s of the rule sets listed under Rule sets raised the threats in this report. In their "+
+		"titles, ‹element› stands for the element each threat is raised on.", count(len(ids), "rule", "rules")))
 	for _, id := range ids {
 		rule := r.o.Rules.Rule(id)
 		if c := r.o.Rules.Concern(id); rule == nil && c != nil {
@@ -38,7 +39,7 @@ func (r *report) appendix() {
 		if rule == nil {
 			continue
 		}
-		r.need(35)
+		r.keepEntry(4+2*4.2+float64(len(r.pdf.SplitText(pdfText("Condition: "+rule.When), textW)))*4, rule.Mitigations)
 		r.font("B", 10, InkColor)
 		r.pdf.MultiCell(textW, lineH, pdfText(rule.ID+" — "+rule.GenericTitle()), "", "L", false)
 		r.font("", 8.5, MutedColor)
@@ -49,8 +50,8 @@ func (r *report) appendix() {
 				origin += ", overriding the built-in rule"
 			}
 		}
-		r.pdf.MultiCell(textW, 4, pdfText(fmt.Sprintf("%s · applies to %s · default risk %s · %d threat(s) · %s%s",
-			rule.Category.Label(), rule.AppliesTo.Label(), model.Risk(rule.Likelihood, rule.Impact), fired[id],
+		r.pdf.MultiCell(textW, 4, pdfText(fmt.Sprintf("%s · applies to %s · default risk %s · %s · %s%s",
+			rule.Category.Label(), rule.AppliesTo.Label(), model.Risk(rule.Likelihood, rule.Impact), count(fired[id], "threat", "threats"),
 			strings.Join(rule.References, ", "), origin)), "", "L", false)
 		if rule.When != "" {
 			r.font("", 8.5, InkColor)
@@ -60,9 +61,36 @@ func (r *report) appendix() {
 	}
 }
 
-// mitigations lists what to do, with an example and how to verify it.
+// keepEntry starts a rule's entry on a new page unless the entry (head
+// high, then its mitigations) fits on this one, when it fits on a page.
+func (r *report) keepEntry(head float64, ms []stride.Mitigation) {
+	h := head + 2.5
+	for i := range ms {
+		h += r.mitigationHeight(i, ms[i])
+	}
+	if _, pageH := r.pdf.GetPageSize(); h < pageH-40 {
+		r.need(h)
+	} else {
+		r.need(35)
+	}
+}
+
+// mitigationHeight is the height one mitigation takes in the appendix.
+func (r *report) mitigationHeight(i int, mt stride.Mitigation) float64 {
+	r.font("", 8.5, InkColor)
+	lines := len(r.pdf.SplitText(pdfText(fmt.Sprintf("Mitigation %d: %s", i+1, mt.Do)), textW)) +
+		len(r.pdf.SplitText(pdfText("Verify: "+mt.Verify), textW))
+	if mt.Example != "" {
+		lines += len(r.pdf.SplitText(pdfText("Example: "+mt.Example), textW))
+	}
+	return float64(lines) * 4.2
+}
+
+// mitigations lists what to do, with an example and how to verify it; a
+// mitigation is not split over two pages.
 func (r *report) mitigations(ms []stride.Mitigation) {
 	for i, mt := range ms {
+		r.need(r.mitigationHeight(i, mt))
 		r.font("B", 8.5, InkColor)
 		r.pdf.MultiCell(textW, 4.2, pdfText(fmt.Sprintf("Mitigation %d: %s", i+1, mt.Do)), "", "L", false)
 		r.font("", 8.5, InkColor)
@@ -83,11 +111,43 @@ func (r *report) concernEntry(c *stride.Concern, n int) {
 			members = append(members, rule.ID)
 		}
 	}
-	r.need(35)
+	r.keepEntry(4+2*4.2, c.Mitigations)
 	r.font("B", 10, InkColor)
 	r.pdf.MultiCell(textW, lineH, pdfText(c.ID+" — "+strings.ReplaceAll(c.Title, "{el.name}", "‹element›")), "", "L", false)
 	r.font("", 8.5, MutedColor)
-	r.pdf.MultiCell(textW, 4, pdfText(fmt.Sprintf("%s · a concern: one threat per element for the rules %s · %d threat(s) · %s",
-		c.Category.Label(), strings.Join(members, ", "), n, strings.Join(c.References, ", "))), "", "L", false)
+	r.pdf.MultiCell(textW, 4, pdfText(fmt.Sprintf("%s · a concern: one threat per element for the rules %s · %s · %s",
+		c.Category.Label(), strings.Join(members, ", "), count(n, "threat", "threats"), strings.Join(c.References, ", "))), "", "L", false)
 	r.mitigations(c.Mitigations)
+}
+
+// naturalLess orders ids as people number them: "TH15" before "TH140".
+func naturalLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+// digitRun is the length of the run of ASCII digits s starts with.
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }

@@ -28,10 +28,12 @@ func (r *report) cover() {
 	}
 	rules := "not available"
 	if lib := r.o.Rules; lib != nil {
-		rules = fmt.Sprintf("%d rule set(s), combined SHA-256 %s (see Rule sets)", len(lib.Sources), lib.Hash())
+		rules = count(len(lib.Sources), "rule set", "rule sets") + " (see Rule sets)"
 		if n := len(lib.Untrusted()); n > 0 {
-			rules += fmt.Sprintf("; %d set(s) that came with the model replace built-in rules", n)
+			rules += "; " + count(n, "set that came with the model replaces", "sets that came with the model replace") +
+				" built-in rules"
 		}
+		rules += "; combined SHA-256\n" + lib.Hash()
 	}
 	rows := [][]string{
 		{"Model version", orDash(r.m.Version)},
@@ -42,9 +44,10 @@ func (r *report) cover() {
 		{"Rampart", r.o.RampartVersion},
 		{"Rules", rules},
 		{"Model SHA-256", r.o.Hash},
-		{"Made with", r.madeWith()},
-		{"Content", fmt.Sprintf("%d diagrams, %d elements, %d data assets, %d threats (%d open)",
-			len(r.m.Diagrams), len(r.m.Elements), len(r.m.Assets), live, open)},
+		{"Made with", r.madeWith(true)},
+		{"Content", fmt.Sprintf("%s, %s, %s, %s (%d open)", count(len(r.m.Diagrams), "diagram", "diagrams"),
+			count(len(r.m.Elements), "element", "elements"), count(len(r.m.Assets), "data asset", "data assets"),
+			count(live, "threat", "threats"), open)},
 	}
 	for _, row := range rows {
 		r.table([]float64{40, textW - 40}, [][]string{row}, false)
@@ -138,14 +141,14 @@ func (r *report) diagramTitle(d *model.Diagram) string {
 func (r *report) coverDate() string {
 	date, why := r.o.reportDate(r.m)
 	if date.IsZero() {
-		return "not recorded (" + why + "; give one with rampart report --date)"
+		return "undated: " + why
 	}
 	return date.UTC().Format("2 January 2006, 15:04 MST") + " (" + why + ")"
 }
 
 // madeWith says which tool the model was made with, and for an import,
 // from which file and when.
-func (r *report) madeWith() string {
+func (r *report) madeWith(cover bool) string {
 	src := r.m.Source
 	if src.Tool == "" {
 		return "Rampart"
@@ -156,8 +159,8 @@ func (r *report) madeWith() string {
 	} else {
 		text += ", read directly"
 	}
-	if n := len(src.Notes); n > 0 {
-		text += fmt.Sprintf("; %d import note(s), see Where the model came from", n)
+	if n := len(src.Notes); n > 0 && cover {
+		text += "; " + count(n, "import note", "import notes") + ", see Where the model came from"
 	}
 	return text
 }

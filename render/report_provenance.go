@@ -17,16 +17,15 @@ func (r *report) questions() {
 		r.para("None: every open threat rests on what the model states, or on what an element is.")
 		return
 	}
-	asked := map[string]bool{}
-	for _, q := range r.openQuestions {
-		for _, c := range q.Threats {
-			asked[c] = true
-		}
+	asked := r.askedThreats()
+	text := fmt.Sprintf("%s assumed: the model does not state the weakness they are about. %s on properties "+
+		"nobody has stated, and %s settle them: each answer removes the threats listed with it or confirms them.",
+		count(r.assumedOpen(), "open threat is", "open threats are"), count(asked, "of them rests", "of them rest"),
+		count(len(r.openQuestions), "this question", "these questions"))
+	if other := r.assumedOpen() - asked; other > 0 {
+		text += " " + count(other, "other follows", "others follow") + " from what their elements are and are checks to make."
 	}
-	r.para(fmt.Sprintf("%d open threats are assumed: the model does not state the weakness they are about. %d of them "+
-		"rest on properties nobody has stated, and these %d questions settle them: each answer removes the threats "+
-		"listed with it or confirms them. The other %d follow from what their elements are and are checks to make.",
-		r.assumedOpen(), len(asked), len(r.openQuestions), r.assumedOpen()-len(asked)))
+	r.para(text)
 	if r.brief {
 		r.questionsInBrief()
 		return
@@ -67,9 +66,14 @@ func (r *report) ruleSets() {
 	}
 	r.para("The threats in this report come from these rule sets, loaded in this order; a later set's rule replaces " +
 		"an earlier one with its id. Rule sets that came with the model (stored in it, or in a rules file beside it) " +
-		"were not chosen by whoever made this report. Combined SHA-256 of all of them: " + lib.Hash() + ".")
-	widths := []float64{66, 22, 16, 22, textW - 126}
-	r.row(widths, []string{"Rule set", "Chosen by", "Added", "Replaced", "SHA-256"}, true)
+		"were not chosen by whoever made this report. Combined SHA-256 of all of them:")
+	r.font("", 9, InkColor)
+	r.pdf.CellFormat(textW, 5, lib.Hash(), "", 1, "L", false, 0, "")
+	r.pdf.Ln(2)
+	// Each set's hash gets a full line of its own under the set, so it
+	// prints unbroken and can be compared or copied at a glance.
+	widths := []float64{textW - 66, 26, 18, 22}
+	r.row(widths, []string{"Rule set", "Chosen by", "Added", "Replaced"}, true)
 	for _, s := range lib.Sources {
 		who := "the analyst"
 		switch {
@@ -78,7 +82,9 @@ func (r *report) ruleSets() {
 		case !s.Trusted:
 			who = "the model"
 		}
-		r.row(widths, []string{s.Name, who, fmt.Sprint(s.Added), fmt.Sprint(s.Replaced), s.SHA256}, false)
+		r.need(18)
+		r.row(widths, []string{s.Name, who, fmt.Sprint(s.Added), fmt.Sprint(s.Replaced)}, false)
+		r.row([]float64{textW}, []string{"SHA-256 " + s.SHA256}, false)
 	}
 	over := lib.Overrides()
 	if len(over) == 0 {
@@ -117,6 +123,9 @@ func (r *report) ruleNote(t *model.Threat) string {
 // assumptions ask.
 func (r *report) settledBy(t *model.Threat) string {
 	if t.Confidence != model.Assumed {
+		if t.RuleID != "" && t.Origin == "" {
+			return "Confirmed: what the model states points at it (see Why)."
+		}
 		return ""
 	}
 	var qs []string
@@ -129,9 +138,9 @@ func (r *report) settledBy(t *model.Threat) string {
 		}
 	}
 	if len(qs) == 0 {
-		return "Assumed from what the element is; check it."
+		return "Assumed from what the element is: the title says what to check, not what the model records."
 	}
-	return "Assumed; settled by: " + strings.Join(qs, " ")
+	return "Assumed: the title says what holds if the answer is no. Settled by: " + strings.Join(qs, " ")
 }
 
 // questionsInBrief groups the questions of a very large model by what
@@ -168,15 +177,19 @@ func (r *report) origin() {
 		return
 	}
 	r.section("Where the model came from", 0)
-	r.para("This model was made with " + r.madeWith() + ".")
+	r.para("This model was made with " + r.madeWith(false) + ".")
 	recorded := 0
 	for _, t := range r.live {
 		if t.Origin != "" {
 			recorded++
 		}
 	}
-	r.para(fmt.Sprintf("%d of its threats were recorded in %s; they are marked so, apart from the threats Rampart's "+
-		"rules raise and those the analyst added.", recorded, src.Tool))
+	if recorded == 0 {
+		r.para(fmt.Sprintf("None of its threats were recorded in %s: Rampart's rules raised them, or the analyst added them.", src.Tool))
+	} else {
+		r.para(fmt.Sprintf("%s recorded in %s; they are marked so, apart from the threats Rampart's rules raise and "+
+			"those the analyst added.", count(recorded, "of its threats was", "of its threats were"), src.Tool))
+	}
 	if len(src.Notes) == 0 {
 		r.para("The import left nothing out.")
 		return

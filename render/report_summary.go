@@ -3,6 +3,8 @@ package render
 import (
 	"fmt"
 	"image/color"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/rampart-tm/rampart/model"
@@ -22,11 +24,18 @@ func (r *report) summary() {
 			}
 		}
 	}
-	r.para(fmt.Sprintf("The model has %d diagrams over %d levels, %d elements and %d data assets. The analysis "+
-		"records %d threats, of which %d are open; %d open threats are high or critical. Of the open threats, %d are "+
-		"confirmed by what the model states and %d are assumed: they rest on properties nobody has stated, and the "+
-		"%d open questions settle them.", len(m.Diagrams), r.maxLevel()+1, len(m.Elements), len(m.Assets), len(r.live),
-		open, crit, open-r.assumedOpen(), r.assumedOpen(), len(r.openQuestions)))
+	text := fmt.Sprintf("The model has %s over %s, %s and %s. The analysis records %s, of which %d %s open; %s high "+
+		"or critical. Of the open threats, %d %s confirmed by what the model states and %d %s assumed: the model does not "+
+		"state the weakness they are about.",
+		count(len(m.Diagrams), "diagram", "diagrams"), count(r.maxLevel()+1, "level", "levels"),
+		count(len(m.Elements), "element", "elements"), count(len(m.Assets), "data asset", "data assets"),
+		count(len(r.live), "threat", "threats"), open, isAre(open), count(crit, "open threat is", "open threats are"),
+		open-r.assumedOpen(), isAre(open-r.assumedOpen()), r.assumedOpen(), isAre(r.assumedOpen()))
+	if asked := r.askedThreats(); asked > 0 {
+		text += fmt.Sprintf(" %d of these rest on properties nobody has stated; %s them (see Open questions).", asked,
+			count(len(r.openQuestions), "open question settles", "open questions settle"))
+	}
+	r.para(text)
 
 	r.section("Scope and assumptions", 1)
 	r.font("B", 10, InkColor)
@@ -60,9 +69,7 @@ func (r *report) summary() {
 	r.para("The severity columns count open threats; the Threats column counts all that are not obsolete.")
 	r.riskMatrix()
 	r.triage()
-	r.font("B", 10, InkColor)
-	r.pdf.CellFormat(textW, 6, "Open threats by STRIDE category", "", 1, "L", false, 0, "")
-	r.bars(catLabels, catOpen, []color.Color{Stroke[model.Process]})
+	r.bars("Open threats by STRIDE category", catLabels, catOpen, []color.Color{Stroke[model.Process]})
 
 	var sevLabels []string
 	var sevOpen []int
@@ -77,9 +84,7 @@ func (r *report) summary() {
 		}
 		sevLabels, sevOpen, sevColors = append(sevLabels, s.String()), append(sevOpen, n), append(sevColors, SeverityColors[s])
 	}
-	r.font("B", 10, InkColor)
-	r.pdf.CellFormat(textW, 6, "Open threats by severity", "", 1, "L", false, 0, "")
-	r.bars(sevLabels, sevOpen, sevColors)
+	r.bars("Open threats by severity", sevLabels, sevOpen, sevColors)
 
 	statusRows := [][]string{{"Status", "Threats"}}
 	var stLabels []string
@@ -102,9 +107,7 @@ func (r *report) summary() {
 	}
 	statusRows = append(statusRows, []string{"suppressed", fmt.Sprint(suppressed)}, []string{"obsolete (rule no longer fires)", fmt.Sprint(obsolete)})
 	r.need(70)
-	r.font("B", 10, InkColor)
-	r.pdf.CellFormat(textW, 6, "Threats by status", "", 1, "L", false, 0, "")
-	r.bars(stLabels, stCounts, []color.Color{SeverityColors[2], SeverityColors[0], hex(0x5c6bc0), MutedColor, hex(0x00897b)})
+	r.bars("Threats by status", stLabels, stCounts, []color.Color{SeverityColors[2], SeverityColors[0], hex(0x5c6bc0), MutedColor, hex(0x00897b)})
 	r.table([]float64{80, 30}, statusRows, true)
 	if len(m.Suppressions) > 0 {
 		rows := [][]string{{"Suppressed rule", "Where", "Justification"}}
@@ -123,7 +126,15 @@ func (r *report) summary() {
 	const most = 15
 	top := [][]string{{"ID", "Severity", "Confidence", "Element", "Threat"}}
 	var topIDs []string
-	for _, t := range r.live {
+	// Within a severity, what the model states outranks what it leaves open.
+	ranked := slices.Clone(r.live)
+	sort.SliceStable(ranked, func(i, j int) bool {
+		if si, sj := ranked[i].Severity(), ranked[j].Severity(); si != sj {
+			return si > sj
+		}
+		return ranked[i].Confidence == model.Confirmed && ranked[j].Confidence != model.Confirmed
+	})
+	for _, t := range ranked {
 		if !r.isOpen(t) {
 			continue
 		}
@@ -136,10 +147,10 @@ func (r *report) summary() {
 	case len(top) == 1:
 		r.para("No open threats.")
 	case open > most:
-		r.para(fmt.Sprintf("The %d open threats with the highest risk, of %d open (%d of them high or critical). "+
+		r.para(fmt.Sprintf("The %d open threats with the highest risk (confirmed before assumed at each severity), of %d open (%d of them high or critical). "+
 			"Every threat is detailed, by its ID, with its diagram.", most, open, crit))
 	default:
-		r.para(fmt.Sprintf("All %d open threats, highest risk first. Each is detailed, by its ID, with its diagram.", open))
+		r.para(fmt.Sprintf("All %d open threats, highest risk first, confirmed before assumed. Each is detailed, by its ID, with its diagram.", open))
 	}
 	if len(top) > 1 {
 		widths := []float64{18, 18, 22, 38, textW - 96}

@@ -18,8 +18,8 @@ func (r *report) threatsOf(diagramID string) {
 		ts = append(ts, r.listedOn(e.ID)...)
 	}
 	stride.SortThreats(ts)
+	r.need(r.headingNeed(ts))
 	r.font("B", 11, InkColor)
-	r.need(20)
 	r.pdf.CellFormat(textW, 7, fmt.Sprintf("Threats (%d)", len(ts)), "", 1, "L", false, 0, "")
 	if len(ts) == 0 {
 		r.para("No threats on this diagram's elements.")
@@ -97,9 +97,9 @@ func (r *report) byElement() {
 					continue
 				}
 				stride.SortThreats(ts)
-				r.need(24)
+				r.need(r.headingNeed(ts) + 4)
 				r.font("B", 11, InkColor)
-				head := fmt.Sprintf("%s (%s, %s): %d threat(s)", elementName(r.m, e.ID), e.Kind.Label(), d.Name, len(ts))
+				head := fmt.Sprintf("%s (%s, %s): %s", elementName(r.m, e.ID), e.Kind.Label(), d.Name, count(len(ts), "threat", "threats"))
 				r.pdf.MultiCell(textW, 6, pdfText(head), "", "L", false)
 				r.threatList(ts)
 			}
@@ -164,7 +164,7 @@ func (r *report) threatsInBrief(ts []*model.Threat) {
 		}
 		r.need(16)
 		r.font("B", 9, InkColor)
-		r.pdf.MultiCell(textW, 4.5, pdfText(fmt.Sprintf("%s: %d open %s threat(s), untriaged", title, len(g.ts), g.sev)), "", "L", false)
+		r.pdf.MultiCell(textW, 4.5, pdfText(fmt.Sprintf("%s: %s, untriaged", title, count(len(g.ts), "open "+g.sev.String()+" threat", "open "+g.sev.String()+" threats"))), "", "L", false)
 		r.font("", 8.5, InkColor)
 		// A few hundred at a time, so no one text holds a whole diagram's.
 		for start := 0; start < len(g.ts); start += 500 {
@@ -272,22 +272,38 @@ func (r *report) threat(t *model.Threat) {
 // fit on this one but fits on a page of its own, so a threat is never
 // split from its heading.
 func (r *report) keepTogether(t *model.Threat) {
-	h, ok := r.heights[t.ID] // the same in both passes
-	if !ok {
-		r.font("", 8.5, InkColor)
-		lines := 3.0 // title and what it is
-		for _, text := range []string{t.Description, strings.Join(t.Facts, "\n"), t.Justification, t.Mitigation,
-			r.settledBy(t), strings.Join(t.References, ", "), "mitigation"} {
-			if strings.TrimSpace(text) != "" {
-				lines += float64(len(r.pdf.SplitText(pdfText(text), textW-31)))
-			}
-		}
-		h = lines*4.2 + 8
-		r.heights[t.ID] = h
-	}
+	h := r.cardHeight(t)
 	if _, pageH := r.pdf.GetPageSize(); h < pageH-40 {
 		r.need(h)
 	} else {
 		r.need(28)
 	}
+}
+
+// cardHeight is the height a threat's card takes, measured once so that
+// both passes of the report break pages at the same places.
+func (r *report) cardHeight(t *model.Threat) float64 {
+	if h, ok := r.heights[t.ID]; ok {
+		return h
+	}
+	r.font("", 8.5, InkColor)
+	lines := 3.0 // title and what it is
+	for _, text := range []string{t.Description, strings.Join(t.Facts, "\n"), t.Justification, t.Mitigation,
+		r.settledBy(t), strings.Join(t.References, ", "), "mitigation"} {
+		if strings.TrimSpace(text) != "" {
+			lines += float64(len(r.pdf.SplitText(pdfText(text), textW-31)))
+		}
+	}
+	h := lines*4.2 + 8
+	r.heights[t.ID] = h
+	return h
+}
+
+// headingNeed is the room a heading over a list of threats needs: its
+// own line and the first card, so a heading never ends a page alone.
+func (r *report) headingNeed(ts []*model.Threat) float64 {
+	if r.brief || len(ts) == 0 {
+		return 20
+	}
+	return 8 + min(r.cardHeight(ts[0]), 80)
 }

@@ -59,6 +59,10 @@ func (r *report) attackTrees() {
 		if len(paths) == 1 {
 			r.para("None: every branch is defended.")
 		} else {
+			if v.MorePaths {
+				r.para(fmt.Sprintf("The %d cheapest are listed; the tree has more minimal paths, each dearer than "+
+					"these or as dear.", len(v.Paths)))
+			}
 			r.table([]float64{8, 14, 14, textW - 36}, paths, true)
 		}
 	}

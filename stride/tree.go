@@ -30,6 +30,9 @@ type AttackPath struct {
 type TreeValues struct {
 	Nodes map[string]NodeValue
 	Paths []AttackPath // cheapest first
+	// MorePaths is set when the tree has more minimal paths than the
+	// maxPaths cheapest listed in Paths.
+	MorePaths bool
 }
 
 // Root is the goal's value.
@@ -104,7 +107,7 @@ func Evaluate(m *model.Model, t *model.AttackTree) *TreeValues {
 		}
 		return "node:" + id
 	}
-	v.Paths = minimal(paths[t.Root], step)
+	v.Paths, v.MorePaths = minimal(paths[t.Root], step)
 	return v
 }
 
@@ -150,11 +153,15 @@ func cheapest(ps []AttackPath) []AttackPath {
 	return ps
 }
 
-// minimal drops paths that contain another path's steps, and duplicates.
-func minimal(ps []AttackPath, step func(string) string) []AttackPath {
+// minimal drops paths that contain another path's steps, and duplicates,
+// keeps the cheapest maxPaths, and says whether minimal paths were left
+// over (or the candidates were cut before they could be told).
+func minimal(ps []AttackPath, step func(string) string) ([]AttackPath, bool) {
 	var out []AttackPath
 	var steps [][]string
-	for _, p := range cheapest(ps) {
+	total := len(ps)
+	candidates := cheapest(ps)
+	for _, p := range candidates {
 		var st []string
 		for _, l := range p.Leaves {
 			st = append(st, step(l))
@@ -166,15 +173,16 @@ func minimal(ps []AttackPath, step func(string) string) []AttackPath {
 				break
 			}
 		}
-		if keep {
-			out = append(out, p)
-			steps = append(steps, st)
+		if !keep {
+			continue
 		}
 		if len(out) == maxPaths {
-			break
+			return out, true
 		}
+		out = append(out, p)
+		steps = append(steps, st)
 	}
-	return out
+	return out, total > len(candidates)
 }
 
 func subset(a, b []string) bool {

@@ -1,6 +1,7 @@
 package stride_test
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -199,6 +200,24 @@ func TestDeriveGroupsTheStepsOfARouteWithoutChangingValues(t *testing.T) {
 		}
 		if !recurs {
 			t.Errorf("%s: no group of steps recurs", target)
+		}
+	}
+}
+
+// A tree with more minimal paths than are listed says so.
+func TestEvaluateSaysWhenPathsAreLeftOut(t *testing.T) {
+	const maxPaths = 20 // what an evaluation lists
+	for _, leaves := range []int{5, maxPaths, maxPaths + 7} {
+		m := model.New("paths")
+		tree := &model.AttackTree{ID: "t", Name: "T", Root: "g", Nodes: map[string]*model.TreeNode{
+			"g": {ID: "g", Label: "Goal", Gate: model.Or}}}
+		for i := range leaves {
+			id := fmt.Sprint("l", i)
+			tree.Nodes[id] = &model.TreeNode{ID: id, Parent: "g", Position: i, Label: id, Cost: float64(i + 1), Probability: 0.5}
+		}
+		v := stride.Evaluate(m, tree)
+		if want := min(leaves, maxPaths); len(v.Paths) != want || v.MorePaths != (leaves > maxPaths) {
+			t.Errorf("%d leaves: %d paths listed, more=%v", leaves, len(v.Paths), v.MorePaths)
 		}
 	}
 }

@@ -56,7 +56,7 @@ func TestReportsAreStableAndDated(t *testing.T) {
 	if text := pdfWords(t, dated); !strings.Contains(text, "29 November 2026, 00:00 UTC (given when the report was made)") {
 		t.Errorf("--date is not on the cover")
 	}
-	if text := pdfWords(t, filepath.Join(dir, "ra.pdf")); !strings.Contains(text, "not recorded (the model records no date") {
+	if text := pdfWords(t, filepath.Join(dir, "ra.pdf")); !strings.Contains(text, "undated: the model records no date") {
 		t.Errorf("an undated model's report must say it has no date")
 	}
 }

@@ -74,6 +74,9 @@ func WriteTree(w io.Writer, m *model.Model, t *model.AttackTree, v *stride.TreeV
 		fmt.Fprintf(w, "  %2d. cost %s, p %.2f, skill %s: %s\n", i+1, render.FormatCost(p.Cost), p.Probability, p.Skill,
 			strings.Join(steps, " + "))
 	}
+	if v.MorePaths {
+		fmt.Fprintf(w, "  (the %d cheapest; the tree has more)\n", len(v.Paths))
+	}
 }
 
 func attackTreeCmd() *cobra.Command {
