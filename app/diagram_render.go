@@ -248,6 +248,7 @@ func (r *diagramRenderer) drawStub(s *slots, box model.Rect, name string) {
 // flow being connected.
 func (r *diagramRenderer) drawOverlay(s *slots) {
 	v, pal := r.v, r.pal
+	r.drawLooseEnds(s)
 	g := v.gesture
 	switch g.kind {
 	case rubberBand, drawing:
@@ -268,6 +269,38 @@ func (r *diagramRenderer) drawOverlay(s *slots) {
 		if src := v.ed.Model.Elements[v.flowFrom]; src != nil {
 			from := render.Clip(src, v.pointer)
 			s.dashed([]fyne.Position{r.px(from), r.px(v.pointer)}, pal.selection, 2*v.zoom, 6*v.zoom, 4*v.zoom)
+		}
+	}
+}
+
+// drawLooseEnds marks, above the nodes, every end of a flow that the model
+// does not connect: a flow end resting on a node's rim must not look
+// attached when it is not.
+func (r *diagramRenderer) drawLooseEnds(s *slots) {
+	v, pal, m := r.v, r.pal, r.v.ed.Model
+	d := v.ed.Diagram()
+	if d == nil {
+		return
+	}
+	for _, f := range render.DrawOrder(m, d.ID) {
+		if f.Kind != model.DataFlow {
+			continue
+		}
+		path := render.FlowPath(m, f)
+		if len(path) < 2 {
+			continue
+		}
+		for _, end := range []struct {
+			id string
+			at model.Point
+		}{{f.Source, path[0]}, {f.Target, path[len(path)-1]}} {
+			if m.Elements[end.id] != nil {
+				continue
+			}
+			c, rad := r.px(end.at), 7*v.zoom
+			s.circle(c, rad, pal.background, pal.problem, 2.5*v.zoom)
+			fs := 11 * v.zoom
+			s.text("?", c.SubtractXY(rad, fs*0.65), 2*rad, fs, pal.problem, fyne.TextAlignCenter, true)
 		}
 	}
 }

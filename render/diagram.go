@@ -89,6 +89,30 @@ func drawElements(s Surface, m *model.Model, order []*model.Element, badges map[
 			drawNode(s, e, badges[e.ID])
 		}
 	}
+	for _, e := range order {
+		if e.Kind == model.DataFlow {
+			drawLooseEnds(s, m, e)
+		}
+	}
+}
+
+// drawLooseEnds marks the ends of a flow that the model does not connect,
+// on top of the nodes (an imported flow's end often lies on a node's rim),
+// so that the drawing never shows a connection the model does not have.
+func drawLooseEnds(s Surface, m *model.Model, f *model.Element) {
+	path := FlowPath(m, f)
+	if len(path) < 2 {
+		return
+	}
+	for _, end := range []struct {
+		id string
+		at model.Point
+	}{{f.Source, path[0]}, {f.Target, path[len(path)-1]}} {
+		if m.Elements[end.id] == nil {
+			s.Circle(end.at.X, end.at.Y, 6, white, ProblemColor, 2.5)
+			s.Text(end.at.X, end.at.Y+4, "?", 10, true, Center, ProblemColor)
+		}
+	}
 }
 
 func drawBoundary(s Surface, e *model.Element, b Badge) {
@@ -186,6 +210,7 @@ func drawFlow(s Surface, m *model.Model, f *model.Element, b Badge) {
 	if f.Bool("bidirectional") {
 		arrow(path[0], path[1])
 	}
+
 	if f.Name == "" {
 		return
 	}
@@ -207,8 +232,10 @@ func drawFlow(s Surface, m *model.Model, f *model.Element, b Badge) {
 }
 
 // TechLabel is an element's technology as people say it ("API gateway").
-func TechLabel(e *model.Element) string {
-	t := e.Prop("technology")
+func TechLabel(e *model.Element) string { return techName(e.Prop("technology")) }
+
+// techName is a technology value as people say it.
+func techName(t string) string {
 	if t == "" {
 		return ""
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/stride"
 )
 
 // diagrams draws each diagram level by level, then lists its elements and
@@ -380,6 +381,13 @@ func (r *report) elementTable(diagramID string) {
 			zone = z.Label()
 		}
 		tech := TechLabel(e)
+		if inf, ok := stride.Infer(e)["technology"]; tech == "" && ok {
+			because := inf.Because
+			if strings.HasPrefix(because, "its name") {
+				because = "its name" // the name is in the next column
+			}
+			tech = techName(inf.Value) + " (inferred from " + because + ")"
+		}
 		if tech != "" && zone != "" {
 			tech += "; "
 		}

@@ -1,20 +1,65 @@
 package render
 
-// validation lists what validation found wrong with the diagrams.
+import (
+	"fmt"
+
+	"github.com/rampart-tm/rampart/model"
+)
+
+// validation lists what validation found wrong with the diagrams, each
+// finding once however many elements it marks.
 func (r *report) validation() {
 	r.section("Validation findings", 0)
+	if !r.hasFlows() {
+		r.para("The model has no data flows: no threat on an interaction was raised, and the threats listed are " +
+			"those of the elements alone.")
+	}
 	if len(r.findings) == 0 {
-		r.para("The diagrams follow the rules of data-flow diagrams: every flow has a process at one end, " +
+		r.para("The diagrams follow the rules of data-flow diagrams checked here: every flow has a process at one end, " +
 			"elements are named, trust boundaries nest, and child diagrams balance with their parents.")
 		return
 	}
 	rows := [][]string{{"Severity", "Diagram", "Finding"}}
+	seen := map[string]bool{}
 	for _, f := range r.findings {
 		d := ""
 		if dg := r.m.Diagrams[f.DiagramID]; dg != nil {
 			d = dg.Name
 		}
+		key := fmt.Sprint(f.Severity, "\x00", d, "\x00", f.Message)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
 		rows = append(rows, []string{f.Severity.String(), d, f.Message})
 	}
 	r.table([]float64{20, 40, textW - 60}, rows, true)
+}
+
+// hasFlows reports whether any diagram of the model has a data flow.
+func (r *report) hasFlows() bool {
+	for _, e := range r.m.Elements {
+		if e.Kind == model.DataFlow {
+			return true
+		}
+	}
+	return false
+}
+
+// findingCounts counts the distinct errors and warnings validation found.
+func (r *report) findingCounts() (errs, warnings int) {
+	seen := map[string]bool{}
+	for _, f := range r.findings {
+		key := fmt.Sprint(f.Severity, "\x00", f.DiagramID, "\x00", f.Message)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if f.Severity == model.Error {
+			errs++
+		} else {
+			warnings++
+		}
+	}
+	return errs, warnings
 }

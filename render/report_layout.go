@@ -70,9 +70,11 @@ type diagramPlan struct {
 	texts  []placed
 	// fixed are the rectangles no placed text may overlap besides the
 	// texts themselves: nodes with their badges and marks, and stubs.
-	fixed   []owned
-	ext     model.Rect // everything drawn, with a margin
-	minText float64    // the smallest text drawn, in diagram units; 0 for none
+	fixed []owned
+	// nodeBadges is the corner each node's badge is drawn at.
+	nodeBadges map[string]model.Point
+	ext        model.Rect // everything drawn, with a margin
+	minText    float64    // the smallest text drawn, in diagram units; 0 for none
 }
 
 // legibleScale is the smallest scale, in mm per diagram unit, at which the
@@ -90,13 +92,10 @@ func (p *diagramPlan) fitScale(w, h float64) float64 {
 	return min(w/p.ext.W, h/p.ext.H, 0.5)
 }
 
-// nodeRects is what a node covers when drawn: its shape, and its badge and
-// problem mark at the corners.
+// nodeRects is what a node covers when drawn: its shape, and its problem
+// mark at the top-left corner (its badge is placed, see nodeBadge).
 func nodeRects(e *model.Element, b Badge) []model.Rect {
 	out := []model.Rect{grow(e.Bounds(), 2)}
-	if b.Open > 0 {
-		out = append(out, badgeRect(model.Point{X: e.X + e.W, Y: e.Y}))
-	}
 	if b.Problem {
 		out = append(out, model.Rect{X: e.X - 5, Y: e.Y - 13, W: 18, H: 18})
 	}
@@ -161,6 +160,17 @@ func planDiagram(m *model.Model, elems []*model.Element, badges map[string]Badge
 			p.covers[i] = boundsOfRects(cover)
 			pl.addPath(e.ID, paths[i], false)
 		}
+	}
+	p.nodeBadges = map[string]model.Point{}
+	for _, i := range nodeOrder(p.order) {
+		e := p.order[i]
+		if badges[e.ID].Open == 0 {
+			continue
+		}
+		at := nodeBadge(pl, e, nodes, nodeIx, p.nodeBadges, badges[e.ID].Problem)
+		p.nodeBadges[e.ID] = at
+		p.fixed = append(p.fixed, owned{r: badgeRect(at), id: e.ID, badge: true})
+		p.covers[i] = union(p.covers[i], badgeRect(at))
 	}
 	for _, o := range p.fixed {
 		pl.take(o.r)
@@ -303,7 +313,7 @@ func linesWidth(lines []string, size float64) float64 {
 // labelBadge is where a flow label's badge goes: on its top right corner,
 // as the editor draws it.
 func labelBadge(box model.Rect) model.Point {
-	return model.Point{X: box.X + box.W + 4, Y: box.Y + 2}
+	return model.Point{X: box.X + box.W + 13, Y: box.Y + 2} // the circle just clear of the text
 }
 
 // spot is a place a text may go (its box, set as the set-th way of
@@ -427,7 +437,16 @@ func (p *diagramPlan) draw(s Surface, m *model.Model, badges map[string]Badge, a
 	}
 	for i, e := range p.order {
 		if e.Kind.IsNode() && in(p.covers[i]) {
-			drawNode(ts, e, badges[e.ID])
+			b := badges[e.ID]
+			drawNode(ts, e, Badge{Problem: b.Problem})
+			if at, ok := p.nodeBadges[e.ID]; ok {
+				drawBadge(ts, at.X, at.Y, b)
+			}
+		}
+	}
+	for i, e := range p.order {
+		if e.Kind == model.DataFlow && in(p.covers[i]) {
+			drawLooseEnds(ts, m, p.drawn[i])
 		}
 	}
 	for _, t := range p.texts {

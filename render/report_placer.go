@@ -394,3 +394,60 @@ func boundsOfRects(rs []model.Rect) model.Rect {
 	}
 	return r
 }
+
+// nodeOrder lists the indexes of the nodes in order, top to bottom and
+// left to right, so that badges are placed as a reader scans the page.
+func nodeOrder(order []*model.Element) []int {
+	var out []int
+	for i, e := range order {
+		if e.Kind.IsNode() {
+			out = append(out, i)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		ea, eb := order[out[a]], order[out[b]]
+		if ea.Y != eb.Y {
+			return ea.Y < eb.Y
+		}
+		return ea.X < eb.X
+	})
+	return out
+}
+
+// nodeBadge chooses the corner of a node its badge is drawn at: the
+// top-right one, as in the editor, unless the badge there would touch
+// another node or its badge, or sit on a line, where another corner is
+// clear. A badge must read as its node's, not as a neighbour's or a
+// flow's.
+func nodeBadge(pl *placer, e *model.Element, nodes []*model.Element, nodeIx *grid, placed map[string]model.Point,
+	problem bool) model.Point {
+	corners := []model.Point{ // where drawBadge puts its circle just off each corner
+		{X: e.X + e.W, Y: e.Y}, {X: e.X + 8, Y: e.Y}, {X: e.X + e.W, Y: e.Y + e.H + 8}, {X: e.X + 8, Y: e.Y + e.H + 8}}
+	preference := []float64{0, 30, 45, 60}
+	if problem {
+		preference[1] = math.Inf(1) // the problem mark is there
+	}
+	best, bestCost := corners[0], math.Inf(1)
+	for k, c := range corners {
+		r := badgeRect(c)
+		cost := preference[k] + pl.crossings([]model.Rect{r}, "")
+		for _, n := range nodeIx.near(grow(r, 30)) { // a neighbour's badge sits off its corner
+			other := nodes[n]
+			if other == e {
+				continue
+			}
+			if a := overlapArea(r, grow(other.Bounds(), 2)); a > 0 {
+				cost += clashCost * (1 + a)
+			}
+			if at, ok := placed[other.ID]; ok {
+				if a := overlapArea(r, badgeRect(at)); a > 0 {
+					cost += clashCost * (1 + a)
+				}
+			}
+		}
+		if cost < bestCost {
+			best, bestCost = c, cost
+		}
+	}
+	return best
+}

@@ -35,6 +35,13 @@ func (r *report) summary() {
 		text += fmt.Sprintf(" %d of these rest on properties nobody has stated; %s them (see Open questions).", asked,
 			count(len(r.openQuestions), "open question settles", "open questions settle"))
 	}
+	switch errs, warnings := r.findingCounts(); {
+	case errs > 0:
+		text += fmt.Sprintf(" Validation found %s and %s in the diagrams (see Validation findings): threats on an "+
+			"element or flow that breaks a rule may be missing.", count(errs, "error", "errors"), count(warnings, "warning", "warnings"))
+	case warnings > 0:
+		text += " Validation found " + count(warnings, "warning", "warnings") + " (see Validation findings)."
+	}
 	r.para(text)
 
 	r.section("Scope and assumptions", 1)
