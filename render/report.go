@@ -110,6 +110,9 @@ type reportFacts struct {
 	// heights caches each threat block's height, measured in the first
 	// pass (see keepTogether).
 	heights map[string]float64
+	// plans caches each diagram's drawing plan, worked out in the first
+	// pass; nil for a diagram too large to draw.
+	plans map[string]*diagramPlan
 }
 
 func newReportFacts(m *model.Model) *reportFacts {
@@ -119,6 +122,7 @@ func newReportFacts(m *model.Model) *reportFacts {
 	f.badges = Badges(m, f.findings)
 	f.openQuestions = stride.Questions(m)
 	f.heights = map[string]float64{}
+	f.plans = map[string]*diagramPlan{}
 	for _, t := range m.ThreatList() {
 		if !t.Obsolete {
 			f.live = append(f.live, t)
@@ -258,13 +262,21 @@ func (r *report) font(style string, size float64, c color.Color) {
 	r.pdf.SetTextColor(opaque(c))
 }
 
-// section starts a chapter (level 0, on a new page) or a section, and
-// records it for the contents and the PDF outline.
+// section starts a chapter (level 0) or a section, and records it for
+// the contents and the PDF outline. A chapter starts on a new page unless
+// more than half of this one is left, so short chapters do not leave
+// near-empty pages behind them.
 func (r *report) section(title string, level int) {
 	r.tableHead = nil
 	title = pdfText(title)
 	if level == 0 {
-		r.pdf.AddPage()
+		_, pageH := r.pdf.GetPageSize()
+		switch {
+		case r.pdf.PageNo() == 0 || pageH-20-r.pdf.GetY() < chapterRoom:
+			r.pdf.AddPage()
+		case r.pdf.GetY() > r.topY()+1:
+			r.pdf.Ln(10)
+		}
 	} else {
 		r.need(30)
 		r.pdf.Ln(3)
@@ -295,6 +307,20 @@ func (r *report) lineWidth() float64 {
 func (r *report) landscapePage() {
 	r.pdf.AddPageFormat("L", r.pdf.GetPageSizeStr("A4"))
 }
+
+// chapterRoom is the room, in mm, a chapter needs left on a page to start
+// there rather than on the next one.
+const chapterRoom = 140.0
+
+// topY is where text starts on a page, below the running header.
+func (r *report) topY() float64 {
+	_, top, _, _ := r.pdf.GetMargins()
+	return top
+}
+
+// newPage starts a page for what must begin on one (the summary after the
+// contents, the sign-off).
+func (r *report) newPage() { r.pdf.AddPage() }
 
 // need starts a new page when less than h mm are left.
 func (r *report) need(h float64) {

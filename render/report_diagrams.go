@@ -14,6 +14,13 @@ import (
 // the threats on them.
 func (r *report) diagrams() {
 	m := r.m
+	list := m.DiagramList()
+	if len(list) > 0 {
+		// The chapter's introduction stays with its first diagram.
+		if need := r.portraitNeed(list[0]); need > 0 {
+			r.need(need + 60)
+		}
+	}
 	r.section("Diagrams", 0)
 	r.para("Each diagram is drawn as in the editor: processes as rounded shapes, external entities as rectangles, " +
 		"data stores between two lines, trust boundaries dashed in red. The number on an element counts its open " +
@@ -32,7 +39,6 @@ func (r *report) diagrams() {
 	if !r.o.ByElement {
 		r.para(r.omissions())
 	}
-	list := m.DiagramList()
 	for i, d := range list {
 		// A diagram whose text would print too small on a portrait page
 		// goes on landscape pages, its lists after it on portrait ones.
@@ -43,6 +49,8 @@ func (r *report) diagrams() {
 			r.landscapePage()
 		case i > 0:
 			r.pdf.AddPage()
+		default:
+			r.need(r.portraitNeed(d)) // its heading stays with its drawing
 		}
 		r.section(r.diagramTitle(d), 1)
 		if p := m.Elements[d.Refines]; p != nil {
@@ -81,10 +89,28 @@ const portraitDrawH = 160.0
 // plan lays a diagram out for the report; nil when it has too many
 // elements to draw.
 func (r *report) plan(id string) *diagramPlan {
-	if len(r.in[id]) > maxDrawnElements {
-		return nil
+	if p, ok := r.plans[id]; ok {
+		return p
 	}
-	return planDiagram(r.m, r.in[id], r.badges)
+	var p *diagramPlan
+	if len(r.in[id]) <= maxDrawnElements {
+		p = planDiagram(r.m, r.in[id], r.badges)
+	}
+	r.plans[id] = p
+	return p
+}
+
+// portraitNeed is the height a diagram drawn on a portrait page takes with
+// its heading, or 0 when it goes on landscape pages.
+func (r *report) portraitNeed(d *model.Diagram) float64 {
+	p := r.plan(d.ID)
+	if p == nil {
+		return 20
+	}
+	if p.fitScale(textW, portraitDrawH) < p.legibleScale() {
+		return 0
+	}
+	return 20 + p.ext.H*p.fitScale(textW, portraitDrawH) + 4
 }
 
 // drawDiagram draws a diagram as vectors at the largest scale that fits,

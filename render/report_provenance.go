@@ -205,6 +205,7 @@ func (r *report) origin() {
 // signOff is the page an auditor signs: who prepared, reviewed and
 // approved the model, with lines for names, signatures and dates.
 func (r *report) signOff() {
+	r.newPage() // a page to sign on its own
 	r.section("Sign-off", 0)
 	r.para("By signing, each person confirms the role below for this report, identified by the model's SHA-256 " +
 		r.o.Hash + ".")

@@ -14,6 +14,7 @@ import (
 // category, severity and status, and the top risks.
 func (r *report) summary() {
 	m := r.m
+	r.newPage() // the contents keep their page
 	r.section("Executive summary", 0)
 	open, crit := 0, 0
 	for _, t := range r.live {
