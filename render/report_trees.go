@@ -31,6 +31,9 @@ func (r *report) attackTrees() {
 		r.para(fmt.Sprintf("Target: %s. Cheapest attack: %s; probability of success: %.2f; skill needed: %s.",
 			r.m.TargetName(t), FormatCost(root.Cost), root.Probability, root.Skill))
 		r.treeFigures(t, v)
+		r.need(20)
+		r.font("B", 10, InkColor)
+		r.pdf.CellFormat(textW, 6, "Nodes, with their values", "", 1, "L", false, 0, "")
 		rows := [][]string{{"Node", "Gate", "Cost", "p", "Skill"}}
 		t.Walk(func(n *model.TreeNode, depth int) {
 			nv := v.Nodes[n.ID]
@@ -42,7 +45,11 @@ func (r *report) attackTrees() {
 				}
 				label += "]"
 			}
-			rows = append(rows, []string{label, n.Gate.String(), FormatCost(nv.Cost), fmt.Sprintf("%.2f", nv.Probability), nv.Skill.String()})
+			gate := "" // a leaf has none; a gate reads as in the figure
+			if len(t.Children(n.ID)) > 0 {
+				gate = strings.ToUpper(n.Gate.String())
+			}
+			rows = append(rows, []string{label, gate, FormatCost(nv.Cost), fmt.Sprintf("%.2f", nv.Probability), nv.Skill.String()})
 		})
 		r.table([]float64{textW - 64, 14, 16, 14, 20}, rows, true)
 		r.font("B", 10, InkColor)
