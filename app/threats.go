@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +16,10 @@ import (
 
 const anyChoice = "All"
 
+// followSelection is the scope that lists the selected elements' threats,
+// or every threat when nothing is selected.
+const followSelection = "Selected, or all"
+
 // threatsPanel lists the threats, of the whole model or of the selection,
 // filtered by category, severity and status, and edits the triage of the
 // one picked: status, justification, mitigation notes, likelihood and
@@ -26,7 +31,8 @@ type threatsPanel struct {
 	list                              *widget.List
 	count                             *widget.Label
 	items                             []*model.Threat
-	current                           string // ID of the threat shown in the detail
+	current                           string            // ID of the threat shown in the detail
+	highlight                         widget.ListItemID // the row the list highlights; -1 for none
 	detail                            *fyne.Container
 	syncs                             []func()
 	syncing                           bool
@@ -36,9 +42,9 @@ type threatsPanel struct {
 
 func newThreatsPanel(w *window) *threatsPanel {
 	p := &threatsPanel{w: w, count: widget.NewLabel(""), detail: container.NewVBox()}
-	refresh := func(string) { p.refresh() }
-	p.scope = widget.NewSelect([]string{"All elements", "Selection"}, refresh)
-	p.scope.SetSelected("All elements")
+	refresh := func(string) { p.filter() }
+	p.scope = widget.NewSelect([]string{followSelection, "All elements", "Selection"}, refresh)
+	p.scope.SetSelected(followSelection)
 	cats := []string{anyChoice}
 	for _, c := range model.Categories {
 		cats = append(cats, c.Label())
@@ -66,9 +72,16 @@ func newThreatsPanel(w *window) *threatsPanel {
 				o.(*widget.Label).SetText(p.line(p.items[i]))
 			}
 		})
+	p.highlight = -1
 	p.list.OnSelected = func(i widget.ListItemID) {
+		p.highlight = i
 		if i < len(p.items) && !p.picking {
 			p.show(p.items[i].ID)
+		}
+	}
+	p.list.OnUnselected = func(i widget.ListItemID) {
+		if p.highlight == i {
+			p.highlight = -1
 		}
 	}
 	add := widget.NewButton("Add threat", p.addManual)
@@ -103,8 +116,17 @@ func elementLabel(m *model.Model, id string) string {
 	return "?"
 }
 
-// refresh applies the filters again and updates the detail in place.
-func (p *threatsPanel) refresh() {
+// refresh lists the threats again after an edit and updates the detail in
+// place. The threat shown stays listed even when the edit takes it out of
+// the filter (mitigated under "open"), so the analyst can go on triaging
+// it; the list's highlight and the detail always show the same threat.
+func (p *threatsPanel) refresh() { p.relist(true) }
+
+// filter lists the threats again after a filter changed: a threat the
+// filter leaves out is no longer shown.
+func (p *threatsPanel) filter() { p.relist(false) }
+
+func (p *threatsPanel) relist(keepCurrent bool) {
 	if p.list == nil {
 		return
 	}
@@ -113,11 +135,18 @@ func (p *threatsPanel) refresh() {
 	for _, id := range p.w.ed.Selection() {
 		sel[id] = true
 	}
+	// By default the list follows the canvas: the threats of what is
+	// selected, or of the whole model when nothing is.
+	narrow := p.scope.Selected == "Selection" || p.scope.Selected == followSelection && len(sel) > 0
 	q := strings.ToLower(strings.TrimSpace(p.search.Text))
 	var items []*model.Threat
 	open := 0
 	for _, t := range m.ThreatList() {
-		if p.scope.Selected == "Selection" && !sel[t.ElementID] {
+		if keepCurrent && t.ID == p.current {
+			items = append(items, t)
+			continue
+		}
+		if narrow && !sel[t.ElementID] {
 			continue
 		}
 		if c := p.category.Selected; c != anyChoice && t.Category.Label() != c {
@@ -155,11 +184,16 @@ func (p *threatsPanel) refresh() {
 	p.items = items
 	p.count.SetText(fmt.Sprintf("%d threats, %d open", len(items), open))
 	p.list.Refresh()
-	if m.Threats[p.current] == nil {
+	at := slices.IndexFunc(items, func(t *model.Threat) bool { return t.ID == p.current })
+	if at < 0 {
+		p.list.UnselectAll()
 		p.showNothing()
-	} else {
-		p.sync()
+		return
 	}
+	p.picking = true
+	p.list.Select(at)
+	p.picking = false
+	p.sync()
 }
 
 func (p *threatsPanel) sync() {
@@ -196,10 +230,12 @@ func (p *threatsPanel) show(id string) {
 	if t == nil {
 		return
 	}
+	// The threat is current before its element is selected: selecting
+	// lists the threats again, and the list must keep this one highlighted.
+	p.current, p.syncs = id, nil
 	if !ed.IsSelected(t.ElementID) || len(ed.Selection()) != 1 {
 		ed.Select(t.ElementID)
 	}
-	p.current, p.syncs = id, nil
 	p.detail.RemoveAll()
 	threat := func() *model.Threat {
 		if x := ed.Model.Threats[id]; x != nil {
@@ -219,7 +255,7 @@ func (p *threatsPanel) show(id string) {
 			s += " · rule " + x.RuleID
 		}
 		if x.Obsolete {
-			s += " · obsolete: its rule no longer fires"
+			s += " · obsolete"
 		}
 		if sup := ed.Model.Suppressed(x.RuleID, x.ElementID); sup != nil {
 			s += " · suppressed: " + sup.Justification
@@ -233,7 +269,7 @@ func (p *threatsPanel) show(id string) {
 	justification := widget.NewEntry()
 	justification.SetPlaceHolder("Why it has this status")
 	status.OnChanged = func(s string) {
-		if st, err := model.ParseStatus(s); err == nil && !p.syncing && st != threat().Status {
+		if st, err := parseStatusLabel(s); err == nil && !p.syncing && st != threat().Status {
 			p.w.do(ed.Do(model.SetStatus(ed.Model, id, st, justification.Text)))
 		}
 	}
@@ -261,9 +297,20 @@ func (p *threatsPanel) show(id string) {
 			p.w.do(ed.Do(model.SetMitigation(ed.Model, id, s)))
 		}
 	}
+	// An obsolete threat has no status to set: it says why it retired.
+	retired := widget.NewLabel("")
+	retired.Wrapping = fyne.TextWrapWord
 	p.syncs = append(p.syncs, func() {
 		x := threat()
-		status.SetSelected(x.Status.String())
+		if x.Obsolete {
+			retired.SetText("obsolete (" + x.Status.Label() + " when it retired): " + p.obsoleteReason(x))
+			status.Hide()
+			retired.Show()
+		} else {
+			status.Show()
+			retired.Hide()
+		}
+		status.SetSelected(x.Status.Label())
 		if justification.Text != x.Justification {
 			justification.SetText(x.Justification)
 		}
@@ -274,7 +321,7 @@ func (p *threatsPanel) show(id string) {
 		}
 	})
 	p.detail.Add(widget.NewForm(
-		widget.NewFormItem("Status", status),
+		widget.NewFormItem("Status", container.NewVBox(status, retired)),
 		widget.NewFormItem("Justification", justification),
 		widget.NewFormItem("Likelihood", likelihood),
 		widget.NewFormItem("Impact", impact),
@@ -399,12 +446,19 @@ func (p *threatsPanel) editManual(id string) {
 	}, p.w.win)
 }
 
+// statusLabels are the statuses as the editor shows them everywhere: in
+// words ("not applicable").
 func statusLabels() []string {
 	var out []string
 	for _, s := range model.Statuses {
-		out = append(out, s.String())
+		out = append(out, s.Label())
 	}
 	return out
+}
+
+// parseStatusLabel reads a status as statusLabels writes it.
+func parseStatusLabel(label string) (model.Status, error) {
+	return model.ParseStatus(strings.ReplaceAll(label, " ", "_"))
 }
 
 func levelLabels() []string {
@@ -434,4 +488,12 @@ func confidenceText(m *model.Model, t *model.Threat) string {
 		return "Assumed: it follows from what the element is, not from anything stated about it; check it."
 	}
 	return "Assumed: it rests on what nobody has stated yet. Answering settles it:\n" + strings.Join(qs, "\n")
+}
+
+// obsoleteReason says why an obsolete threat no longer applies.
+func (p *threatsPanel) obsoleteReason(t *model.Threat) string {
+	if why := stride.ObsoleteReason(p.w.ed.Model, p.w.analysis.lib, t); why != "" {
+		return why
+	}
+	return "it no longer applies"
 }

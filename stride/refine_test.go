@@ -3,6 +3,7 @@ package stride_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rampart-tm/rampart/model"
@@ -139,5 +140,50 @@ func TestALateFlowToARefinedProcessKeepsItsThreats(t *testing.T) {
 		Name: "manage orders", Source: "admin", Target: "api"}))
 	if ids := openIDs(t, lib, m); on(ids, "manage") == 0 {
 		t.Errorf("a flow to a refined process, not yet in its child, has no threats: %v", ids)
+	}
+}
+
+// Every threat that retires says why: a child diagram took its process or
+// flow over, its element was deleted, or its rule stopped firing.
+func TestRetiredThreatsSayWhy(t *testing.T) {
+	lib := builtin(t)
+	m := threeTier()
+	apply(t, m, model.Refine(m, "api", "child", stubIDs()))
+	apply(t, m, model.AddElement(&model.Element{ID: "inner", Kind: model.Process, Diagram: "child", Name: "Order handler",
+		X: 300, Y: 100, W: 100, H: 50}))
+	analyzed(t, lib, m)
+	for _, f := range m.ElementsIn("child") {
+		if f.Kind == model.DataFlow && f.Source == "web" {
+			apply(t, m, model.Connect(m, f.ID, "web", "inner"))
+		}
+	}
+	analyzed(t, lib, m)
+	reasons := stride.ObsoleteReasons(m, lib)
+	want := map[string]string{"api": `the child diagram "API"`, "call": `its interface flow in "API"`}
+	seen := map[string]bool{}
+	for _, th := range m.Threats {
+		if !th.Obsolete {
+			continue
+		}
+		why := reasons[th.ID]
+		if why == "" {
+			t.Errorf("%s retired without a reason", th.ID)
+		}
+		if w, ok := want[th.ElementID]; ok {
+			seen[th.ElementID] = true
+			if !strings.Contains(why, w) {
+				t.Errorf("%s: reason %q, want one naming %q", th.ID, why, w)
+			}
+		}
+	}
+	if !seen["api"] || !seen["call"] {
+		t.Fatalf("the API and its call should have retired threats: %v", seen)
+	}
+	apply(t, m, model.DeleteElements(m, []string{"db"}))
+	analyzed(t, lib, m)
+	for id, why := range stride.ObsoleteReasons(m, lib) {
+		if strings.HasSuffix(id, "@db") && why != "its element was deleted" {
+			t.Errorf("%s: reason %q for a deleted store", id, why)
+		}
 	}
 }
