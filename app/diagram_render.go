@@ -130,15 +130,29 @@ func (r *diagramRenderer) drawNode(s *slots, e *model.Element) {
 }
 
 // drawMarks draws the open-threat badge (top right, coloured by the worst
-// severity) and the validation marker (top left).
+// severity), the child-diagram mark of a refined process (bottom centre)
+// and the validation marker (top left).
 func (r *diagramRenderer) drawMarks(s *slots, e *model.Element, pos fyne.Position, size fyne.Size) {
 	v, pal := r.v, r.pal
 	mk := v.marks[e.ID]
 	rad := 10 * v.zoom
-	if mk.Open > 0 {
-		c := pos.AddXY(size.Width-rad*0.4, -rad*0.4)
+	switch c := pos.AddXY(size.Width-rad*0.4, -rad*0.4); {
+	case mk.Inside > 0:
+		// Threats analysed inside (a child diagram, an interface flow):
+		// outlined, counting them with the element's own.
+		sev := pal.severity[mk.Severity()]
+		s.circle(c, rad, pal.background, sev, 2.5*v.zoom)
+		s.text(fmt.Sprint(mk.Count()), c.AddXY(-rad, -rad*0.65), 2*rad, rad*1.05, sev, fyne.TextAlignCenter, true)
+	case mk.Open > 0:
 		s.circle(c, rad, pal.severity[mk.Worst], pal.background, 1.5*v.zoom)
 		s.text(fmt.Sprint(mk.Open), c.AddXY(-rad, -rad*0.65), 2*rad, rad*1.05, pal.badgeText, fyne.TextAlignCenter, true)
+	}
+	if mk.Refined && e.Kind == model.Process {
+		// Two stacked sheets at the bottom: a child diagram lies beneath.
+		c := pos.AddXY(size.Width/2, size.Height-15*v.zoom)
+		sheet := fyne.NewSize(12*v.zoom, 9*v.zoom)
+		s.rect(c.AddXY(-6*v.zoom, 0), sheet, pal.background, pal.text, 1*v.zoom, 1*v.zoom)
+		s.rect(c.AddXY(-9*v.zoom, 3*v.zoom), sheet, pal.background, pal.text, 1*v.zoom, 1*v.zoom)
 	}
 	if mk.Problem {
 		c := pos.AddXY(rad*0.4, -rad*0.4)

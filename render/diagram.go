@@ -9,18 +9,53 @@ import (
 )
 
 // Badge is what a drawing shows on an element besides the element: its
-// open threats (count and worst severity) and whether validation found a
-// problem with it.
+// open threats (count and worst severity), the open threats analysed
+// inside it (in the child diagram of a refined process, or on the
+// interface flow that stands for a flow), whether it has a child diagram,
+// and whether validation found a problem with it.
 type Badge struct {
-	Open    int
-	Worst   model.Severity
-	Problem bool
+	Open        int
+	Worst       model.Severity
+	Inside      int
+	InsideWorst model.Severity
+	Refined     bool
+	Problem     bool
 }
 
-// Badges counts each element's open threats (not obsolete, not suppressed)
-// and marks the elements validation finds problems with.
+// Count is the number a badge shows: the open threats on the element and
+// inside it.
+func (b Badge) Count() int { return b.Open + b.Inside }
+
+// Severity is the worst open threat a badge counts.
+func (b Badge) Severity() model.Severity {
+	switch {
+	case b.Inside == 0:
+		return b.Worst
+	case b.Open == 0:
+		return b.InsideWorst
+	}
+	return max(b.Worst, b.InsideWorst)
+}
+
+// Badges counts each element's open threats (not obsolete, not suppressed),
+// rolls the threats of a child diagram up to the process it refines (and
+// on up), and those of an interface flow up to the flow it stands for, so
+// a parent level never looks safer than what is inside it; and marks the
+// elements validation finds problems with.
 func Badges(m *model.Model, findings []model.Finding) map[string]Badge {
 	out := map[string]Badge{}
+	standsFor := map[string]string{} // interface flow → the parent flow it is paired with
+	for parent, stub := range m.Interfaces() {
+		standsFor[stub.ID] = parent
+	}
+	inside := func(id string, sev model.Severity) {
+		b := out[id]
+		if b.Inside == 0 || sev > b.InsideWorst {
+			b.InsideWorst = sev
+		}
+		b.Inside++
+		out[id] = b
+	}
 	for _, t := range m.Threats {
 		if t.Status != model.Open || t.Obsolete || m.Suppressed(t.RuleID, t.ElementID) != nil {
 			continue
@@ -31,6 +66,29 @@ func Badges(m *model.Model, findings []model.Finding) map[string]Badge {
 		}
 		b.Open++
 		out[t.ElementID] = b
+		// A model read from elsewhere may loop: each step is taken once.
+		seen := map[string]bool{t.ElementID: true}
+		for id := standsFor[t.ElementID]; id != "" && !seen[id]; id = standsFor[id] {
+			seen[id] = true
+			inside(id, t.Severity())
+		}
+		e := m.Elements[t.ElementID]
+		for e != nil {
+			d := m.Diagrams[e.Diagram]
+			if d == nil || d.Refines == "" || seen[d.Refines] {
+				break
+			}
+			seen[d.Refines] = true
+			inside(d.Refines, t.Severity())
+			e = m.Elements[d.Refines]
+		}
+	}
+	for _, d := range m.Diagrams {
+		if p := m.Elements[d.Refines]; p != nil {
+			b := out[p.ID]
+			b.Refined = true
+			out[p.ID] = b
+		}
 	}
 	for _, f := range findings {
 		if f.ElementID != "" {
@@ -161,6 +219,9 @@ func drawNode(s Surface, e *model.Element, b Badge) {
 	if tech != "" {
 		s.Text(e.X+e.W/2, y-FontSize*0.2, tech, FontSize*0.8, false, Center, MutedColor)
 	}
+	if b.Refined {
+		drawRefined(s, e)
+	}
 	drawBadge(s, e.X+e.W, e.Y, b)
 	if b.Problem {
 		s.Circle(e.X+4, e.Y-4, 8, ProblemColor, white, 1.5)
@@ -171,11 +232,26 @@ func drawNode(s Surface, e *model.Element, b Badge) {
 // drawBadge draws the open-threat count at a corner, coloured by the worst
 // severity.
 func drawBadge(s Surface, x, y float64, b Badge) {
-	if b.Open == 0 {
+	if b.Count() == 0 {
 		return
 	}
-	s.Circle(x-4, y-4, 10, SeverityColors[b.Worst], white, 1.5)
-	s.Text(x-4, y, strconv.Itoa(b.Open), 10.5, true, Center, white)
+	sev := SeverityColors[b.Severity()]
+	if b.Inside == 0 {
+		s.Circle(x-4, y-4, 10, sev, white, 1.5)
+		s.Text(x-4, y, strconv.Itoa(b.Open), 10.5, true, Center, white)
+		return
+	}
+	// Threats analysed inside: the badge is outlined, counting them too.
+	s.Circle(x-4, y-4, 10, white, sev, 2.5)
+	s.Text(x-4, y, strconv.Itoa(b.Count()), 10.5, true, Center, sev)
+}
+
+// drawRefined marks a process that has a child diagram: two stacked
+// sheets at its bottom centre.
+func drawRefined(s Surface, e *model.Element) {
+	cx, y := e.X+e.W/2, e.Y+e.H-15
+	s.Rect(cx-6, y, 12, 9, 1, white, Stroke[model.Process], 1, false)
+	s.Rect(cx-9, y+3, 12, 9, 1, white, Stroke[model.Process], 1, false)
 }
 
 func drawFlow(s Surface, m *model.Model, f *model.Element, b Badge) {

@@ -164,7 +164,7 @@ func planDiagram(m *model.Model, elems []*model.Element, badges map[string]Badge
 	p.nodeBadges = map[string]model.Point{}
 	for _, i := range nodeOrder(p.order) {
 		e := p.order[i]
-		if badges[e.ID].Open == 0 {
+		if badges[e.ID].Count() == 0 {
 			continue
 		}
 		at := nodeBadge(pl, e, nodes, nodeIx, p.nodeBadges, badges[e.ID].Problem)
@@ -178,7 +178,7 @@ func planDiagram(m *model.Model, elems []*model.Element, badges map[string]Badge
 	// Boundary badges stay at their corner; titles go first, so that they
 	// stay where a reader looks for them.
 	for _, e := range p.order {
-		if e.Kind == model.TrustBoundary && !e.IsLine() && badges[e.ID].Open > 0 {
+		if e.Kind == model.TrustBoundary && !e.IsLine() && badges[e.ID].Count() > 0 {
 			t := placed{el: e, badge: model.Point{X: e.X + e.W, Y: e.Y}, hasBadge: true}
 			p.texts = append(p.texts, t)
 			pl.take(t.rects()...)
@@ -197,13 +197,13 @@ func planDiagram(m *model.Model, elems []*model.Element, badges map[string]Badge
 	// The shortest flows have the least room: their labels go first.
 	var flows []int
 	for i, e := range p.order {
-		if e.Kind == model.DataFlow && len(paths[i]) > 1 && (e.Name != "" || badges[e.ID].Open > 0) {
+		if e.Kind == model.DataFlow && len(paths[i]) > 1 && (e.Name != "" || badges[e.ID].Count() > 0) {
 			flows = append(flows, i)
 		}
 	}
 	sort.SliceStable(flows, func(a, b int) bool { return pathLength(paths[flows[a]]) < pathLength(paths[flows[b]]) })
 	for _, i := range flows {
-		t := flowLabel(pl, p.order[i], paths[i], badges[p.order[i].ID].Open > 0)
+		t := flowLabel(pl, p.order[i], paths[i], badges[p.order[i].ID].Count() > 0)
 		p.texts = append(p.texts, t)
 		pl.take(t.rects()...)
 	}
@@ -438,7 +438,7 @@ func (p *diagramPlan) draw(s Surface, m *model.Model, badges map[string]Badge, a
 	for i, e := range p.order {
 		if e.Kind.IsNode() && in(p.covers[i]) {
 			b := badges[e.ID]
-			drawNode(ts, e, Badge{Problem: b.Problem})
+			drawNode(ts, e, Badge{Problem: b.Problem, Refined: b.Refined})
 			if at, ok := p.nodeBadges[e.ID]; ok {
 				drawBadge(ts, at.X, at.Y, b)
 			}

@@ -1,0 +1,43 @@
+package render_test
+
+import (
+	"testing"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/render"
+)
+
+// A refined process and its flows show, at the parent level, the open
+// threats analysed inside them, so the context diagram of a model whose
+// threats sit on child diagrams never looks empty; a loop of refinements
+// read from a damaged file ends.
+func TestBadgesRollUpFromChildDiagrams(t *testing.T) {
+	m := model.New("roll-up")
+	m.Elements["user"] = &model.Element{ID: "user", Kind: model.ExternalEntity, Diagram: model.RootDiagramID, Name: "User"}
+	m.Elements["api"] = &model.Element{ID: "api", Kind: model.Process, Diagram: model.RootDiagramID, Name: "API"}
+	m.Elements["call"] = &model.Element{ID: "call", Kind: model.DataFlow, Diagram: model.RootDiagramID, Name: "call",
+		Source: "user", Target: "api"}
+	m.Diagrams["child"] = &model.Diagram{ID: "child", Name: "API", Refines: "api"}
+	m.Elements["inner"] = &model.Element{ID: "inner", Kind: model.Process, Diagram: "child", Name: "Handler"}
+	m.Elements["stub"] = &model.Element{ID: "stub", Kind: model.DataFlow, Diagram: "child", Name: "call",
+		Source: "user", Target: "inner"}
+	add := func(id, on string, sev model.Level) {
+		m.Threats[id] = &model.Threat{ID: id, ElementID: on, RuleID: "r", Likelihood: sev, Impact: sev, Number: len(m.Threats) + 1}
+	}
+	add("a", "inner", model.High)
+	add("b", "inner", model.Low)
+	add("c", "stub", model.Medium)
+	b := render.Badges(m, nil)
+	if got := b["api"]; got.Open != 0 || got.Inside != 3 || !got.Refined || got.Count() != 3 {
+		t.Errorf("the refined API shows %+v, want the 3 threats inside it", got)
+	}
+	if got := b["call"]; got.Inside != 1 || got.Count() != 1 {
+		t.Errorf("the parent flow shows %+v, want its interface flow's threat", got)
+	}
+	if b["api"].Severity() != m.Threats["a"].Severity() {
+		t.Errorf("the roll-up is coloured %v, want the worst inside", b["api"].Severity())
+	}
+	// A damaged file whose diagrams refine each other in a loop.
+	m.Elements["api"].Diagram = "child"
+	_ = render.Badges(m, nil)
+}
