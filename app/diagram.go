@@ -3,6 +3,7 @@ package app
 import (
 	"math"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -81,8 +82,9 @@ type diagramView struct {
 	pressMods fyne.KeyModifier
 	pressed   bool // MouseDown recorded the press of the current drag
 	gesture   gesture
-	flowFrom  string // the flow tool's first click
-	autoFit   bool   // keep the diagram fitted to the view until the user zooms or pans
+	flowFrom  string   // the flow tool's first click
+	picked    []string // elements clicked into the selection, in order
+	autoFit   bool     // keep the diagram fitted to the view until the user zooms or pans
 	hover     editor.Hit
 	pointer   model.Point
 
@@ -217,17 +219,22 @@ func (v *diagramView) Tapped(ev *fyne.PointEvent) {
 	p := v.toModel(ev.Position)
 	h := v.ed.HitTest(p, v.tolerance())
 	multi := v.pressMods&(fyne.KeyModifierShift|fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0
-	if k, ok := v.tool.placeKind(); ok {
+	if k, ok := v.tool.placeKind(); ok && !v.onElement(h) {
+		// The tool stays: a facilitator places several in a row, naming
+		// each with Enter; Escape goes back to selecting.
 		_, err := v.ed.Place(k, p)
 		v.fail(err)
-		if !multi {
-			v.SetTool(ToolSelect)
-		}
 		return
 	}
 	if v.tool == ToolFlow {
 		v.tapFlowTool(h)
 		return
+	}
+	if !multi && h.ID != "" {
+		v.picked = v.picked[:0]
+	}
+	if h.ID != "" {
+		v.picked = append(v.picked, h.ID)
 	}
 	switch {
 	case h.ID == "" && !multi:
@@ -251,8 +258,7 @@ func (v *diagramView) tapFlowTool(h editor.Hit) {
 	default:
 		_, err := v.ed.Connect(v.flowFrom, h.ID)
 		v.fail(err)
-		v.flowFrom = ""
-		v.SetTool(ToolSelect)
+		v.flowFrom = "" // the tool stays, for the next flow
 	}
 	v.Refresh()
 }
@@ -309,7 +315,7 @@ func (v *diagramView) startGesture() {
 	}
 	_, placing := v.tool.placeKind()
 	switch {
-	case placing:
+	case placing && !v.onElement(v.press):
 		g.kind = drawing
 	case v.tool == ToolFlow && node:
 		g.kind = connecting
@@ -469,9 +475,14 @@ func (v *diagramView) finishDrawing(g gesture) {
 	if dw, dh := editor.DefaultSize(k); r.W > dw/2 && r.H > dh/2 {
 		v.fail(v.ed.Resize(id, r))
 	}
-	if v.pressMods&fyne.KeyModifierShift == 0 {
-		v.SetTool(ToolSelect)
-	}
+}
+
+// onElement reports whether a placing tool's press is on an element it
+// should act on rather than place over: a process, entity, store or flow
+// (a boundary is drawn around elements, so its tool draws anywhere).
+func (v *diagramView) onElement(h editor.Hit) bool {
+	e := v.ed.Model.Elements[h.ID]
+	return e != nil && e.Kind != model.TrustBoundary && v.tool != ToolBoundary
 }
 
 func rectBetween(a, b model.Point) model.Rect {
@@ -550,8 +561,22 @@ func (v *diagramView) FocusGained() {}
 // FocusLost is part of fyne.Focusable.
 func (v *diagramView) FocusLost() {}
 
-// TypedRune zooms with + and -, and resets with 0.
+// toolKeys choose a tool from the keyboard: P process, E entity, S store,
+// B boundary, F flow, V select.
+var toolKeys = map[rune]Tool{'p': ToolProcess, 'e': ToolEntity, 's': ToolStore, 'b': ToolBoundary, 'f': ToolFlow,
+	'v': ToolSelect}
+
+// TypedRune chooses tools by letter (F with two nodes selected connects
+// them, the one picked first to the other), zooms with + and -, and
+// resets with 0.
 func (v *diagramView) TypedRune(r rune) {
+	if t, ok := toolKeys[unicode.ToLower(r)]; ok {
+		if t == ToolFlow && v.connectSelected() {
+			return
+		}
+		v.SetTool(t)
+		return
+	}
 	switch r {
 	case '+', '=':
 		v.ZoomBy(1.2)
@@ -621,4 +646,28 @@ func wrapLabel(name string, width, size float32, maxLines int) []string {
 		lines[maxLines-1] += "…"
 	}
 	return lines
+}
+
+// connectSelected draws a flow between the two selected nodes, from the one
+// picked first; it reports whether exactly two nodes were selected.
+func (v *diagramView) connectSelected() bool {
+	sel := v.ed.Selection()
+	if len(sel) != 2 {
+		return false
+	}
+	for _, id := range sel {
+		if e := v.ed.Model.Elements[id]; e == nil || !e.Kind.IsNode() {
+			return false
+		}
+	}
+	from, to := sel[0], sel[1]
+	if n := len(v.picked); n >= 2 && v.picked[n-1] == from && v.picked[n-2] == to {
+		from, to = to, from
+	}
+	id, err := v.ed.Connect(from, to)
+	v.fail(err)
+	if err == nil {
+		v.ed.Select(id)
+	}
+	return true
 }

@@ -73,8 +73,8 @@ func TestPlaceFromThePaletteByClick(t *testing.T) {
 	if c := p.Centre(); c.X < 290 || c.X > 310 || c.Y < 190 || c.Y > 210 {
 		t.Errorf("placed at %v", c)
 	}
-	if w.canvas.tool != ToolSelect || !w.ed.IsSelected(p.ID) {
-		t.Error("after placing, the tool returns to select with the new element selected")
+	if w.canvas.tool != ToolProcess || !w.ed.IsSelected(p.ID) {
+		t.Error("after placing, the tool stays, with the new element selected")
 	}
 }
 
