@@ -69,3 +69,29 @@ func currentPalette() *palette {
 	}
 	return p
 }
+
+// highContrast is the palette for a projector, whose washed-out image
+// loses pale fills and thin greys: ink at full strength, shapes with
+// deeper outlines, opaque label backgrounds.
+func (p *palette) highContrast() *palette {
+	q := *p
+	dark := luminance(p.background) < 0.5
+	if dark {
+		q.text, q.flow = color.White, color.White
+		q.stroke = map[model.Kind]color.Color{model.Process: rgb(0xa8d1ff), model.ExternalEntity: rgb(0xffd27a), model.DataStore: rgb(0x9be8a4)}
+		q.boundary = rgb(0xff7b6b)
+	} else {
+		q.text, q.flow = color.Black, color.Black
+		q.stroke = map[model.Kind]color.Color{model.Process: rgb(0x0b3d91), model.ExternalEntity: rgb(0x6b4a00), model.DataStore: rgb(0x1b5e20)}
+		q.boundary = rgb(0xb71c1c)
+	}
+	q.labelBg = p.background
+	q.severity = [4]color.Color{rgb(0x1b7a1b), rgb(0xb8860b), rgb(0xd2500a), rgb(0xb00020)}
+	return &q
+}
+
+// luminance is a colour's relative lightness, 0 (black) to 1 (white).
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	return (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)) / 0xffff
+}

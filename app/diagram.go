@@ -85,14 +85,20 @@ type diagramView struct {
 	flowFrom  string   // the flow tool's first click
 	picked    []string // elements clicked into the selection, in order
 	autoFit   bool     // keep the diagram fitted to the view until the user zooms or pans
-	hover     editor.Hit
-	pointer   model.Point
+	// present is the presentation shown on the canvas, or nil; emphasis
+	// scales type and strokes for it (1 in the editor).
+	present  *presentation
+	emphasis float32
+	hover    editor.Hit
+	pointer  model.Point
 
 	onError  func(error)
 	onView   func() // the zoom or pan changed
 	onRename func(id string)
 	onTool   func(Tool)
 	onMenu   func(hit editor.Hit, at fyne.Position)
+	// onPresent enters presentation mode (F5).
+	onPresent func()
 }
 
 var (
@@ -570,6 +576,10 @@ var toolKeys = map[rune]Tool{'p': ToolProcess, 'e': ToolEntity, 's': ToolStore, 
 // them, the one picked first to the other), zooms with + and -, and
 // resets with 0.
 func (v *diagramView) TypedRune(r rune) {
+	if v.present != nil {
+		v.present.rune(r) // no drawing while presenting
+		return
+	}
 	if t, ok := toolKeys[unicode.ToLower(r)]; ok {
 		if t == ToolFlow && v.connectSelected() {
 			return
@@ -589,6 +599,13 @@ func (v *diagramView) TypedRune(r rune) {
 
 // TypedKey deletes, renames, nudges or pans, and cancels with Escape.
 func (v *diagramView) TypedKey(ev *fyne.KeyEvent) {
+	if v.present != nil && v.present.key(ev.Name) {
+		return
+	}
+	if ev.Name == fyne.KeyF5 && v.onPresent != nil {
+		v.onPresent()
+		return
+	}
 	sel := v.ed.Selection()
 	arrows := map[fyne.KeyName][2]float64{fyne.KeyLeft: {-1, 0}, fyne.KeyRight: {1, 0}, fyne.KeyUp: {0, -1}, fyne.KeyDown: {0, 1}}
 	switch ev.Name {
@@ -670,4 +687,42 @@ func (v *diagramView) connectSelected() bool {
 		v.ed.Select(id)
 	}
 	return true
+}
+
+// AcceptsTab lets Tab walk the diagram while presenting, instead of moving
+// the keyboard focus out of the canvas.
+func (v *diagramView) AcceptsTab() bool { return v.present != nil }
+
+// reveal pans, when needed, so that an element is in view with a margin.
+func (v *diagramView) reveal(e *model.Element) {
+	r := e.Bounds()
+	if path := render.FlowPath(v.ed.Model, e); e.Kind == model.DataFlow && len(path) > 0 {
+		lo, hi := path[0], path[0]
+		for _, p := range path[1:] {
+			lo = model.Point{X: min(lo.X, p.X), Y: min(lo.Y, p.Y)}
+			hi = model.Point{X: max(hi.X, p.X), Y: max(hi.Y, p.Y)}
+		}
+		r = model.Rect{X: lo.X, Y: lo.Y, W: hi.X - lo.X, H: hi.Y - lo.Y}
+	}
+	a, b := v.toScreen(model.Point{X: r.X, Y: r.Y}), v.toScreen(model.Point{X: r.X + r.W, Y: r.Y + r.H})
+	s := v.Size()
+	const margin = 40
+	if a.X >= margin && a.Y >= margin && b.X <= s.Width-margin && b.Y <= s.Height-margin {
+		return
+	}
+	c := v.toScreen(e.Centre())
+	if e.Kind == model.DataFlow {
+		c = fyne.NewPos((a.X+b.X)/2, (a.Y+b.Y)/2)
+	}
+	v.pan = v.pan.AddXY(s.Width/2-c.X, s.Height/2-c.Y)
+	v.viewChanged()
+}
+
+// scale is how much type and strokes are enlarged: for a room while
+// presenting, 1 otherwise.
+func (v *diagramView) scale() float32 {
+	if v.present == nil || v.emphasis < 1 {
+		return 1
+	}
+	return v.emphasis
 }

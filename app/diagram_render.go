@@ -37,6 +37,9 @@ func (r *diagramRenderer) Objects() []fyne.CanvasObject { return r.objects }
 func (r *diagramRenderer) Refresh() {
 	v := r.v
 	r.pal = currentPalette()
+	if v.present != nil {
+		r.pal = r.pal.highContrast()
+	}
 	r.bg.FillColor = r.pal.background
 	r.objects = append(r.objects[:0], r.bg)
 	d := v.ed.Diagram()
@@ -80,9 +83,18 @@ func (r *diagramRenderer) draw(s *slots, e *model.Element) {
 
 func (r *diagramRenderer) px(p model.Point) fyne.Position { return r.v.toScreen(p) }
 
-func (r *diagramRenderer) selected(e *model.Element) bool { return r.v.ed.IsSelected(e.ID) }
+// selected reports whether an element is drawn selected: the selection,
+// or while presenting, the element in focus alone.
+func (r *diagramRenderer) selected(e *model.Element) bool {
+	if p := r.v.present; p != nil {
+		return p.at < len(p.order) && p.order[p.at] == e.ID
+	}
+	return r.v.ed.IsSelected(e.ID)
+}
 
-func (r *diagramRenderer) fontSize() float32 { return float32(editor.FontSize) * r.v.zoom }
+func (r *diagramRenderer) fontSize() float32 {
+	return float32(editor.FontSize) * r.v.zoom * r.v.scale()
+}
 
 func (r *diagramRenderer) drawNode(s *slots, e *model.Element) {
 	v, pal := r.v, r.pal
@@ -91,9 +103,9 @@ func (r *diagramRenderer) drawNode(s *slots, e *model.Element) {
 	if e.OutOfScope {
 		fill, stroke = withAlpha(pal.outOfScope, 0x40), pal.outOfScope
 	}
-	width := 1.5 * v.zoom
+	width := 1.5 * v.zoom * v.scale()
 	if r.selected(e) {
-		stroke, width = pal.selection, 3*v.zoom
+		stroke, width = pal.selection, 3*v.zoom*v.scale()
 	} else if v.hover.ID == e.ID || v.flowFrom == e.ID {
 		width = 2.5 * v.zoom
 	}
@@ -135,7 +147,7 @@ func (r *diagramRenderer) drawNode(s *slots, e *model.Element) {
 func (r *diagramRenderer) drawMarks(s *slots, e *model.Element, pos fyne.Position, size fyne.Size) {
 	v, pal := r.v, r.pal
 	mk := v.marks[e.ID]
-	rad := 10 * v.zoom
+	rad := 10 * v.zoom * v.scale()
 	switch c := pos.AddXY(size.Width-rad*0.4, -rad*0.4); {
 	case mk.Inside > 0:
 		// Threats analysed inside (a child diagram, an interface flow):
@@ -163,9 +175,9 @@ func (r *diagramRenderer) drawMarks(s *slots, e *model.Element, pos fyne.Positio
 
 func (r *diagramRenderer) drawBoundary(s *slots, e *model.Element) {
 	v, pal := r.v, r.pal
-	stroke, width := pal.boundary, 1.8*v.zoom
+	stroke, width := pal.boundary, 1.8*v.zoom*v.scale()
 	if r.selected(e) {
-		stroke, width = pal.selection, 3*v.zoom
+		stroke, width = pal.selection, 3*v.zoom*v.scale()
 	}
 	var pts []fyne.Position
 	if e.IsLine() {
@@ -193,12 +205,12 @@ func (r *diagramRenderer) drawFlow(s *slots, f *model.Element) {
 	v, pal := r.v, r.pal
 	m := v.ed.Model
 	path := render.FlowPath(m, f)
-	stroke, width := pal.flow, 1.5*v.zoom
+	stroke, width := pal.flow, 1.5*v.zoom*v.scale()
 	if f.OutOfScope {
 		stroke = pal.outOfScope
 	}
 	if r.selected(f) {
-		stroke, width = pal.selection, 3*v.zoom
+		stroke, width = pal.selection, 3*v.zoom*v.scale()
 	} else if v.hover.ID == f.ID {
 		width = 2.5 * v.zoom
 	}

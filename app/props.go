@@ -108,6 +108,9 @@ func (p *propertiesPanel) buildElement(e *model.Element) {
 	}
 	p.box.Add(heading(strings.ToUpper(e.Kind.Label()[:1]) + e.Kind.Label()[1:]))
 	form := widget.NewForm()
+	if e.Reviewable() {
+		form.Append("Review", p.reviewField(id))
+	}
 	form.Append("Name", p.entry(false, func() string { return el().Name }, func(s string) error {
 		return ed.Do(model.Rename(ed.Model, id, s))
 	}))
@@ -426,4 +429,47 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// reviewField sets how far the workshop has got with an element, and says
+// who set it and when.
+func (p *propertiesPanel) reviewField(id string) fyne.CanvasObject {
+	ed := p.w.ed
+	var labels []string
+	for _, st := range model.ReviewStates {
+		labels = append(labels, st.Label())
+	}
+	who := widget.NewLabel("")
+	state := widget.NewSelect(labels, func(label string) {
+		if p.syncing {
+			return
+		}
+		for _, st := range model.ReviewStates {
+			if st.Label() == label {
+				p.w.review(id, st)
+			}
+		}
+	})
+	p.syncs = append(p.syncs, func() {
+		x := ed.Model.Elements[id]
+		if x == nil {
+			return
+		}
+		r := x.Review()
+		state.SetSelected(r.State.Label())
+		who.SetText(reviewedBy(r))
+	})
+	return container.NewVBox(state, who)
+}
+
+// reviewedBy says who set a review and when, or "" for none.
+func reviewedBy(r model.Review) string {
+	if r.State == model.NotDiscussed || r.At.IsZero() {
+		return ""
+	}
+	text := r.At.Local().Format("2006-01-02 15:04")
+	if r.By != "" {
+		text = r.By + ", " + text
+	}
+	return text
 }

@@ -64,7 +64,7 @@ func (p *questionsPanel) row(q stride.Question) fyne.CanvasObject {
 	label := widget.NewLabel(q.Text + "  (" + strings.Join(q.Threats, ", ") + ")")
 	label.Wrapping = fyne.TextWrapWord
 	return container.NewBorder(nil, nil, nil, answerButtons(q, func(v string) {
-		p.w.do(p.w.ed.SetProp(q.ElementID, q.Property.Key, v))
+		p.w.answer(q, v)
 	}), label)
 }
 
@@ -73,7 +73,8 @@ func (p *questionsPanel) row(q stride.Question) fyne.CanvasObject {
 func answerButtons(q stride.Question, answer func(string)) fyne.CanvasObject {
 	switch q.Property.Type {
 	case model.Bool:
-		return container.NewHBox(widget.NewButton("Yes", func() { answer("true") }), widget.NewButton("No", func() { answer("false") }))
+		return container.NewHBox(widget.NewButton("Yes", func() { answer("true") }), widget.NewButton("No", func() { answer("false") }),
+			widget.NewButton("Don't know", func() { answer(dontKnow) }))
 	case model.Enum:
 		s := widget.NewSelect(q.Property.Options, func(v string) { answer(v) })
 		s.PlaceHolder = "Answer…"

@@ -131,9 +131,13 @@ func (p *threatsPanel) relist(keepCurrent bool) {
 		return
 	}
 	m := p.w.ed.Model
+	// A selected process or flow brings the threats analysed inside it, as
+	// its badge counts them.
 	sel := map[string]bool{}
 	for _, id := range p.w.ed.Selection() {
-		sel[id] = true
+		for in := range insideOf(m, id) {
+			sel[in] = true
+		}
 	}
 	// By default the list follows the canvas: the threats of what is
 	// selected, or of the whole model when nothing is.

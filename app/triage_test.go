@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
 )
 
 // triageWindow is a window on a small analysed model with threats to
@@ -161,5 +162,25 @@ func TestSelectingAnElementNarrowsTheThreats(t *testing.T) {
 	p.refresh()
 	if len(p.items) != all {
 		t.Errorf("with nothing selected the list has %d of %d threats", len(p.items), all)
+	}
+}
+
+// Selecting a refined process lists the threats analysed inside it, as its
+// badge counts them.
+func TestSelectingARefinedProcessListsWhatIsInside(t *testing.T) {
+	m, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWindow(t, m)
+	w.analysis.Now()
+	for _, d := range m.Diagrams {
+		if p := m.Elements[d.Refines]; p != nil && p.Diagram == model.RootDiagramID {
+			w.ed.Select(p.ID)
+			w.threats.refresh()
+			if len(w.threats.items) == 0 {
+				t.Errorf("selecting %s lists no threats, though its child diagram has them", p.Name)
+			}
+		}
 	}
 }

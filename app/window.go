@@ -66,6 +66,7 @@ func (w *window) build() {
 	w.canvas = newDiagramView(w.ed)
 	w.canvas.onError = w.showError
 	w.canvas.onRename = w.startRename
+	w.canvas.onPresent = w.present
 	w.canvas.onTool = w.toolChanged
 	w.canvas.onMenu = w.contextMenu
 	w.canvas.onView = func() {

@@ -209,6 +209,7 @@ func (r *report) build() error {
 	r.progress(0.05)
 	r.summary()
 	r.questions()
+	r.review()
 	r.assets()
 	r.progress(0.15)
 	r.diagrams()

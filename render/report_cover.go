@@ -101,6 +101,7 @@ func (r *report) plannedSections() []tocEntry {
 	add("Threats by category, severity and status", 1)
 	add("Top risks", 1)
 	add("Open questions", 0)
+	add("Review coverage", 0)
 	add("Data assets", 0)
 	add("Diagrams", 0)
 	for _, d := range r.m.DiagramList() {

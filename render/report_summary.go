@@ -43,6 +43,9 @@ func (r *report) summary() {
 	case warnings > 0:
 		text += " Validation found " + count(warnings, "warning", "warnings") + " (see Validation findings)."
 	}
+	if reviewed, total := m.ReviewCoverage(); reviewed > 0 {
+		text += fmt.Sprintf(" The workshop has reviewed %d of %d elements and flows (see Review coverage).", reviewed, total)
+	}
 	r.para(text)
 
 	r.section("Scope and assumptions", 1)

@@ -277,6 +277,7 @@ func writeJSON(w io.Writer, m *model.Model, lib *stride.Library, threats []*mode
 	// map (sorted: "threats" comes last), then the threats in its place.
 	doc := ruleSetsJSON(lib)
 	doc["model"], doc["rules_version"], doc["threats"] = m.Name, lib.Version, []int{}
+	doc["review"] = reviewJSON(m)
 	var head bytes.Buffer
 	if err := printJSON(&head, doc); err != nil {
 		return err

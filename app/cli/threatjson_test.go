@@ -67,6 +67,7 @@ func TestAnalyzeDocumentMatchesEncodingJSON(t *testing.T) {
 		}
 		doc := ruleSetsJSON(lib)
 		doc["model"], doc["rules_version"], doc["threats"] = m.Name, lib.Version, list
+		doc["review"] = reviewJSON(m)
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
 		enc.SetEscapeHTML(false)

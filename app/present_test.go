@@ -1,0 +1,80 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+)
+
+// F5 presents the diagram: the canvas alone with the bar, type at least
+// presentLabelPx high, and the walk starting at an entry point; the arrow
+// keys and Tab walk it, D marks the element in focus discussed (an edit
+// with who and when), and Esc gives the editor back as it was.
+func TestPresentWalksAndReviews(t *testing.T) {
+	m, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWindow(t, m)
+	w.win.Resize(fyne.NewSize(1920, 1080))
+	w.ed.Author = "ana"
+	before := w.win.Content()
+	v := w.canvas
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF5})
+	p := v.present
+	if p == nil {
+		t.Fatal("F5 did not present")
+	}
+	if w.win.Content() == before {
+		t.Fatal("presenting kept the editor's panels")
+	}
+	r := &diagramRenderer{v: v}
+	if px := r.fontSize(); px < presentLabelPx {
+		t.Errorf("names are %.1f px high while presenting, want at least %d", px, presentLabelPx)
+	}
+	first := m.Elements[p.order[0]]
+	if first.Kind != model.ExternalEntity {
+		t.Errorf("the walk starts at %s %q, not an entry point", first.Kind.Label(), first.Name)
+	}
+	if len(p.order) != len(reviewable(m, w.ed.Diagram().ID)) {
+		t.Errorf("the walk has %d steps for %d elements and flows", len(p.order), len(reviewable(m, w.ed.Diagram().ID)))
+	}
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
+	if p.at != 2 || !(&diagramRenderer{v: v}).selected(m.Elements[p.order[2]]) {
+		t.Fatalf("two steps forward: at %d, focus not drawn", p.at)
+	}
+	v.TypedRune('d')
+	if rv := m.Elements[p.order[2]].Review(); rv.State != model.Discussed || rv.By != "ana" || rv.At.IsZero() {
+		t.Errorf("D recorded %+v", rv)
+	}
+	trail, err := w.ed.Trail()
+	if err != nil || len(trail) == 0 {
+		t.Fatal("no audit trail", err)
+	}
+	if last := trail[len(trail)-1]; !strings.HasPrefix(last.Action, "marked ") || last.Author != "ana" {
+		t.Errorf("the trail's last entry is %+v", last)
+	}
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
+	if p.at != 1 {
+		t.Errorf("back one: at %d", p.at)
+	}
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if v.present != nil || w.win.Content() != before || r.fontSize() >= presentLabelPx && v.zoom < 1.5 {
+		t.Error("Esc did not give the editor back")
+	}
+}
+
+func reviewable(m *model.Model, diagramID string) []*model.Element {
+	var out []*model.Element
+	for _, e := range m.ElementsIn(diagramID) {
+		if e.Reviewable() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
