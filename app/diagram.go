@@ -337,7 +337,7 @@ func (v *diagramView) startGesture() {
 		g.kind = movingStub
 	case v.press.Part == editor.Body && v.ed.Model.Elements[v.press.ID].Kind == model.DataFlow:
 		g.kind = bending
-		g.hit.Index = -1 // a new bend where the flow was grabbed
+		g.hit.Index = v.looseEndNear(v.ed.Model.Elements[v.press.ID], v.pressAt)
 		v.ed.Select(v.press.ID)
 	case v.press.Part == editor.Body:
 		g.kind = moving
@@ -455,18 +455,65 @@ func (v *diagramView) DragEnd() {
 // finishBend commits a moved bend point, or connects a dragged stub end to
 // the node it was dropped on.
 func (v *diagramView) finishBend(g gesture) {
-	if g.kind == movingStub {
-		if h := v.ed.HitTest(g.cur, v.tolerance()); h.ID != "" {
-			if e := v.ed.Model.Elements[h.ID]; e != nil && e.Kind.IsNode() {
-				if f := v.ed.Model.Elements[g.hit.ID]; f.Source == "" || f.Target == "" ||
-					v.ed.Model.Elements[f.Source] == nil || v.ed.Model.Elements[f.Target] == nil {
-					v.fail(v.ed.ConnectStub(g.hit.ID, h.ID))
-					return
-				}
-			}
+	m := v.ed.Model
+	f := m.Elements[g.hit.ID]
+	// A loose end dropped on a node connects to it: the node under the
+	// pointer decides, not whether the small handle was hit, so the
+	// drawing never shows an end resting on a node it is not joined to.
+	if f != nil && (g.kind == movingStub || v.isLooseEnd(f, g.hit.Index)) {
+		if n := v.nodeAt(g.cur); n != nil {
+			v.fail(v.ed.ConnectStub(f.ID, n.ID))
+			return
 		}
 	}
 	v.fail(v.ed.Bend(g.hit.ID, g.hit.Index, g.cur))
+}
+
+// isLooseEnd reports whether the i-th point of a flow is an end the model
+// does not connect.
+func (v *diagramView) isLooseEnd(f *model.Element, i int) bool {
+	m := v.ed.Model
+	switch {
+	case len(f.Points) == 0:
+		return false
+	case i == 0 && m.Elements[f.Source] == nil:
+		return true
+	case i == len(f.Points)-1 && m.Elements[f.Target] == nil:
+		return true
+	}
+	return false
+}
+
+// looseEndNear is the index of a flow's loose end within reach of p, so a
+// press near it grabs the end rather than bending the flow; -1 for none
+// (a new bend where the flow was grabbed).
+func (v *diagramView) looseEndNear(f *model.Element, p model.Point) int {
+	reach := 3 * v.tolerance()
+	for _, i := range []int{0, len(f.Points) - 1} {
+		if v.isLooseEnd(f, i) && math.Hypot(f.Points[i].X-p.X, f.Points[i].Y-p.Y) <= reach {
+			return i
+		}
+	}
+	return -1
+}
+
+// nodeAt is the innermost process, entity or store of the diagram on
+// screen under p, with the pointer's tolerance; nil for none.
+func (v *diagramView) nodeAt(p model.Point) *model.Element {
+	d := v.ed.Diagram()
+	if d == nil {
+		return nil
+	}
+	tol := v.tolerance()
+	var best *model.Element
+	for _, e := range v.ed.Model.ElementsIn(d.ID) {
+		r := e.Bounds()
+		grown := model.Rect{X: r.X - tol, Y: r.Y - tol, W: r.W + 2*tol, H: r.H + 2*tol}
+		if e.Kind.IsNode() && grown.Contains(p) && (best == nil || r.W*r.H < best.W*best.H) {
+			best = e
+		}
+	}
+	return best
 }
 
 // finishDrawing places an element in the dragged rectangle.
