@@ -25,6 +25,9 @@ type palette struct {
 	badgeText    color.Color
 	background   color.Color
 	grid         color.Color
+	// reviewed are the review tints of shapes, by model.ReviewState: not
+	// discussed, discussed, needs follow-up.
+	reviewed [3]color.Color
 }
 
 func rgb(hex uint32) color.NRGBA {
@@ -59,6 +62,7 @@ func currentPalette() *palette {
 		p.outOfScope = rgb(0x555555)
 		p.ghost = rgb(0x888888)
 		p.grid = withAlpha(color.White, 0x10)
+		p.reviewed = [3]color.Color{rgb(0x3a3a3a), rgb(0x1e5b2a), rgb(0x6b4d00)}
 	} else {
 		p.fill = map[model.Kind]color.Color{model.Process: rgb(0xdde9f7), model.ExternalEntity: rgb(0xf5ecd9), model.DataStore: rgb(0xe2f1e0)}
 		p.stroke = map[model.Kind]color.Color{model.Process: rgb(0x2b5c8a), model.ExternalEntity: rgb(0x8a6a25), model.DataStore: rgb(0x3b7a3a)}
@@ -66,6 +70,7 @@ func currentPalette() *palette {
 		p.outOfScope = rgb(0xb0b0b0)
 		p.ghost = rgb(0x9a9a9a)
 		p.grid = withAlpha(color.Black, 0x0c)
+		p.reviewed = [3]color.Color{rgb(0xe0e0e0), rgb(0xa5d6a7), rgb(0xffd54f)}
 	}
 	return p
 }

@@ -89,8 +89,10 @@ type diagramView struct {
 	// scales type and strokes for it (1 in the editor).
 	present  *presentation
 	emphasis float32
-	hover    editor.Hit
-	pointer  model.Point
+	// showReview tints elements and flows by their review state.
+	showReview bool
+	hover      editor.Hit
+	pointer    model.Point
 
 	onError  func(error)
 	onView   func() // the zoom or pan changed

@@ -100,6 +100,9 @@ func (r *diagramRenderer) drawNode(s *slots, e *model.Element) {
 	v, pal := r.v, r.pal
 	pos, size := r.px(model.Point{X: e.X, Y: e.Y}), fyne.NewSize(float32(e.W)*v.zoom, float32(e.H)*v.zoom)
 	fill, stroke := pal.fill[e.Kind], pal.stroke[e.Kind]
+	if tint, ok := r.reviewTint(e); ok {
+		fill = tint
+	}
 	if e.OutOfScope {
 		fill, stroke = withAlpha(pal.outOfScope, 0x40), pal.outOfScope
 	}
@@ -206,6 +209,9 @@ func (r *diagramRenderer) drawFlow(s *slots, f *model.Element) {
 	m := v.ed.Model
 	path := render.FlowPath(m, f)
 	stroke, width := pal.flow, 1.5*v.zoom*v.scale()
+	if tint, ok := r.reviewTint(f); ok {
+		stroke = tint
+	}
 	if f.OutOfScope {
 		stroke = pal.outOfScope
 	}
@@ -329,4 +335,25 @@ func (r *diagramRenderer) drawLooseEnds(s *slots) {
 			s.text("?", c.SubtractXY(rad, fs*0.65), 2*rad, fs, pal.problem, fyne.TextAlignCenter, true)
 		}
 	}
+}
+
+// reviewTint is the colour an element takes when the canvas shows the
+// review (View → Show Review): green once discussed, amber when it needs
+// following up, grey while not yet discussed.
+func (r *diagramRenderer) reviewTint(e *model.Element) (color.Color, bool) {
+	if !r.v.showReview || !e.Reviewable() {
+		return nil, false
+	}
+	state := e.Review().State
+	if e.Kind == model.DataFlow {
+		// A line keeps its ink until discussed: grey would hide it.
+		switch state {
+		case model.Discussed:
+			return r.pal.severity[0], true
+		case model.FollowUp:
+			return r.pal.severity[2], true
+		}
+		return nil, false
+	}
+	return r.pal.reviewed[state], true
 }

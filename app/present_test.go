@@ -78,3 +78,24 @@ func reviewable(m *model.Model, diagramID string) []*model.Element {
 	}
 	return out
 }
+
+// Shown by review, the canvas tints what was discussed, what needs follow
+// up and what was not, so the room sees what is left.
+func TestCanvasTintsByReview(t *testing.T) {
+	m := model.New("tint")
+	w := newTestWindow(t, m)
+	a, _ := w.ed.Place(model.Process, model.Point{X: 100, Y: 100})
+	b, _ := w.ed.Place(model.Process, model.Point{X: 400, Y: 100})
+	w.review(a, model.Discussed)
+	w.canvas.showReview = true
+	r := &diagramRenderer{v: w.canvas, pal: currentPalette()}
+	ta, _ := r.reviewTint(m.Elements[a])
+	tb, _ := r.reviewTint(m.Elements[b])
+	if ta == tb {
+		t.Error("a discussed process and one not discussed are tinted alike")
+	}
+	w.canvas.showReview = false
+	if _, ok := r.reviewTint(m.Elements[a]); ok {
+		t.Error("the canvas tints by review when not asked to")
+	}
+}
