@@ -21,7 +21,8 @@ import (
 // bottom shows the element in focus, its open threats as cards and the
 // questions that would settle them. The arrow keys or Tab walk the
 // diagram in the order its flows run from the entry points; D, U and N
-// record the room's review of the element in focus; Esc leaves.
+// record the room's review of the element in focus and move on; Esc
+// leaves.
 type presentation struct {
 	w     *window
 	saved fyne.CanvasObject // the window's content while presenting
@@ -136,7 +137,7 @@ func (p *presentation) barFor(e *model.Element) fyne.CanvasObject {
 	info := canvas.NewText(fmt.Sprintf("%s · %d of %d · %s · %d of %d reviewed", e.Kind.Label(), p.at+1, len(p.order),
 		state, reviewed, total), pal.text)
 	info.TextSize = 18
-	keys := canvas.NewText("→ / Tab next · ← back · D discussed · U needs follow-up · N not discussed · Esc leave", pal.text)
+	keys := canvas.NewText("→ / Tab next · ← back · D discussed, U needs follow-up, N not discussed (and next) · Esc leave", pal.text)
 	keys.TextSize = 15
 	who := container.NewVBox(name, info, keys)
 
@@ -261,8 +262,9 @@ func (p *presentation) rune(r rune) bool {
 		return false
 	}
 	if e := p.focus(); e != nil {
+		// The room moves on once it has said where an element stands.
 		p.w.review(e.ID, state)
-		p.show()
+		p.move(1)
 	}
 	return true
 }

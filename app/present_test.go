@@ -13,7 +13,8 @@ import (
 // F5 presents the diagram: the canvas alone with the bar, type at least
 // presentLabelPx high, and the walk starting at an entry point; the arrow
 // keys and Tab walk it, D marks the element in focus discussed (an edit
-// with who and when), and Esc gives the editor back as it was.
+// with who and when) and moves on, and Esc gives the editor back as it
+// was.
 func TestPresentWalksAndReviews(t *testing.T) {
 	m, err := storage.Demo()
 	if err != nil {
@@ -59,8 +60,11 @@ func TestPresentWalksAndReviews(t *testing.T) {
 	if last := trail[len(trail)-1]; !strings.HasPrefix(last.Action, "marked ") || last.Author != "ana" {
 		t.Errorf("the trail's last entry is %+v", last)
 	}
+	if p.at != 3 {
+		t.Errorf("after D the focus is at %d, want the next element", p.at)
+	}
 	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
-	if p.at != 1 {
+	if p.at != 2 {
 		t.Errorf("back one: at %d", p.at)
 	}
 	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
