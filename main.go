@@ -10,8 +10,10 @@ import (
 
 	"github.com/rampart-tm/rampart/app"
 	"github.com/rampart-tm/rampart/app/cli"
+	"github.com/rampart-tm/rampart/app/console"
 )
 
 func main() {
+	console.Attach()
 	os.Exit(cli.Run(os.Args[1:], app.Run, os.Stdout, os.Stderr))
 }

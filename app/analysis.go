@@ -29,7 +29,7 @@ type analyst struct {
 
 func newAnalyst(w *window) *analyst {
 	a := &analyst{w: w}
-	a.lib, a.libErrs = stride.ForModel(w.ed.Path(), w.ed.Model)
+	a.lib, a.libErrs = stride.ForModel(w.ed.Source(), w.ed.Model)
 	return a
 }
 

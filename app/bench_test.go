@@ -35,7 +35,7 @@ func bigDiagram() *model.Model {
 
 func benchWindow(b *testing.B) *diagramView {
 	a := test.NewTempApp(b)
-	s := newSession(a)
+	s := newSession(a, "")
 	w := s.newWindow(editor.New(bigDiagram()))
 	w.analysis.manualOnly()
 	w.win.Resize(fyne.NewSize(1600, 1000))

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/rampart-tm/rampart/app/ospath"
 	"github.com/rampart-tm/rampart/assets"
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/render"
@@ -28,21 +28,18 @@ func (w *window) saveFile(ext string, format storage.Format, write func(path str
 			w.showError(err)
 			return
 		}
-		path := wc.URI().Path()
+		path := ospath.Current().WithExt(nativePath(wc.URI()), ext)
 		wc.Close() // nothing was written: see keepChosenFilesIntact
-		if !strings.HasSuffix(strings.ToLower(path), ext) {
-			path += ext
-		}
-		if err := storage.CheckOutput(path, format, w.ed.Path()); err != nil {
+		if err := storage.CheckOutput(path, format, w.ed.Source()); err != nil {
 			w.showError(err)
 			return
 		}
 		write(path)
 	}, w.win)
-	name := safeFileName(w.ed.Model.Name)
+	name := ospath.FileName(w.ed.Model.Name)
 	if ext != ".pdf" && ext != ".json" {
 		if d := w.ed.Diagram(); d != nil {
-			name += " - " + safeFileName(d.Name)
+			name += " - " + ospath.FileName(d.Name)
 		}
 	}
 	d.SetFileName(name + ext)

@@ -138,7 +138,7 @@ func (w *window) compareWith() {
 			w.showError(err)
 			return
 		}
-		path := r.URI().Path()
+		path := nativePath(r.URI())
 		r.Close()
 		old, err := rstorage.ReadAny(path)
 		if err != nil {

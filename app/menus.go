@@ -3,13 +3,14 @@ package app
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 
+	"github.com/rampart-tm/rampart/app/editor"
+	"github.com/rampart-tm/rampart/app/ospath"
 	"github.com/rampart-tm/rampart/model"
 	rstorage "github.com/rampart-tm/rampart/storage"
 	"github.com/rampart-tm/rampart/storage/threatdragon"
@@ -91,7 +92,8 @@ func (w *window) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Go to Parent Diagram", shortcut(fyne.KeyUp, fyne.KeyModifierAlt), w.toParent),
 	)
-	return fyne.NewMainMenu(file, edit, view, modelMenu)
+	help := fyne.NewMenu("Help", fyne.NewMenuItem("About Rampart", w.showAbout))
+	return fyne.NewMainMenu(file, edit, view, modelMenu, help)
 }
 
 // addShortcuts binds the editing shortcuts when the focus is not in a text
@@ -149,18 +151,15 @@ func (w *window) toParent() {
 // newModel opens a window on an empty untitled model.
 func (w *window) newModel() {
 	m := model.New("Untitled model")
-	nw := w.s.newWindow(editorFor(m))
+	nw := w.s.newWindow(editor.New(m))
 	nw.win.Show()
 }
 
-// open opens a file in a new window, or says why it cannot.
+// open opens a file in a new window, or says why it cannot (offering a
+// read-only view of a file another Rampart holds).
 func (w *window) open(path string) {
 	if err := w.s.openPath(path); err != nil {
-		dialog.ShowError(fmt.Errorf("cannot open %s: %w", filepath.Base(path), err), w.win)
-		return
-	}
-	if filepath.Ext(path) == ".rampart" {
-		w.s.remember(path)
+		w.s.explain(w.win, path, err, nil)
 	}
 }
 
@@ -173,7 +172,7 @@ func (w *window) openDialog() {
 		if r == nil {
 			return
 		}
-		path := r.URI().Path()
+		path := nativePath(r.URI())
 		r.Close()
 		w.open(path)
 	}, w.win)
@@ -185,7 +184,7 @@ func (w *window) openDialog() {
 // startIn opens a file dialog in the folder of the current file.
 func (w *window) startIn(d interface{ SetLocation(fyne.ListableURI) }) {
 	dir := "."
-	if p := w.ed.Path(); p != "" {
+	if p := w.ed.Source(); p != "" {
 		dir = filepath.Dir(p)
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
@@ -206,11 +205,8 @@ func (w *window) saveAs(after func()) {
 		if wc == nil {
 			return
 		}
-		path := wc.URI().Path()
-		wc.Close()
-		if !strings.HasSuffix(path, ".rampart") {
-			path += ".rampart" // the dialog wrote nothing: see keepChosenFilesIntact
-		}
+		path := ospath.Current().WithExt(nativePath(wc.URI()), ospath.ModelExt)
+		wc.Close() // the dialog wrote nothing: see keepChosenFilesIntact
 		if err := w.ed.SaveAs(path); err != nil {
 			w.showError(err)
 			return
@@ -221,23 +217,13 @@ func (w *window) saveAs(after func()) {
 			after()
 		}
 	}, w.win)
-	d.SetFileName(safeFileName(w.ed.Model.Name) + ".rampart")
+	d.SetFileName(ospath.FileName(w.ed.Model.Name) + ospath.ModelExt)
 	w.startIn(d)
 	d.Show()
 }
 
-func safeFileName(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`/\:*?"<>|`, r) || r < 32 {
-			return '-'
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if s == "" {
-		return "model"
-	}
-	return s
-}
+// nativePath is the path of a file URI from a dialog, as the OS has it.
+func nativePath(u fyne.URI) string { return ospath.Current().Native(u.Path()) }
 
 func (w *window) exportJSON() {
 	w.saveFile(".json", rstorage.FormatRampartJSON, func(path string) {

@@ -44,7 +44,7 @@ func TestEditorNamesTheRuleSetsAndWarnsOfOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newSession(test.NewTempApp(t))
+	s := newSession(test.NewTempApp(t), "")
 	w := s.newWindow(ed)
 	t.Cleanup(w.win.Close)
 	if !strings.Contains(w.rulesNote.Text, "override 1 built-in rule") {

@@ -5,44 +5,55 @@ package app
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/rampart-tm/rampart/app/editor"
-	"github.com/rampart-tm/rampart/model"
-	"github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/app/ospath"
+	"github.com/rampart-tm/rampart/assets"
 )
 
 // AppID identifies Rampart to the OS (preferences, recent files).
 const AppID = "io.github.rampart-tm.rampart"
 
 // Run opens the editor on a file, or on the demo model when path is "",
-// and returns when the last window closes.
+// and returns when the last window closes. A file that does not open is
+// explained in a window, as a double-click shows no terminal, and its
+// error returned (for the exit code and a line on stderr) once that
+// window closes, unless the user chose to view it read-only.
 func Run(path string) error {
+	fyneapp.SetMetadata(metadata())
 	a := fyneapp.NewWithID(AppID)
 	keepChosenFilesIntact()
 	a.SetIcon(iconResource())
-	s := newSession(a)
+	dir, err := ospath.Current().AutosaveDir()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rampart: untitled models are not kept against a crash:", err)
+	}
+	s := newSession(a, dir)
 	// Untitled models a crashed Rampart left behind, found before this
-	// session autosaves its own.
-	lost := editor.Recoverable(s.autosaveDir())
-	if err := s.openPath(path); err != nil {
-		return err
-	}
-	if len(lost) > 0 {
-		s.offerRestore(s.windows[0], lost)
-	}
+	// session autosaves its own. Rampart 0.1 kept them in Fyne's folder.
+	s.lost = append(editor.Recoverable(dir), editor.Recoverable(legacyAutosaveDir(a))...)
+	var failed error
+	s.launch(path, func(err error) { failed = err })
 	a.Run()
-	return nil
+	return failed
 }
 
-// autosaveDir is where untitled models are kept against crashes.
-func (s *session) autosaveDir() string {
-	return filepath.Join(s.app.Storage().RootURI().Path(), "autosave")
+// metadata is what FyneApp.toml says, for a build that is not made by the
+// fyne tool (which would generate it) and runs away from that file.
+func metadata() fyne.AppMetadata {
+	return fyne.AppMetadata{ID: AppID, Name: "Rampart", Version: assets.Version, Build: 1, Icon: iconResource(),
+		Migrations: map[string]bool{"fyneDo": true}}
+}
+
+// legacyAutosaveDir is where Rampart 0.1 kept untitled models.
+func legacyAutosaveDir(a fyne.App) string {
+	return filepath.Join(ospath.Current().Native(a.Storage().RootURI().Path()), "autosave")
 }
 
 // offerRestore asks whether to bring back untitled models a crash left.
@@ -66,61 +77,16 @@ func (s *session) offerRestore(w *window, files []string) {
 
 // session is what the windows of one running Rampart share.
 type session struct {
-	app     fyne.App
-	clip    *editor.Clipboard
-	windows []*window
+	app      fyne.App
+	clip     *editor.Clipboard
+	windows  []*window
+	autosave string   // where untitled models are kept; "" for nowhere
+	lost     []string // autosave files to offer in the first window
 }
 
-func newSession(a fyne.App) *session {
+func newSession(a fyne.App, autosaveDir string) *session {
 	applyTheme(a, a.Preferences().StringWithFallback(prefTheme, "light"))
-	return &session{app: a, clip: &editor.Clipboard{}}
-}
-
-// openPath opens a window on a file (a .rampart file for editing, anything
-// else as an untitled import) or, for "", on the demo model.
-func (s *session) openPath(path string) error {
-	ed, notes, err := openEditor(path)
-	if err != nil {
-		return err
-	}
-	w := s.newWindow(ed)
-	w.win.Show()
-	if len(notes) > 0 {
-		title, intro := "Imported "+filepath.Base(path), "Notes on the import:"
-		if ed.Path() != "" {
-			title, intro = "Opened "+filepath.Base(path), "Notes on reading the file:"
-		}
-		dialog.ShowInformation(title, intro+"\n\n• "+strings.Join(notes, "\n• "), w.win)
-	}
-	if path != "" && ed.Path() != "" {
-		s.remember(ed.Path())
-	}
-	return nil
-}
-
-// openEditor makes an editor for a path: .rampart files open for writing;
-// other formats (Threat Dragon, TMT, Rampart JSON) are imported as an
-// untitled model, with notes on what was left out.
-func openEditor(path string) (*editor.Editor, []string, error) {
-	if path == "" {
-		m, err := storage.Demo()
-		if err != nil {
-			return nil, nil, err
-		}
-		return editor.New(m), nil, nil
-	}
-	if filepath.Ext(path) == ".rampart" {
-		ed, err := editor.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		return ed, ed.Notes, nil
-	}
-	m, notes, err := storage.Import(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return editor.New(m), notes, nil
+	return &session{app: a, clip: &editor.Clipboard{}, autosave: autosaveDir}
 }
 
 func (s *session) forget(w *window) {
@@ -162,5 +128,3 @@ func iconResource() fyne.Resource {
 }
 
 func describe(err error) string { return fmt.Sprint(err) }
-
-func editorFor(m *model.Model) *editor.Editor { return editor.New(m) }

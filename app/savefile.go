@@ -4,7 +4,10 @@ import (
 	"os"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/storage/repository"
+
+	"github.com/rampart-tm/rampart/app/ospath"
 )
 
 // Fyne's save dialog opens the chosen file for writing, truncating it,
@@ -14,6 +17,11 @@ import (
 // replace): by then the dialog would already have emptied the file. So
 // the file scheme's writer is made lazy: it creates or truncates the file
 // only when something is written to it.
+//
+// The dialog also joins whatever is typed in its name field to the folder
+// on screen, so "/tmp/shop.rampart" or "D:\models\shop.rampart" became a
+// file of that name inside that folder. The file scheme's Child takes a
+// name that is a path of its own as that path (see ospath.Typed).
 
 // fileRepository is what Fyne's own file repository implements.
 type fileRepository interface {
@@ -32,8 +40,18 @@ func (r lazyWriteRepository) Writer(u fyne.URI) (fyne.URIWriteCloser, error) {
 	return &lazyWriter{uri: u}, nil
 }
 
-// keepChosenFilesIntact installs the lazy writer for file URIs. It runs
-// after the driver registered its repository.
+// Child is the file name within the folder u, or the path name when the
+// user typed one.
+func (r lazyWriteRepository) Child(u fyne.URI, name string) (fyne.URI, error) {
+	sys := ospath.Current()
+	if p, ok := sys.Typed(sys.Native(u.Path()), name); ok {
+		return storage.NewFileURI(p), nil
+	}
+	return r.fileRepository.Child(u, name)
+}
+
+// keepChosenFilesIntact installs the lazy writer and the Child above for
+// file URIs. It runs after the driver registered its repository.
 func keepChosenFilesIntact() {
 	r, err := repository.ForScheme("file")
 	if err != nil {
@@ -55,7 +73,7 @@ func (w *lazyWriter) URI() fyne.URI { return w.uri }
 
 func (w *lazyWriter) Write(p []byte) (int, error) {
 	if w.f == nil {
-		f, err := os.Create(w.uri.Path())
+		f, err := os.Create(ospath.Current().Native(w.uri.Path()))
 		if err != nil {
 			return 0, err
 		}

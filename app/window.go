@@ -50,7 +50,7 @@ func (s *session) newWindow(ed *editor.Editor) *window {
 	}
 	ed.UseClipboard(s.clip)
 	if ed.Path() == "" {
-		ed.EnableAutosave(s.autosaveDir())
+		ed.EnableAutosave(s.autosave)
 	}
 	w.build()
 	w.win.Resize(fyne.NewSize(1400, 860))
@@ -218,23 +218,36 @@ func (w *window) changed(c editor.Change) {
 }
 
 func (w *window) refreshTitle() {
-	name := w.ed.Model.Name + " (untitled)"
-	if p := w.ed.Path(); p != "" {
-		name = filepath.Base(p)
-	}
-	mark := ""
-	if w.ed.Unsaved() {
-		mark = " •"
-	}
-	w.win.SetTitle(name + mark + " — Rampart")
+	w.win.SetTitle(title(w.ed))
 	switch {
 	case w.ed.SaveError() != nil:
 		w.status.SetText("Not saved: " + w.ed.SaveError().Error())
+	case w.ed.ReadOnly() != "":
+		w.status.SetText("Read-only: another Rampart has " + filepath.Base(w.ed.ReadOnly()) +
+			" open. File → Save As keeps changes in another file")
 	case w.ed.Path() == "":
 		w.status.SetText("Untitled: choose File → Save As to keep this model")
 	default:
 		w.status.SetText("Saved to " + w.ed.Path())
 	}
+}
+
+// title names the model and its file, says when the file is only viewed,
+// and marks changes that are in no file: "Shop (shop.rampart) — Rampart",
+// "Shop (untitled) • — Rampart".
+func title(ed *editor.Editor) string {
+	where := "untitled"
+	switch {
+	case ed.ReadOnly() != "":
+		where = filepath.Base(ed.ReadOnly()) + ", read-only"
+	case ed.Path() != "":
+		where = filepath.Base(ed.Path())
+	}
+	mark := ""
+	if ed.Unsaved() {
+		mark = " •"
+	}
+	return ed.Model.Name + " (" + where + ")" + mark + " — Rampart"
 }
 
 // goToThreat shows a threat in the threats tab and selects its element.

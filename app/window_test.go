@@ -19,7 +19,7 @@ import (
 func newTestWindow(t *testing.T, m *model.Model) *window {
 	t.Helper()
 	a := test.NewTempApp(t)
-	s := newSession(a)
+	s := newSession(a, "")
 	w := s.newWindow(editor.New(m))
 	w.analysis.manualOnly() // the test goroutine is the UI thread: no analysis behind its back
 	w.win.Resize(fyne.NewSize(1400, 900))
@@ -187,17 +187,6 @@ func TestDoubleClickOpensChildAndBreadcrumbReturns(t *testing.T) {
 	test.Tap(w.crumbs.Objects[0].(fyne.Tappable))
 	if d := w.ed.Diagram(); d.ID != model.RootDiagramID {
 		t.Fatalf("the breadcrumb should return to the context diagram, shows %s", d.Name)
-	}
-}
-
-func TestTitleShowsFileAndUnsavedMarker(t *testing.T) {
-	w := newTestWindow(t, model.New("Shop"))
-	if got := w.win.Title(); got != "Shop (untitled) — Rampart" {
-		t.Errorf("title %q", got)
-	}
-	w.ed.Place(model.Process, model.Point{X: 1, Y: 1})
-	if got := w.win.Title(); got != "Shop (untitled) • — Rampart" {
-		t.Errorf("title after an edit %q", got)
 	}
 }
 

@@ -2,7 +2,11 @@
 // application icon, and (with the threat engine) the rule library.
 package assets
 
-import _ "embed"
+import (
+	_ "embed"
+	"runtime/debug"
+	"strings"
+)
 
 // DemoJSON is the bundled demo model, a microservices web shop over three
 // diagram levels, in Rampart's canonical JSON form.
@@ -20,5 +24,24 @@ var Icon []byte
 //go:embed rules.yaml
 var RulesYAML []byte
 
-// Version is Rampart's version, as FyneApp.toml gives it.
-const Version = "0.1.0"
+// Version is Rampart's version. The build sets it from FyneApp.toml
+// (make passes -ldflags "-X github.com/rampart-tm/rampart/assets.Version=...");
+// a plain go build says "dev", or the module's version when it was
+// installed with go install.
+var Version = "dev"
+
+func init() {
+	if Version != "dev" {
+		return
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		Version = strings.TrimPrefix(bi.Main.Version, "v")
+	}
+}
+
+// Licence is the licence Rampart is distributed under; LICENSE holds its
+// text.
+const Licence = "Apache License 2.0"
+
+// Website is Rampart's home page.
+const Website = "https://github.com/rampart-tm/rampart"

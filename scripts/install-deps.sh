@@ -2,15 +2,23 @@
 # Installs what building Rampart needs on Debian or Ubuntu: the C headers
 # Fyne's OpenGL/X11 driver compiles against, and make. Go modules come
 # through go itself. Does nothing when everything is already there.
+# --windows adds the mingw-w64 cross compiler for the Windows build (its
+# POSIX-threads flavour, which gives x86_64-w64-mingw32-gcc);
+# --package adds the desktop's file-type and menu tools, which check the
+# Linux package; --tools adds what trying the GUI by hand takes.
 set -euo pipefail
 
 packages=(make gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils)
 # poppler-utils gives pdftotext, which the report tests read PDFs with.
-# Extra tools for trying the GUI by hand: pass --tools.
-if [[ "${1:-}" == "--tools" ]]; then
-  packages+=(xvfb xdotool imagemagick)
-fi
+for arg in "$@"; do
+  case $arg in
+    --windows) packages+=(gcc-mingw-w64-x86-64-posix) ;;
+    --package) packages+=(shared-mime-info desktop-file-utils) ;;
+    --tools) packages+=(xvfb xdotool imagemagick) ;;
+    *) echo "usage: $0 [--windows] [--package] [--tools]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -20,9 +20,6 @@ import (
 	"github.com/rampart-tm/rampart/stride"
 )
 
-// Version is Rampart's version, shown in reports and SARIF.
-var Version = assets.Version
-
 func analyzeCmd() *cobra.Command {
 	var format, failOn, confidence string
 	var rules []string
@@ -421,8 +418,8 @@ func writeSARIF(w io.Writer, path string, m *model.Model, lib *stride.Library, t
 		"version": "2.1.0",
 		"runs": []any{map[string]any{
 			"tool": map[string]any{"driver": map[string]any{
-				"name": "Rampart", "version": Version, "semanticVersion": Version,
-				"informationUri": "https://github.com/rampart-tm/rampart", "rules": rules,
+				"name": "Rampart", "version": assets.Version, "semanticVersion": assets.Version,
+				"informationUri": assets.Website, "rules": rules,
 			}},
 			"results":    results,
 			"properties": ruleSetsJSON(lib),

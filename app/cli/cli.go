@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-tm/rampart/assets"
 	"github.com/rampart-tm/rampart/storage"
 )
 
@@ -78,6 +79,10 @@ func newRoot(gui GUI) *cobra.Command {
 			return gui(path)
 		},
 	}
+	// --version prints the one version string the build set (see
+	// assets.Version), the one that reports and SARIF carry.
+	root.Version = assets.Version
+	root.SetVersionTemplate("rampart {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
 		if cmd != root {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-tm/rampart/assets"
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/render"
 	"github.com/rampart-tm/rampart/storage"
@@ -62,7 +63,7 @@ func reportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts := render.ReportOptions{RampartVersion: Version, Hash: hash, Rules: lib, ByElement: byElement}
+			opts := render.ReportOptions{RampartVersion: assets.Version, Hash: hash, Rules: lib, ByElement: byElement}
 			switch confidence {
 			case "all":
 			case "confirmed":

@@ -24,6 +24,7 @@ type Editor struct {
 	file        *storage.File // nil while the model is untitled
 	autosave    *storage.File // where an untitled model is kept against crashes
 	autosaveDir string
+	readOnly    string // the file viewed read-only, if any (see OpenReadOnly)
 	unsaved     bool   // changes not yet in a file
 	saveErr     error  // why the last save failed, if it did
 	diagram     string // ID of the diagram on screen
@@ -114,17 +115,23 @@ func (ed *Editor) SaveAs(path string) error {
 	if ed.file != nil && ed.file.Path() == path {
 		return ed.save()
 	}
-	// An untitled model brings the trail its autosave file kept.
+	// An untitled model brings the trail its autosave file kept, and a
+	// model viewed read-only the trail of its file too.
+	pending := ed.pending
 	if ed.autosave != nil {
-		trail, err := ed.autosave.History()
-		if err == nil {
+		if trail, err := ed.autosave.History(); err == nil {
 			ed.pending = append(trail, ed.pending...)
 		}
 	}
+	if trail, err := ed.sourceTrail(); err == nil {
+		ed.pending = append(trail, ed.pending...)
+	}
 	f, err := storage.Create(path, ed.Model)
 	if err != nil {
+		ed.pending = pending
 		return err
 	}
+	ed.readOnly = ""
 	if ed.file != nil {
 		ed.file.Close()
 	}
@@ -164,15 +171,19 @@ func (ed *Editor) log(action string, subjects ...string) {
 // Trail returns the audit trail: what the file holds, then what is not
 // saved yet.
 func (ed *Editor) Trail() ([]model.Change, error) {
-	var out []model.Change
+	out, err := ed.sourceTrail()
+	if err != nil {
+		return nil, err
+	}
 	if f := ed.file; f != nil || ed.autosave != nil {
 		if f == nil {
 			f = ed.autosave
 		}
-		var err error
-		if out, err = f.History(); err != nil {
+		trail, err := f.History()
+		if err != nil {
 			return nil, err
 		}
+		out = append(out, trail...)
 	}
 	return append(out, ed.pending...), nil
 }
