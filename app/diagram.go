@@ -623,7 +623,7 @@ var toolKeys = map[rune]Tool{'p': ToolProcess, 'e': ToolEntity, 's': ToolStore, 
 
 // TypedRune chooses tools by letter (F with two nodes selected connects
 // them, the one picked first to the other), zooms with + and -, and
-// resets with 0.
+// fits the diagram to the canvas with 0.
 func (v *diagramView) TypedRune(r rune) {
 	if v.present != nil {
 		v.present.rune(r) // no drawing while presenting
@@ -642,7 +642,7 @@ func (v *diagramView) TypedRune(r rune) {
 	case '-':
 		v.ZoomBy(1 / 1.2)
 	case '0':
-		v.ResetZoom()
+		v.FitToContent()
 	}
 }
 

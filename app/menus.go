@@ -50,6 +50,7 @@ func (w *window) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Export Threat Dragon…", w.exportThreatDragon),
 		fyne.NewMenuItemSeparator(),
 		item("Close", shortcut(fyne.KeyW, ctrl), w.close),
+		w.quitItem(),
 	)
 	edit := fyne.NewMenu("Edit",
 		item("Undo", shortcut(fyne.KeyZ, ctrl), func() { w.do(w.ed.Undo()) }),
@@ -72,18 +73,30 @@ func (w *window) mainMenu() *fyne.MainMenu {
 	dark := w.s.app.Preferences().StringWithFallback(prefTheme, "light") == "dark"
 	themeItem := fyne.NewMenuItem("Dark Theme", func() { w.toggleTheme() })
 	themeItem.Checked = dark
+	review := fyne.NewMenuItem("Show Review", nil)
+	review.Checked = w.canvas.showReview
+	review.Action = func() {
+		w.canvas.showReview = !w.canvas.showReview
+		w.canvas.Refresh()
+		w.refreshMenus()
+	}
 	view := fyne.NewMenu("View",
+		item("Present", shortcut(fyne.KeyF5, 0), w.present),
+		review,
+		fyne.NewMenuItemSeparator(),
 		item("Zoom In", shortcut(fyne.KeyEqual, ctrl), func() { w.canvas.ZoomBy(1.2) }),
 		item("Zoom Out", shortcut(fyne.KeyMinus, ctrl), func() { w.canvas.ZoomBy(1 / 1.2) }),
-		item("Fit to Window", shortcut(fyne.KeyF, ctrlShift), w.canvas.FitToContent),
-		item("Actual Size", shortcut(fyne.Key0, ctrl), w.canvas.ResetZoom),
+		item("Fit", shortcut(fyne.Key0, ctrl), w.canvas.FitToContent),
+		item("Actual Size", shortcut(fyne.Key1, ctrl), w.canvas.ResetZoom),
 		fyne.NewMenuItemSeparator(),
 		item("Auto-Layout Diagram", shortcut(fyne.KeyL, ctrlShift), w.autoLayout),
 		snap,
 		themeItem,
+		fyne.NewMenuItemSeparator(),
+		item("Command Palette…", shortcut(fyne.KeyK, ctrl), w.showPalette),
 	)
 	modelMenu := fyne.NewMenu("Model",
-		item("Analyze Now", shortcut(fyne.KeyF5, 0), w.analysis.Now),
+		item("Analyze Now", shortcut(fyne.KeyF9, 0), w.analysis.Now),
 		item("Validate", shortcut(fyne.KeyF7, 0), w.showValidation),
 		fyne.NewMenuItem("Compare With…", w.compareWith),
 		fyne.NewMenuItem("Rule Sets…", w.showRuleSets),
@@ -108,6 +121,7 @@ func (w *window) addShortcuts() {
 	add(&fyne.ShortcutCopy{}, w.ed.Copy)
 	add(&fyne.ShortcutPaste{}, func() { w.do(w.ed.Paste()) })
 	add(&fyne.ShortcutSelectAll{}, w.ed.SelectAll)
+	add(shortcut(fyne.KeyF, ctrlShift), w.canvas.FitToContent) // Fit's older key
 }
 
 func (w *window) refreshMenus() { w.win.SetMainMenu(w.mainMenu()) }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -62,6 +63,9 @@ func TestPresentWalksAndReviews(t *testing.T) {
 	}
 	if p.at != 3 {
 		t.Errorf("after D the focus is at %d, want the next element", p.at)
+	}
+	if _, total := m.ReviewCoverage(); w.reviewLabel.Text != fmt.Sprintf("1 of %d reviewed", total) {
+		t.Errorf("the status bar says %q", w.reviewLabel.Text)
 	}
 	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
 	if p.at != 2 {

@@ -39,8 +39,10 @@ type window struct {
 	history    *historyPanel
 	analysis   *analyst
 	renameLine *renameEntry
-	bottom     *container.AppTabs
-	overlay    *fyne.Container
+	// reviewLabel says how much of the model the workshop has reviewed.
+	reviewLabel *widget.Label
+	bottom      *container.AppTabs
+	overlay     *fyne.Container
 }
 
 func (s *session) newWindow(ed *editor.Editor) *window {
@@ -53,7 +55,7 @@ func (s *session) newWindow(ed *editor.Editor) *window {
 		ed.EnableAutosave(s.autosave)
 	}
 	w.build()
-	w.win.Resize(fyne.NewSize(1400, 860))
+	s.placeWindow(w)
 	w.win.SetCloseIntercept(w.close)
 	s.windows = append(s.windows, w)
 	return w
@@ -109,14 +111,16 @@ func (w *window) build() {
 		}
 	}
 	bottom := w.bottom
+	// The canvas gets most of the window: it is what a room looks at.
 	work := container.NewVSplit(centre, bottom)
-	work.Offset = 0.62
+	work.Offset = 0.72
 	right := container.NewHSplit(work, w.props.content)
-	right.Offset = 0.66
+	right.Offset = 0.78
 	main := container.NewHSplit(left, right)
-	main.Offset = 0.16
+	main.Offset = 0.13
 
-	statusBar := container.NewHBox(w.status, layout.NewSpacer(), w.rulesNote, w.zoomLabel)
+	w.reviewLabel = widget.NewLabel("")
+	statusBar := container.NewHBox(w.status, layout.NewSpacer(), w.reviewLabel, w.rulesNote, w.zoomLabel)
 	w.win.SetContent(container.NewBorder(w.toolbar(), statusBar, nil, nil, main))
 	w.win.SetMainMenu(w.mainMenu())
 	w.addShortcuts()
@@ -213,6 +217,7 @@ func (w *window) changed(c editor.Change) {
 		w.hideRename()
 	}
 	w.refreshTitle()
+	w.reviewLabel.SetText(reviewProgress(w.ed.Model))
 	w.canvas.Refresh()
 	w.zoomLabel.SetText(fmt.Sprintf("%d %%", int(w.canvas.zoom*100+0.5)))
 }
@@ -320,6 +325,7 @@ func (w *window) close() {
 }
 
 func (w *window) closeNow() {
+	w.s.rememberSize(w)
 	w.showError(w.ed.Close())
 	w.s.forget(w)
 	w.win.Close()
