@@ -137,7 +137,8 @@ func (p *presentation) barFor(e *model.Element) fyne.CanvasObject {
 	info := canvas.NewText(fmt.Sprintf("%s · %d of %d · %s · %d of %d reviewed", e.Kind.Label(), p.at+1, len(p.order),
 		state, reviewed, total), pal.text)
 	info.TextSize = 18
-	keys := canvas.NewText("→ / Tab next · ← back · D discussed, U needs follow-up, N not discussed (and next) · Esc leave", pal.text)
+	keys := canvas.NewText("→ / Tab next · ← back · D discussed, U needs follow-up, N not discussed (and next) · "+
+		"1 yes, 2 no, 3 don't know to the first question · Esc leave", pal.text)
 	keys.TextSize = 15
 	who := container.NewVBox(name, info, keys)
 
@@ -253,8 +254,14 @@ func (p *presentation) key(name fyne.KeyName) bool {
 	return true
 }
 
-// rune handles a typed letter while presenting: the review keys.
+// rune handles a typed letter while presenting: the review keys, and 1,
+// 2 and 3 to answer the first open question on the element in focus with
+// yes, no or don't know.
 func (p *presentation) rune(r rune) bool {
+	if answer, ok := map[rune]string{'1': "true", '2': "false", '3': dontKnow}[r]; ok {
+		p.answerFirst(answer)
+		return true
+	}
 	states := map[rune]model.ReviewState{'d': model.Discussed, 'D': model.Discussed, 'u': model.FollowUp,
 		'U': model.FollowUp, 'n': model.NotDiscussed, 'N': model.NotDiscussed}
 	state, ok := states[r]
@@ -344,4 +351,21 @@ func walkOrder(m *model.Model, diagramID string) []string {
 		}
 	}
 	return order
+}
+
+// answerFirst answers the first yes-or-no question asked about the element
+// in focus, and shows what it changed.
+func (p *presentation) answerFirst(value string) {
+	e := p.focus()
+	if e == nil {
+		return
+	}
+	for _, q := range stride.Questions(p.w.ed.Model) {
+		if q.ElementID == e.ID && q.Property.Type == model.Bool {
+			p.w.answer(q, value)
+			p.w.analysis.Now()
+			p.show()
+			return
+		}
+	}
 }

@@ -107,3 +107,37 @@ func TestCanvasTintsByReview(t *testing.T) {
 		t.Error("the canvas tints by review when not asked to")
 	}
 }
+
+// While presenting, 1 answers the first question on the element in focus
+// with yes: the property is set, the threats update at once, and the
+// history says who answered what.
+func TestPresentAnswersQuestionsByKey(t *testing.T) {
+	m := model.New("answers")
+	w := newTestWindow(t, m)
+	w.ed.Author = "ana"
+	user, _ := w.ed.Place(model.ExternalEntity, model.Point{X: 100, Y: 100})
+	api, _ := w.ed.Place(model.Process, model.Point{X: 400, Y: 100})
+	w.ed.Rename(api, "Orders API")
+	w.ed.Connect(user, api)
+	w.analysis.Now()
+	w.present()
+	p := w.canvas.present
+	for p.order[p.at] != api {
+		p.move(1)
+	}
+	before := len(openThreatsOn(m, api))
+	w.canvas.TypedRune('1')
+	trail, _ := w.ed.Trail()
+	answered := false
+	for _, c := range trail {
+		if strings.HasPrefix(c.Action, "answered “Does Orders API") && strings.HasSuffix(c.Action, ": yes") && c.Author == "ana" {
+			answered = true
+		}
+	}
+	if !answered {
+		t.Errorf("the history does not record ana's answer: %+v", trail)
+	}
+	if after := len(openThreatsOn(m, api)); after >= before {
+		t.Errorf("answering yes left %d open threats of %d", after, before)
+	}
+}
