@@ -622,11 +622,16 @@ var toolKeys = map[rune]Tool{'p': ToolProcess, 'e': ToolEntity, 's': ToolStore, 
 	'v': ToolSelect}
 
 // TypedRune chooses tools by letter (F with two nodes selected connects
-// them, the one picked first to the other), zooms with + and -, and
+// them, the one picked first to the other; J joins the diagram's loose
+// interface flows to the one node selected), zooms with + and -, and
 // fits the diagram to the canvas with 0.
 func (v *diagramView) TypedRune(r rune) {
 	if v.present != nil {
 		v.present.rune(r) // no drawing while presenting
+		return
+	}
+	if unicode.ToLower(r) == 'j' {
+		v.joinLooseEnds()
 		return
 	}
 	if t, ok := toolKeys[unicode.ToLower(r)]; ok {
@@ -774,4 +779,25 @@ func (v *diagramView) scale() float32 {
 		return 1
 	}
 	return v.emphasis
+}
+
+// joinLooseEnds connects every interface flow of the diagram on screen
+// whose inner end is loose to the one selected process, entity or store:
+// a child diagram sketched with one process inside is balanced with one
+// key. Each join is its own undoable edit.
+func (v *diagramView) joinLooseEnds() {
+	sel := v.ed.Selection()
+	d := v.ed.Diagram()
+	if len(sel) != 1 || d == nil {
+		return
+	}
+	if n := v.ed.Model.Elements[sel[0]]; n == nil || !n.Kind.IsNode() {
+		return
+	}
+	for _, f := range v.ed.Model.ElementsIn(d.ID) {
+		if f.Kind == model.DataFlow && len(f.Points) > 0 && (v.isLooseEnd(f, 0) || v.isLooseEnd(f, len(f.Points)-1)) {
+			v.fail(v.ed.ConnectStub(f.ID, sel[0]))
+		}
+	}
+	v.Refresh()
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -63,4 +64,20 @@ func TestAStubEndSnapsToTheProcessItIsDroppedOn(t *testing.T) {
 func distance(a, b model.Point) float64 {
 	dx, dy := b.X-a.X, b.Y-a.Y
 	return max(1e-9, math.Hypot(dx, dy))
+}
+
+// J joins every loose interface flow of a child diagram to the process
+// selected inside, so the diagrams balance with one key.
+func TestJoinLooseEndsWithOneKey(t *testing.T) {
+	w, stub, inner := childWithStub(t)
+	w.ed.Select(inner.ID)
+	w.canvas.TypedRune('j')
+	if got := w.ed.Model.Elements[stub.ID]; got.Target != inner.ID {
+		t.Fatalf("after J the interface flow ends at %q", got.Target)
+	}
+	for _, f := range model.Validate(w.ed.Model) {
+		if strings.Contains(f.Message, "balance") || strings.Contains(f.Message, "not connected") {
+			t.Errorf("still unbalanced: %s", f.Message)
+		}
+	}
 }

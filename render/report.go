@@ -403,6 +403,17 @@ func (r *report) row(widths []float64, row []string, bold bool) {
 	r.pdf.SetXY(marginX, y+h)
 }
 
+// breaksPage reports whether a table row would start a new page.
+func (r *report) breaksPage(widths []float64, row []string) bool {
+	r.font("", 9, InkColor)
+	lines := 1
+	for j, cell := range row {
+		lines = max(lines, len(r.pdf.SplitText(pdfText(cell), widths[j]-2)))
+	}
+	_, pageH := r.pdf.GetPageSize()
+	return r.pdf.GetY()+float64(lines)*4.2+2 > pageH-20
+}
+
 // bars draws a horizontal bar chart.
 func (r *report) bars(title string, labels []string, values []int, colors []color.Color) {
 	maxV := 1

@@ -25,8 +25,9 @@ func (r *report) diagrams() {
 	r.para("Each diagram is drawn as in the editor: processes as rounded shapes, external entities as rectangles, " +
 		"data stores between two lines, trust boundaries dashed in red. The number on an element counts its open " +
 		"threats, coloured by the worst one; an outlined number also counts the open threats analysed inside it, in the " +
-		"child diagram of a process (marked by two stacked sheets) or on the interface flow that stands for a flow. A red " +
-		"\"!\" marks an element with a validation finding (see Validation findings). " +
+		"child diagram of a process (marked by two stacked sheets) or on the interface flow that stands for a flow, so " +
+		"the numbers on a diagram may add up to more than its threats. A red \"!\" marks a process, entity or store " +
+		"with a validation finding, and a red \"?\" a flow's end that is joined to nothing (see Validation findings). " +
 		"Where the editor's labels would overlap, a flow's name goes beside its flow (tied to it by a thin line when " +
 		"further away), and a flow that would pass under a process, store or entity other than its ends is drawn " +
 		"around it. A diagram too wide for its text to be read on a page goes on a landscape page, or is cut into tiles.")

@@ -15,8 +15,11 @@ func (r *report) validation() {
 			"those of the elements alone.")
 	}
 	if len(r.findings) == 0 {
-		r.para("The diagrams follow the rules of data-flow diagrams checked here: every flow has a process at one end, " +
-			"elements are named, trust boundaries nest, and child diagrams balance with their parents.")
+		rules := "elements are named, trust boundaries nest, and child diagrams balance with their parents."
+		if r.hasFlows() {
+			rules = "every flow has a process at one end, " + rules
+		}
+		r.para("The diagrams follow the rules of data-flow diagrams checked here: " + rules)
 		return
 	}
 	rows := [][]string{{"Severity", "Diagram", "Finding"}}

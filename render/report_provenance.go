@@ -19,11 +19,12 @@ func (r *report) questions() {
 	}
 	asked := r.askedThreats()
 	text := fmt.Sprintf("%s assumed: the model does not state the weakness they are about. %s on properties "+
-		"nobody has stated, and %s settle them: each answer removes the threats listed with it or confirms them.",
+		"nobody has stated, and %s below %s them: each answer removes the threats listed with it or confirms them.",
 		count(r.assumedOpen(), "open threat is", "open threats are"), count(asked, "of them rests", "of them rest"),
-		count(len(r.openQuestions), "this question", "these questions"))
+		count(len(r.openQuestions), "question", "questions"), map[bool]string{true: "settles", false: "settle"}[len(r.openQuestions) == 1])
 	if other := r.assumedOpen() - asked; other > 0 {
-		text += " " + count(other, "other follows", "others follow") + " from what their elements are and are checks to make."
+		text += " " + count(other, "other follows from what its element is and is a check", "others follow from what "+
+			"their elements are and are checks") + " to make."
 	}
 	r.para(text)
 	if r.brief {
@@ -35,10 +36,15 @@ func (r *report) questions() {
 	last := ""
 	for _, q := range r.openQuestions {
 		name := ""
-		if q.ElementID != last {
+		cells := []string{"", q.Text, strings.Join(q.Threats, ", ")}
+		switch {
+		case q.ElementID != last:
 			name, last = elementName(r.m, q.ElementID), q.ElementID
+		case r.breaksPage(widths, cells):
+			name = elementName(r.m, q.ElementID) + " (continued)" // a page must not start with a blank element
 		}
-		r.row(widths, []string{name, q.Text, strings.Join(q.Threats, ", ")}, false)
+		cells[0] = name
+		r.row(widths, cells, false)
 	}
 	r.pdf.Ln(2)
 }
@@ -122,8 +128,11 @@ func (r *report) ruleNote(t *model.Threat) string {
 // settledBy is what would settle an assumed threat: the questions its
 // assumptions ask.
 func (r *report) settledBy(t *model.Threat) string {
+	if t.Origin != "" {
+		return "" // another tool's threat: what the model states does not judge it
+	}
 	if t.Confidence != model.Assumed {
-		if t.RuleID != "" && t.Origin == "" {
+		if t.RuleID != "" {
 			return "Confirmed: what the model states points at it (see Why)."
 		}
 		return ""

@@ -61,8 +61,8 @@ func (r *report) review() {
 			open = append(open, []string{d.Name, strings.Join(waiting, ", ")})
 		}
 	}
-	r.para(fmt.Sprintf("The workshop has reviewed %d of %d elements and flows (%d %%): %d discussed, %d %s follow-up, "+
-		"%d not yet discussed.", reviewed, total, reviewed*100/total, byState[model.Discussed], byState[model.FollowUp],
+	r.para(fmt.Sprintf("The workshop has reviewed %d of %d elements and flows (%d %%; trust boundaries are not reviewed "+
+		"on their own): %d discussed, %d %s follow-up, %d not yet discussed.", reviewed, total, reviewed*100/total, byState[model.Discussed], byState[model.FollowUp],
 		needsWord(byState[model.FollowUp]), byState[model.NotDiscussed]))
 	r.table([]float64{textW - 112, 28, 24, 30, 30}, rows, true)
 	if len(followUp) > 0 {

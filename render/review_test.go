@@ -35,7 +35,7 @@ func TestReportReviewCoverage(t *testing.T) {
 	}
 	_, total := m.ReviewCoverage()
 	text = pdfText(t, report(t, m, nil))
-	for _, want := range []string{"Review coverage", "(100 %)", "Needs follow-up", followed,
+	for _, want := range []string{"Review coverage", "(100 %;", "Needs follow-up", followed,
 		fmt.Sprintf("reviewed %d of %d elements and flows", total, total)} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q", want)
