@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"sort"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -62,6 +63,18 @@ func (w *window) present() {
 	v.FitToContent()
 	p.show()
 	w.win.Canvas().Focus(v)
+	// The window reaches its full-screen size a moment later: fit again
+	// then, and draw the whole window anew.
+	go func() {
+		time.Sleep(400 * time.Millisecond)
+		fyne.Do(func() {
+			if v.present == p {
+				v.FitToContent()
+				p.show()
+				w.win.Content().Refresh()
+			}
+		})
+	}()
 }
 
 // leave goes back to the editor as it was.
@@ -164,13 +177,16 @@ func (p *presentation) barFor(e *model.Element) fyne.CanvasObject {
 		if q.ElementID != e.ID {
 			continue
 		}
+		// One line each, of a fixed width: a wrapping label in a row would
+		// ask for the whole screen's height.
 		text := widget.NewLabelWithStyle(q.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		text.Wrapping = fyne.TextWrapWord
-		asks.Add(container.NewBorder(nil, nil, nil, answerButtons(q, func(value string) {
+		text.Truncation = fyne.TextTruncateEllipsis
+		row := container.NewBorder(nil, nil, nil, answerButtons(q, func(value string) {
 			p.w.answer(q, value)
 			p.w.analysis.Now() // the room sees the threats change at once
 			p.show()
-		}), text))
+		}), text)
+		asks.Add(container.NewGridWrap(fyne.NewSize(questionW, row.MinSize().Height), row))
 		if len(asks.Objects) == 3 {
 			break
 		}
@@ -179,8 +195,12 @@ func (p *presentation) barFor(e *model.Element) fyne.CanvasObject {
 	return container.NewStack(bg, container.NewPadded(row))
 }
 
-// A threat card's width and the size of its text, in pixels.
-const cardW, cardText = 300, 17
+// A threat card's width and the size of its text, and the width of a
+// question with its answers, in pixels.
+const (
+	cardW, cardText = 300, 17
+	questionW       = 620
+)
 
 // threatCard is one open threat as the room reads it: its severity as the
 // card's colour, its code and title in large type.

@@ -141,3 +141,23 @@ func TestPresentAnswersQuestionsByKey(t *testing.T) {
 		t.Errorf("answering yes left %d open threats of %d", after, before)
 	}
 }
+
+// The bar stays a bar whatever the element in focus asks: questions never
+// push the canvas off the screen.
+func TestPresentBarKeepsTheCanvas(t *testing.T) {
+	m := model.New("bar")
+	w := newTestWindow(t, m)
+	w.win.Resize(fyne.NewSize(1920, 1080))
+	user, _ := w.ed.Place(model.ExternalEntity, model.Point{X: 100, Y: 100})
+	api, _ := w.ed.Place(model.Process, model.Point{X: 400, Y: 100})
+	w.ed.Connect(user, api)
+	w.analysis.Now()
+	w.present()
+	p := w.canvas.present
+	for range p.order {
+		if h := p.bar.MinSize().Height; h > 260 {
+			t.Errorf("with %s in focus the bar is %.0f px high", m.NameOf(p.focus()), h)
+		}
+		p.move(1)
+	}
+}
