@@ -11,6 +11,8 @@ import (
 
 	"github.com/rampart-tm/rampart/assets"
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage/otm"
+	"github.com/rampart-tm/rampart/storage/threagile"
 	"github.com/rampart-tm/rampart/storage/threatdragon"
 	"github.com/rampart-tm/rampart/storage/tmt"
 )
@@ -21,53 +23,91 @@ func ReadAny(path string) (*model.Model, error) {
 	return m, err
 }
 
-// Import reads a model from any file Rampart understands: a .rampart file,
-// Rampart's JSON form, a Threat Dragon (v1 or v2) model or a Microsoft
-// Threat Modeling Tool model (.tm7). It only reads; nothing is written.
-// Warnings say what another tool's model had that Rampart left out, and
-// what was cut or moved to keep the model within bounds (model.Bound).
+// Import reads a model from any file Rampart understands; see ImportFile.
 func Import(path string) (*model.Model, []string, error) {
+	in, err := ImportFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return in.Model, in.Notes, nil
+}
+
+// Imported is a model read from a file, with what the reading noted.
+type Imported struct {
+	Model *model.Model
+	// Notes say what another tool's model had that Rampart left out, and
+	// what was cut or moved to keep the model within bounds (model.Bound).
+	Notes []string
+	// Unplaced lists the diagrams the file gave no drawing of: Rampart
+	// drew each trust boundary around what it holds, and a layout program
+	// may draw them better.
+	Unplaced []string
+}
+
+// ImportFile reads a model from any file Rampart understands: a .rampart
+// file, Rampart's JSON form, a Threat Dragon (v1 or v2) model, a Microsoft
+// Threat Modeling Tool model (.tm7), an Open Threat Model (JSON or YAML)
+// or a Threagile model (YAML). It only reads; nothing is written.
+func ImportFile(path string) (*Imported, error) {
 	head := make([]byte, 16)
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open %s: %w", path, unwrapPathError(err))
+		return nil, fmt.Errorf("open %s: %w", path, unwrapPathError(err))
 	}
 	n, _ := fh.Read(head)
 	fh.Close()
 	if bytes.HasPrefix(head[:n], []byte("SQLite format 3")) {
-		return loadNoted(path)
+		m, notes, err := loadNoted(path)
+		if err != nil {
+			return nil, err
+		}
+		return &Imported{Model: m, Notes: notes}, nil
 	}
 	data, err := readBounded(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n\xef\xbb\xbf")
+	in := &Imported{}
 	switch {
 	case bytes.HasPrefix(trimmed, []byte("{")) && IsRampartJSON(data):
-		m, notes, err := unmarshalJSON(data)
+		in.Model, in.Notes, err = unmarshalJSON(data)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		return m, notes, nil
+		return in, nil
 	case bytes.HasPrefix(trimmed, []byte("{")) && threatdragon.Is(data):
-		m, warnings, err := threatdragon.Read(data)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		in.Model, in.Notes, err = threatdragon.Read(data)
+		if err == nil {
+			nameAfterFile(in.Model, path, "Threat Dragon model")
+			fromTool(in.Model, "Threat Dragon", path, data, in.Notes)
 		}
-		nameAfterFile(m, path, "Threat Dragon model")
-		fromTool(m, "Threat Dragon", path, data, warnings)
-		return m, warnings, nil
 	case bytes.HasPrefix(trimmed, []byte("<")) && tmt.IsModel(data):
-		m, warnings, err := tmt.ReadModel(data)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		in.Model, in.Notes, err = tmt.ReadModel(data)
+		if err == nil {
+			nameAfterFile(in.Model, path, "Threat Modeling Tool model")
+			fromTool(in.Model, "Microsoft Threat Modeling Tool", path, data, in.Notes)
 		}
-		nameAfterFile(m, path, "Threat Modeling Tool model")
-		fromTool(m, "Microsoft Threat Modeling Tool", path, data, warnings)
-		return m, warnings, nil
+	case otm.Is(data):
+		in.Model, in.Notes, in.Unplaced, err = otm.Read(data)
+		if err == nil {
+			nameAfterFile(in.Model, path, "Open Threat Model")
+			fromTool(in.Model, otm.Tool, path, data, in.Notes)
+		}
+	case threagile.Is(data):
+		in.Model, in.Notes, in.Unplaced, err = threagile.Read(data)
+		if err == nil {
+			nameAfterFile(in.Model, path, "Threagile model")
+			fromTool(in.Model, threagile.Tool, path, data, in.Notes)
+		}
+	default:
+		return nil, fmt.Errorf("%s: %w: Rampart reads .rampart files, Rampart JSON, Threat Dragon JSON, Microsoft TMT .tm7, "+
+			"Open Threat Model (JSON or YAML) and Threagile YAML models", path, ErrNotRampartFile)
 	}
-	return nil, nil, fmt.Errorf("%s: %w: Rampart reads .rampart files, Rampart JSON, Threat Dragon JSON and Microsoft TMT .tm7 models",
-		path, ErrNotRampartFile)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return in, nil
 }
 
 // fromTool records where a model read from another tool came from: the

@@ -2,13 +2,17 @@ package storage
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"syscall"
+	"unicode/utf8"
 
+	"github.com/rampart-tm/rampart/storage/otm"
+	"github.com/rampart-tm/rampart/storage/threagile"
 	"github.com/rampart-tm/rampart/storage/threatdragon"
 	"github.com/rampart-tm/rampart/storage/tmt"
 )
@@ -71,6 +75,8 @@ const (
 	FormatRampartJSON
 	// FormatThreatDragon is a Threat Dragon model.
 	FormatThreatDragon
+	// FormatOTM is an Open Threat Model, in JSON or YAML.
+	FormatOTM
 )
 
 // CheckOutput refuses an output that would destroy a model: one of the
@@ -110,6 +116,8 @@ func (f Format) describe() string {
 		return "a Rampart model in JSON"
 	case FormatThreatDragon:
 		return "a Threat Dragon model"
+	case FormatOTM:
+		return "an Open Threat Model"
 	}
 	return "a model of another tool"
 }
@@ -137,14 +145,17 @@ func formatOf(path string) Format {
 		return FormatRampartJSON
 	case threatdragon.Is(data):
 		return FormatThreatDragon
-	case tmt.IsModel(data):
+	case tmt.IsModel(data), threagile.Is(data):
 		return formatOtherModel
+	case otm.Is(data):
+		return FormatOTM
 	}
 	return FormatOther
 }
 
-// startsLikeText tells whether a file's first non-blank byte opens JSON or
-// XML, the forms the other tools' models take.
+// startsLikeText tells whether a file could be another tool's model: its
+// first non-blank byte opens JSON or XML, or it starts as YAML does (text,
+// no control characters), the forms those models take.
 func startsLikeText(path string) bool {
 	fh, err := os.Open(path)
 	if err != nil {
@@ -153,14 +164,17 @@ func startsLikeText(path string) bool {
 	defer fh.Close()
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(fh, head)
-	for _, c := range head[:n] {
-		switch c {
-		case ' ', '\t', '\r', '\n', 0xef, 0xbb, 0xbf:
-			continue
-		case '{', '<':
-			return true
-		}
+	head = bytes.TrimLeft(head[:n], " \t\r\n\xef\xbb\xbf")
+	if len(head) == 0 || bytes.HasPrefix(head, []byte("%PDF")) {
 		return false
 	}
-	return false
+	if head[0] == '{' || head[0] == '<' {
+		return true
+	}
+	for _, c := range head {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' || c == 0x7f {
+			return false // binary: a picture or an archive
+		}
+	}
+	return utf8.Valid(head[:max(0, len(head)-3)])
 }

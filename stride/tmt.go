@@ -19,6 +19,7 @@ import (
 type KB struct {
 	Name, Version string
 	parents       map[string]string // stencil ID → parent stencil ID
+	categories    map[string]string // category id and name, lower case → the category's id and name
 	Types         []KBThreatType
 }
 
@@ -31,9 +32,16 @@ type KBThreatType struct {
 
 type kbXML struct {
 	Manifest struct {
-		Name    string `xml:"name,attr"`
-		Version string `xml:"version,attr"`
+		// A .tb7 writes attributes, the copy inside a .tm7 elements.
+		Name        string `xml:"name,attr"`
+		Version     string `xml:"version,attr"`
+		NameElem    string `xml:"Name"`
+		VersionElem string `xml:"Version"`
 	} `xml:"Manifest"`
+	Categories []struct {
+		ID   string `xml:"Id"`
+		Name string `xml:"Name"`
+	} `xml:"ThreatCategories>ThreatCategory"`
 	Generic  []kbElement `xml:"GenericElements>ElementType"`
 	Standard []kbElement `xml:"StandardElements>ElementType"`
 	Types    []struct {
@@ -82,7 +90,14 @@ func ParseKB(data []byte) (*KB, error) {
 	if err := dec.Decode(&x); err != nil {
 		return nil, fmt.Errorf("not a TMT knowledge base: %w", err)
 	}
-	kb := &KB{Name: strings.TrimSpace(x.Manifest.Name), Version: strings.TrimSpace(x.Manifest.Version), parents: map[string]string{}}
+	kb := &KB{Name: strings.TrimSpace(x.Manifest.Name + x.Manifest.NameElem),
+		Version: strings.TrimSpace(x.Manifest.Version + x.Manifest.VersionElem), parents: map[string]string{},
+		categories: map[string]string{}}
+	for _, c := range x.Categories {
+		id, name := strings.TrimSpace(c.ID), strings.TrimSpace(c.Name)
+		kb.categories[strings.ToLower(name)] = id + "\x00" + name
+		kb.categories[strings.ToLower(id)] = id + "\x00" + name // an id wins over a name that looks like it
+	}
 	for _, e := range append(x.Generic, x.Standard...) {
 		id, parent := e.ID+e.IDUpper, e.ParentID+e.ParentElement
 		if id != "" {
@@ -161,6 +176,17 @@ var tmtAttributes = map[string]string{
 	"Signed": "signed", "Backup": "backup", "shared": "shared",
 }
 
+// tmtAttrKey is the property an imported stencil keeps a TMT attribute in
+// (see storage/tmt.AttributeKey): an attribute named like the stencil's
+// own type is kept apart from it.
+func tmtAttrKey(name string) string {
+	switch name {
+	case "type", "generic", "stencil":
+		return "tmt:attr:" + name
+	}
+	return "tmt:" + name
+}
+
 // functions are the expression functions translated filters call.
 func (kb *KB) functions() []expr.Option {
 	facts := func(v any) Facts {
@@ -201,7 +227,7 @@ func (kb *KB) functions() []expr.Option {
 			f := facts(p[0])
 			name, _ := p[1].(string)
 			want, _ := p[2].(string)
-			v, ok := f["tmt:"+name].(string)
+			v, ok := f[tmtAttrKey(name)].(string)
 			if !ok {
 				if rk := tmtAttributes[name]; rk != "" {
 					if b, isBool := f[rk].(bool); isBool && containsString(f["set"], rk) {
@@ -275,12 +301,9 @@ func (kb *KB) rule(t KBThreatType) (*Rule, error) {
 	if t.ID == "" {
 		return nil, fmt.Errorf("a threat type without an id")
 	}
-	cat, err := model.ParseCategory(t.Category)
-	if err != nil {
-		if !strings.EqualFold(t.Category, "A") {
-			return nil, fmt.Errorf("category %q is not STRIDE", t.Category)
-		}
-		cat = model.ElevationOfPrivilege // SDL's Abuse
+	cat, ok := kb.category(t.Category)
+	if !ok {
+		return nil, fmt.Errorf("category %q is not STRIDE", t.Category)
 	}
 	include, err := translateFilter(t.Include)
 	if err != nil {
@@ -311,6 +334,57 @@ func (kb *KB) rule(t KBThreatType) (*Rule, error) {
 			Verify: "Check that the mitigation is in place as the TMT knowledge base describes it."}}
 	}
 	return r, nil
+}
+
+// category maps a threat type's category onto STRIDE through the
+// knowledge base's own list, by id, then by name: TMT's templates use the
+// STRIDE letters as ids, custom templates GUIDs, which only the
+// category's name explains.
+func (kb *KB) category(value string) (model.Category, bool) {
+	v := strings.TrimSpace(value)
+	if known, ok := kb.categories[strings.ToLower(v)]; ok {
+		id, name, _ := strings.Cut(known, "\x00")
+		if len(id) == 1 {
+			if c, ok := strideOf(id); ok {
+				return c, true
+			}
+		}
+		if c, ok := strideOf(name); ok {
+			return c, true
+		}
+	}
+	return strideOf(v)
+}
+
+// strideOf reads a STRIDE letter (A, SDL's Abuse, counts as elevation of
+// privilege) or a category name in any template's spelling ("Denial Of
+// Service", "Elevation of Privileges").
+func strideOf(s string) (model.Category, bool) {
+	if strings.EqualFold(s, "A") {
+		return model.ElevationOfPrivilege, true
+	}
+	if c, err := model.ParseCategory(s); err == nil {
+		return c, true
+	}
+	folded := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' {
+			return r
+		}
+		return -1
+	}, strings.ToLower(s))
+	for _, w := range []struct {
+		word string
+		cat  model.Category
+	}{
+		{"spoof", model.Spoofing}, {"tamper", model.Tampering}, {"repudiat", model.Repudiation},
+		{"disclos", model.InformationDisclosure}, {"denialofservice", model.DenialOfService},
+		{"elevationofprivilege", model.ElevationOfPrivilege}, {"abuse", model.ElevationOfPrivilege},
+	} {
+		if strings.Contains(folded, w.word) {
+			return w.cat, true
+		}
+	}
+	return 0, false
 }
 
 // translateFilter turns a TMT generation filter into an expression:

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/render"
 	"github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/storage/otm"
 	"github.com/rampart-tm/rampart/storage/threatdragon"
 	"github.com/rampart-tm/rampart/stride"
 	"github.com/spf13/cobra"
@@ -91,16 +93,19 @@ func summarize(fs []model.Finding) string {
 func exportCmd() *cobra.Command {
 	var format, out string
 	cmd := &cobra.Command{
-		Use:   "export FILE --format json|threatdragon -o OUT",
+		Use:   "export FILE --format json|threatdragon|otm -o OUT",
 		Short: "Write a model in another format",
 		Long: "json writes Rampart's canonical JSON: stable order, so a model kept in git diffs cleanly.\n" +
 			"threatdragon writes an OWASP Threat Dragon v2 model (each diagram a STRIDE diagram).\n" +
+			"otm writes an Open Threat Model (OTM 0.2) checked against its schema: JSON, or YAML when OUT\n" +
+			"ends in .yaml or .yml. What the format has no place for is listed on standard error.\n" +
 			"-o - writes to standard output.",
 		Args: exactlyOneFile("model file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			formats := map[string]storage.Format{"json": storage.FormatRampartJSON, "threatdragon": storage.FormatThreatDragon}
+			formats := map[string]storage.Format{"json": storage.FormatRampartJSON, "threatdragon": storage.FormatThreatDragon,
+				"otm": storage.FormatOTM}
 			if _, ok := formats[format]; !ok {
-				return usagef("unknown format %q (want json or threatdragon)", format)
+				return usagef("unknown format %q (want json, threatdragon or otm)", format)
 			}
 			if err := requireOutput(cmd, out, formats[format], args[0]); err != nil {
 				return err
@@ -110,13 +115,21 @@ func exportCmd() *cobra.Command {
 				return err
 			}
 			var data []byte
-			if format == "json" {
+			var notes []string
+			switch format {
+			case "json":
 				data, err = storage.MarshalJSON(m)
-			} else {
+			case "threatdragon":
 				data, err = threatdragon.Write(m)
+			default:
+				ext := strings.ToLower(filepath.Ext(out))
+				data, notes, err = otm.Write(m, ext == ".yaml" || ext == ".yml")
 			}
 			if err != nil {
 				return err
+			}
+			for _, n := range notes {
+				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: note:", n)
 			}
 			return writeOutput(cmd, out, func(w io.Writer) error {
 				_, err := w.Write(data)
@@ -124,7 +137,7 @@ func exportCmd() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "json", "output format: json or threatdragon")
+	cmd.Flags().StringVar(&format, "format", "json", "output format: json, threatdragon or otm")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "where to write (- for standard output)")
 	return cmd
 }
@@ -135,22 +148,25 @@ func importCmd() *cobra.Command {
 		Use:   "import IN -o OUT.rampart",
 		Short: "Turn a model from another tool into a .rampart file",
 		Long: "Reads a Threat Dragon model (v1 or v2 JSON), a Microsoft Threat Modeling Tool model (.tm7),\n" +
-			"Rampart JSON or a .rampart file, and writes a .rampart file. What the other tool's model had\n" +
-			"that Rampart leaves out is listed on standard error. A .tm7's knowledge base comes along as\n" +
-			"a rule set of the model, so analysis keeps producing TMT's threats.",
+			"an Open Threat Model (OTM, JSON or YAML), a Threagile model (YAML), Rampart JSON or a .rampart\n" +
+			"file, and writes a .rampart file. What the other tool's model had that Rampart leaves out is\n" +
+			"listed on standard error. A .tm7's knowledge base comes along as a rule set of the model, so\n" +
+			"analysis keeps producing TMT's threats. Diagrams the file does not draw are laid out with graphviz.",
 		Args: exactlyOneFile("input file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireOutput(cmd, out, storage.FormatRampart, args[0]); err != nil {
 				return err
 			}
-			m, warnings, err := storage.Import(args[0])
+			in, err := storage.ImportFile(args[0])
 			if err != nil {
 				return err
 			}
+			m := in.Model
 			if m.Source.Tool != "" && m.Source.Imported.IsZero() {
 				m.Source.Imported = time.Now().UTC()
 			}
-			for _, w := range warnings {
+			layOut(m, in)
+			for _, w := range in.Notes {
 				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: note:", w)
 			}
 			return writeModel(cmd, m, out)
@@ -158,6 +174,31 @@ func importCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the .rampart file to write")
 	return cmd
+}
+
+// layOut lays out with graphviz the diagrams an import had to draw itself.
+// The import's own drawing already puts each element in its trust zones;
+// when graphviz cannot improve on it, that drawing stays, with a note.
+func layOut(m *model.Model, in *storage.Imported) {
+	for _, id := range in.Unplaced {
+		d := m.Diagrams[id]
+		if d == nil {
+			continue
+		}
+		l, err := render.AutoLayout(m, id)
+		var edit model.Edit
+		if err == nil {
+			edit, err = render.LayoutEdit(m, id, l)
+		}
+		if err == nil {
+			err = edit.Apply(m)
+		}
+		if err != nil {
+			note := fmt.Sprintf("diagram %q keeps Rampart's simple drawing: graphviz could not lay it out (%v)", d.Name, err)
+			in.Notes = append(in.Notes, note)
+			m.Source.Notes = append(m.Source.Notes, note)
+		}
+	}
 }
 
 func demoCmd() *cobra.Command {

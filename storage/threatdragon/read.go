@@ -99,12 +99,20 @@ func (c *tdCell) props() map[string]any {
 	return c.Rest
 }
 
+// kind is the cell's shape as Threat Dragon registers it. Its registry
+// also reads "trust-broundary-curve", the misspelt name older versions
+// wrote for the curved boundary, and the agent shapes of its AI diagrams.
 func (c *tdCell) kind() string {
-	if c.Shape != "" {
+	switch c.Shape {
+	case "":
+	case "trust-broundary-curve":
+		return "trust-boundary-curve"
+	default:
 		return c.Shape
 	}
 	return map[string]string{"tm.Actor": "actor", "tm.Process": "process", "tm.Store": "store", "tm.Flow": "flow",
-		"tm.Boundary": "trust-boundary-curve", "tm.BoundaryBox": "trust-boundary-box", "tm.Text": "td-text-block"}[c.Type]
+		"tm.Boundary": "trust-boundary-curve", "tm.BoundaryBox": "trust-boundary-box", "tm.Text": "td-text-block",
+		"tm.Agent": "agent", "tm.Tool": "agent-tool"}[c.Type]
 }
 
 // label is the text drawn on the cell: v2 node attrs.text.text, flow
@@ -125,14 +133,16 @@ func (c *tdCell) label() string {
 		Attrs struct {
 			LabelText struct{ Text string } `json:"labelText"`
 			Text      struct{ Text string } `json:"text"`
+			Label     struct{ Text string } `json:"label"` // a flow migrated from v1
 		} `json:"attrs"`
 	}
 	_ = json.Unmarshal(c.Labels, &labels)
 	if len(labels) > 0 {
-		if t := labels[0].Attrs.LabelText.Text; t != "" {
-			return t
+		for _, t := range []string{labels[0].Attrs.LabelText.Text, labels[0].Attrs.Text.Text, labels[0].Attrs.Label.Text} {
+			if t != "" {
+				return t
+			}
 		}
-		return labels[0].Attrs.Text.Text
 	}
 	return ""
 }
@@ -211,14 +221,14 @@ func (r *reader) diagram(i int, d tdDiagram) {
 	// Nodes first, so flows can find their ends.
 	for _, c := range cells {
 		switch c.kind() {
-		case "actor", "process", "store", "trust-boundary-box":
+		case "actor", "process", "store", "trust-boundary-box", "agent", "agent-tool":
 			r.node(id, c)
 		}
 	}
 	r.nodes = newNodeFinder(r.m.ElementsIn(id))
 	for _, c := range cells {
 		switch k := c.kind(); k {
-		case "actor", "process", "store", "trust-boundary-box":
+		case "actor", "process", "store", "trust-boundary-box", "agent", "agent-tool":
 		case "flow":
 			r.flow(id, c)
 		case "trust-boundary-curve":
@@ -294,6 +304,12 @@ func (r *reader) node(diagram string, c tdCell) {
 		if b, ok := flag(p, "storesInventory"); ok && b {
 			e.Props["threatdragon:storesInventory"] = "true"
 		}
+	case "agent":
+		e.Kind = model.Process
+		e.Props["technology"] = "ai_agent"
+	case "agent-tool":
+		e.Kind = model.Process // a tool an agent calls: code of its own
+		e.Props["threatdragon:shape"] = "agent-tool"
 	case "trust-boundary-box":
 		e.Kind = model.TrustBoundary
 	}
@@ -429,14 +445,19 @@ func (r *reader) flow(diagram string, c tdCell) {
 // vertices; a flow crosses it where their paths intersect.
 func (r *reader) curve(diagram string, c tdCell) {
 	b := &model.Element{ID: c.ID, Kind: model.TrustBoundary, Diagram: diagram, Name: oneLine(nameOf(c))}
-	if c.Source != nil && c.Source.X != nil {
+	if c.Source != nil && c.Source.X != nil && c.Source.Y != nil {
 		b.Points = append(b.Points, model.Point{X: *c.Source.X, Y: *c.Source.Y})
 	}
 	for _, v := range c.Vertices {
 		b.Points = append(b.Points, model.Point{X: v.X, Y: v.Y})
 	}
-	if c.Target != nil && c.Target.X != nil {
+	if c.Target != nil && c.Target.X != nil && c.Target.Y != nil {
 		b.Points = append(b.Points, model.Point{X: *c.Target.X, Y: *c.Target.Y})
+	}
+	if len(b.Points) < 2 && c.Position != nil && c.Size != nil {
+		// Read as a node, the curve is its shape's arc across its box.
+		x, y, w, h := c.Position.X, c.Position.Y, c.Size.Width, c.Size.Height
+		b.Points = []model.Point{{X: x, Y: y + h}, {X: x + w/2, Y: y}, {X: x + w, Y: y + h}}
 	}
 	if len(b.Points) < 2 {
 		r.warn("trust boundary %s has no line to draw and was left out", c.ID)

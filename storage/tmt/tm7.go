@@ -35,13 +35,17 @@ type tm7 struct {
 	KB      struct {
 		Generic    []elementType `xml:"GenericElements>ElementType"`
 		Standard   []elementType `xml:"StandardElements>ElementType"`
-		Categories []struct {
-			ID   string `xml:"Id"`
-			Name string `xml:"Name"`
-		} `xml:"ThreatCategories>ThreatCategory"`
+		Categories []kbCategory  `xml:"ThreatCategories>ThreatCategory"`
+		Types      []struct {
+			ID       string `xml:"Id"`
+			Category string `xml:"Category"`
+		} `xml:"ThreatTypes>ThreatType"`
 		Manifest struct {
-			Name    string `xml:"name,attr"`
-			Version string `xml:"version,attr"`
+			// A .tb7 writes attributes, the copy inside a .tm7 elements.
+			Name        string `xml:"name,attr"`
+			Version     string `xml:"version,attr"`
+			NameElem    string `xml:"Name"`
+			VersionElem string `xml:"Version"`
 		} `xml:"Manifest"`
 	} `xml:"KnowledgeBase"`
 }
@@ -117,6 +121,7 @@ type threatKV struct {
 		TargetGuid         string `xml:"TargetGuid"`
 		DrawingSurfaceGuid string `xml:"DrawingSurfaceGuid"`
 		State              string `xml:"State"`
+		StateInformation   string `xml:"StateInformation"`
 		Priority           string `xml:"Priority"`
 		Props              []struct {
 			Key   string `xml:"Key"`
@@ -175,8 +180,9 @@ func ReadModel(data []byte) (*model.Model, []string, error) {
 	r.threats(doc)
 	if kb := EmbeddedKB(data); kb != nil {
 		name := "TMT knowledge base"
-		if mf := doc.KB.Manifest; mf.Name != "" {
-			name = strings.TrimSpace(mf.Name + " " + mf.Version)
+		mf := doc.KB.Manifest
+		if n := strings.TrimSpace(mf.Name + mf.NameElem); n != "" {
+			name = strings.TrimSpace(n + " " + strings.TrimSpace(mf.Version+mf.VersionElem))
 		}
 		r.m.RuleSets[name] = &model.RuleSet{Name: name, Format: model.RuleSetTMT, Data: string(kb)}
 	}
@@ -298,6 +304,21 @@ func (r *reader) kind(st stencil) (model.Kind, bool, bool) {
 	return 0, false, false
 }
 
+// reserved are the properties Rampart keeps about a stencil itself: its
+// type, its generic type and its display type.
+var reserved = map[string]bool{"type": true, "generic": true, "stencil": true}
+
+// AttributeKey is the property that holds a stencil's attribute: tmt:<name>,
+// or tmt:attr:<name> for an attribute whose name would take the place of
+// the stencil's type ("type" on an SDL external interactor), so the
+// knowledge base keeps matching the stencil.
+func AttributeKey(name string) string {
+	if reserved[name] {
+		return "tmt:attr:" + name
+	}
+	return "tmt:" + name
+}
+
 // attributeMap maps TMT attributes onto Rampart properties, so Rampart's
 // own rules see what the TMT model says.
 var attributeMap = map[model.Kind]map[string]string{
@@ -338,17 +359,21 @@ func (r *reader) stencil(diagram string, st stencil) {
 	}
 	header := ""
 	for _, a := range st.Props {
-		switch {
+		switch display := strings.TrimSpace(a.DisplayName); {
 		case strings.HasSuffix(a.XType, "HeaderDisplayAttribute"):
 			if header == "" {
-				header = strings.TrimSpace(a.DisplayName)
+				header = display
 			}
+		case display == "Out Of Scope" && strings.HasSuffix(a.XType, "BooleanDisplayAttribute"):
+			e.OutOfScope = strings.EqualFold(a.value(), "true")
+		case display == "Reason For Out Of Scope":
+			e.OutOfScopeReason = a.value()
 		case strings.TrimSpace(a.Name) != "":
 			key, v := strings.TrimSpace(a.Name), a.value()
 			if v == "" {
 				continue
 			}
-			e.Props["tmt:"+key] = v
+			e.Props[AttributeKey(key)] = v
 			if rk, ok := attributeMap[kind][key]; ok {
 				if b, ok := yesNo(v); ok {
 					e.Props[rk] = b
@@ -362,6 +387,9 @@ func (r *reader) stencil(diagram string, st stencil) {
 				}
 			}
 		}
+	}
+	if !e.OutOfScope {
+		e.OutOfScopeReason = ""
 	}
 	if header != "" {
 		e.Props["tmt:stencil"] = header
@@ -422,11 +450,14 @@ func technology(k model.Kind, stencil string) string {
 
 // threats turns TMT's threat instances into threats on their flows, with
 // the IDs Rampart's translation of the knowledge base gives them, so a
-// later analysis finds them again instead of adding copies.
+// later analysis finds them again instead of adding copies. What TMT
+// recorded (priority, state, justification, the mitigation text) is kept
+// as the analyst's triage, so analysis does not replace it.
 func (r *reader) threats(doc tm7) {
-	categories := map[string]string{}
-	for _, c := range doc.KB.Categories {
-		categories[strings.ToLower(strings.TrimSpace(c.Name))] = strings.TrimSpace(c.ID)
+	cats := newCategories(doc.KB.Categories)
+	typeCategory := map[string]string{}
+	for _, t := range doc.KB.Types {
+		typeCategory[strings.TrimSpace(t.ID)] = strings.TrimSpace(t.Category)
 	}
 	list := doc.Threats
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Value.ID < list[j].Value.ID })
@@ -443,45 +474,50 @@ func (r *reader) threats(doc tm7) {
 		}
 		typeID := strings.TrimSpace(v.TypeID)
 		t := &model.Threat{ID: "tmt:" + typeID + "@" + flow, Number: n + 1, RuleID: "tmt:" + typeID, ElementID: flow,
-			Origin: "Microsoft Threat Modeling Tool",
-			Title:  props["Title"], Description: props["UserThreatDescription"], References: []string{"TMT " + typeID}}
+			Origin: "Microsoft Threat Modeling Tool", Title: props["Title"], Description: props["UserThreatDescription"],
+			Mitigation: props["PossibleMitigations"], Justification: strings.TrimSpace(v.StateInformation),
+			References: []string{"TMT " + typeID}}
 		if t.Title == "" {
 			t.Title = "TMT threat " + typeID
 		}
 		cat := props["UserThreatCategory"]
-		if letter := categories[strings.ToLower(cat)]; letter != "" {
-			cat = letter
+		if cat == "" {
+			cat = typeCategory[typeID]
 		}
-		if c, err := model.ParseCategory(cat); err == nil {
+		if c, ok := cats.stride(cat); ok {
 			t.Category = c
-		} else if strings.EqualFold(cat, "A") || strings.EqualFold(cat, "Abuse") {
-			t.Category = model.ElevationOfPrivilege
 		} else {
 			t.Category = model.Tampering
-			t.Facts = append(t.Facts, "TMT category: "+props["UserThreatCategory"])
+			t.Facts = append(t.Facts, "TMT category: "+cat+" (not a STRIDE category; filed as Tampering)")
 		}
 		if is := props["InteractionString"]; is != "" {
 			t.Facts = append(t.Facts, "TMT interaction: "+is)
 		}
 		priority := props["Priority"]
 		if priority == "" {
-			priority = v.Priority
+			priority = strings.TrimSpace(v.Priority)
 		}
+		t.RiskSet = true // TMT's priority is the recorded rating
 		if s, err := model.ParseSeverity(priority); err == nil {
 			t.Likelihood, t.Impact = model.LevelsFor(s)
 		} else {
 			t.Likelihood, t.Impact = model.LevelsFor(model.SeverityHigh)
 			if priority != "" {
-				t.Facts = append(t.Facts, "TMT priority: "+priority)
+				t.Facts = append(t.Facts, "TMT priority: "+priority+" (rated high)")
 			}
 		}
-		switch strings.ToLower(strings.ReplaceAll(v.State, " ", "")) {
+		switch state := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(v.State), " ", "")); state {
 		case "mitigated":
 			t.Status = model.Mitigated
 		case "notapplicable":
 			t.Status = model.NotApplicable
-		default:
+		case "", "autogenerated", "notstarted":
 			t.Status = model.Open
+		default:
+			// Open in Rampart, but TMT said more (Needs Investigation):
+			// the justification keeps it past analysis.
+			t.Status = model.Open
+			t.Justification = strings.TrimSpace("TMT state: " + strings.TrimSpace(v.State) + "\n" + t.Justification)
 		}
 		if v.State != "" {
 			t.Facts = append(t.Facts, "TMT state: "+strings.TrimSpace(v.State))

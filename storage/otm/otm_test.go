@@ -1,0 +1,279 @@
+package otm_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage/otm"
+)
+
+func read(t *testing.T, name string) (*model.Model, []string, []string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !otm.Is(data) {
+		t.Fatalf("%s is not recognised as OTM", name)
+	}
+	m, notes, unplaced, err := otm.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, notes, unplaced
+}
+
+func kinds(m *model.Model) map[model.Kind]int {
+	out := map[model.Kind]int{}
+	for _, e := range m.Elements {
+		out[e.Kind]++
+	}
+	return out
+}
+
+// innermost is the name of the innermost boundary holding an element.
+func innermost(m *model.Model, id string) string {
+	if b := model.NewIndex(m).Innermost(m.Elements[id]); b != nil {
+		return b.Name
+	}
+	return ""
+}
+
+// The corpus's hand-written OTM 0.1 model: 3 trust zones, 3 components,
+// 2 dataflows, no positions. Each component is drawn inside its zone, so
+// Rampart puts it in that zone.
+func TestCorpusManualModel(t *testing.T) {
+	m, notes, unplaced := read(t, "manual_threat_model.yaml")
+	k := kinds(m)
+	if k[model.TrustBoundary] != 3 || k[model.ExternalEntity] != 1 || k[model.Process] != 1 || k[model.DataStore] != 1 ||
+		k[model.DataFlow] != 2 || len(m.Assets) != 0 || len(m.Threats) != 0 {
+		t.Errorf("counts %v, %d assets, %d threats", k, len(m.Assets), len(m.Threats))
+	}
+	if m.Name != "Manual Threat Model Project" {
+		t.Errorf("name %q", m.Name)
+	}
+	for id, zone := range map[string]string{"user": "Internet", "web-server": "Public", "database": "Private Secured"} {
+		if got := innermost(m, id); got != zone {
+			t.Errorf("%s is in %q, the file says %q", id, got, zone)
+		}
+	}
+	if m.Elements["database"].Prop("technology") != "sql_database" || m.Elements["database"].Prop("otm:type") != "postgresql" {
+		t.Errorf("database: %v", m.Elements["database"].Props)
+	}
+	if z := m.Elements["2ab4effa-40b7-4cd2-ba81-8247d29a6f2d"]; z.Prop("trust") != "high" || z.Prop("otm:trustRating") != "100" {
+		t.Errorf("Private Secured: %v", z.Props)
+	}
+	if len(unplaced) != 1 || unplaced[0] != model.RootDiagramID {
+		t.Errorf("unplaced %v", unplaced)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "gives no positions") {
+		t.Errorf("notes %q", notes)
+	}
+}
+
+// A model as IriusRisk writes one: relative positions, nested zones, a
+// component inside another, threats and mitigations by reference.
+func TestForeignModel(t *testing.T) {
+	m, notes, unplaced := read(t, "shop.otm.yaml")
+	k := kinds(m)
+	// Flows: the file's four, the Pay and Store card flows drawn again
+	// at the top level, and the Checkout stub inside the shop's diagram.
+	if k[model.TrustBoundary] != 3 || k[model.Process] != 2 || k[model.ExternalEntity] != 1 || k[model.DataStore] != 2 ||
+		k[model.DataFlow] != 7 || len(m.Diagrams) != 2 || len(m.Assets) != 2 {
+		t.Errorf("counts %v, %d diagrams, %d assets", k, len(m.Diagrams), len(m.Assets))
+	}
+	child := m.ChildOf("shop")
+	if child == nil || m.Elements["worker"].Diagram != child.ID || m.Elements["jobs"].Diagram != child.ID {
+		t.Fatalf("the worker and the queue are not in the shop's diagram")
+	}
+	if len(unplaced) != 1 || unplaced[0] != child.ID {
+		t.Errorf("unplaced %v: the top diagram has positions", unplaced)
+	}
+	// Positions are relative to the zone: the browser is at (20+40, 20+100).
+	if b := m.Elements["browser"]; b.X != 60 || b.Y != 120 || b.W != 100 {
+		t.Errorf("browser at %v", b.Bounds())
+	}
+	for id, zone := range map[string]string{"browser": "Internet", "shop": "Private network", "card-db": "Payments zone"} {
+		if got := innermost(m, id); got != zone {
+			t.Errorf("%s is in %q, the file says %q", id, got, zone)
+		}
+	}
+	for _, f := range model.Validate(m) {
+		if f.Severity == model.Error {
+			t.Errorf("invalid: %s", f)
+		}
+	}
+	if f := m.Elements["checkout"]; !f.Bool("bidirectional") || f.Prop("otm:tags") != "https" || len(f.Assets) != 1 {
+		t.Errorf("checkout %+v", f)
+	}
+	if p := m.Elements["store-card"]; p.Prop("encrypted") != "true" || p.Source != "worker" {
+		t.Errorf("store-card %+v", p)
+	}
+	if up := m.Elements["store-card@"+model.RootDiagramID]; up == nil || up.Source != "shop" || up.Target != "card-db" {
+		t.Errorf("the shop's own flow to the vault: %+v", up)
+	}
+	shop := m.Elements["shop"]
+	if shop.Prop("sanitizes_input") != "false" || shop.Prop("otm:Team") != "Checkout" || shop.Prop("technology") != "service" {
+		t.Errorf("shop props %v", shop.Props)
+	}
+	if m.Elements["browser"].Prop("authenticates_itself") != "true" {
+		t.Error("a Rampart property in the attributes is taken as one")
+	}
+	card := m.Assets["card-data"]
+	if card.Classification != model.Restricted || card.Confidentiality != model.VeryHigh || card.Availability != model.High {
+		t.Errorf("card data %+v", card)
+	}
+	// Threats: one instance each, with its state and mitigations.
+	if len(m.Threats) != 4 {
+		t.Fatalf("%d threats", len(m.Threats))
+	}
+	want := map[string]model.Status{"otm:session-hijack@shop": model.Open, "otm:sql-injection@shop": model.Mitigated,
+		"otm:sql-injection@card-db": model.NotApplicable, "otm:session-hijack@checkout": model.Accepted}
+	for id, st := range want {
+		th := m.Threats[id]
+		if th == nil || th.Status != st || th.Origin != otm.Tool || !th.Manual {
+			t.Errorf("%s: %+v", id, th)
+		}
+	}
+	hijack := m.Threats["otm:session-hijack@shop"]
+	if hijack.Category != model.Spoofing || hijack.Likelihood != model.High || hijack.Impact != model.VeryHigh ||
+		!strings.Contains(hijack.Mitigation, "Secure cookies (required): Set Secure") ||
+		!strings.Contains(hijack.Description, "Likelihood: Cookies are sent") || hijack.References[0] != "CWE-384" {
+		t.Errorf("session hijack %+v", hijack)
+	}
+	if m.Threats["otm:sql-injection@shop"].Category != model.Tampering {
+		t.Error("an injection threat is tampering")
+	}
+	for _, want := range []string{"tags (retail)", "attributes (cmdbId)", `"Defined but on nothing"`, `"Source" (code)`} {
+		found := false
+		for _, n := range notes {
+			found = found || strings.Contains(n, want)
+		}
+		if !found {
+			t.Errorf("no note about %s in %q", want, notes)
+		}
+	}
+}
+
+// StartLeft's TMT conversions write TMT's attributes by display name, as
+// properties: they become Rampart's properties; headers ({}) are dropped.
+func TestStartLeftAttributes(t *testing.T) {
+	doc := `{"otmVersion": "0.1.0", "project": {"name": "p", "id": "p"},
+	 "trustZones": [{"id": "z", "name": "Cloud", "risk": {"trustRating": 60}}],
+	 "components": [
+	   {"id": "a", "name": "API", "type": "web-service", "parent": {"trustZone": "z"},
+	    "properties": {"Name": "API", "Sanitizes Input": "Yes", "Out Of Scope": "false", "Configurable Attributes": {}}},
+	   {"id": "s", "name": "Mongo", "type": "other-nosql-key-value-store", "parent": {"trustZone": "z"},
+	    "attributes": {"Encrypted": "No", "Stores Credentials": "Yes", "Out Of Scope": "true", "Reason For Out Of Scope": "legacy"}}],
+	 "dataflows": [{"id": "f", "name": "Query", "source": "a", "destination": "s",
+	    "attributes": {"Provides Confidentiality": "Yes", "Source Authenticated": "Not Selected"}}]}`
+	m, _, _, err := otm.Read([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, s, f := m.Elements["a"], m.Elements["s"], m.Elements["f"]
+	if a.Prop("sanitizes_input") != "true" || len(a.Props) != 3 || a.OutOfScope {
+		t.Errorf("API %v", a.Props)
+	}
+	if s.Kind != model.DataStore || s.Prop("encrypted_at_rest") != "false" || s.Prop("stores_credentials") != "true" ||
+		!s.OutOfScope || s.OutOfScopeReason != "legacy" || s.Prop("technology") != "nosql_database" {
+		t.Errorf("Mongo %+v", s)
+	}
+	if f.Prop("encrypted") != "true" || f.Prop("otm:Source Authenticated") != "Not Selected" {
+		t.Errorf("Query %v", f.Props)
+	}
+	if z := m.Elements["z"]; z.Prop("trust") != "medium" {
+		t.Errorf("zone %v", z.Props)
+	}
+}
+
+// Positions that put a component outside its zone would move it into
+// another zone in Rampart: the diagram is laid out again, with a note.
+func TestPositionsAgainstTheZonesAreRedrawn(t *testing.T) {
+	doc := `otmVersion: 0.2.0
+project: {name: p, id: p}
+representations: [{name: d, id: d, type: diagram, size: {width: 500, height: 500}}]
+trustZones:
+  - {id: a, name: A, risk: {trustRating: 1}, representations: [{representation: d, id: ra, position: {x: 0, y: 0}, size: {width: 100, height: 100}}]}
+  - {id: b, name: B, risk: {trustRating: 100}, representations: [{representation: d, id: rb, position: {x: 200, y: 0}, size: {width: 100, height: 100}}]}
+components:
+  - {id: c, name: C, type: service, parent: {trustZone: b}, representations: [{representation: d, id: rc, position: {x: 10, y: 10}, size: {width: 20, height: 20}}]}
+  - {id: e, name: E, type: user, parent: {trustZone: a}, representations: [{representation: d, id: re, position: {x: 220, y: 10}, size: {width: 20, height: 20}}]}
+dataflows: []
+`
+	m, notes, unplaced, err := otm.Read([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(unplaced) != 1 || innermost(m, "c") != "B" || innermost(m, "e") != "A" {
+		t.Errorf("unplaced %v; c in %q, e in %q", unplaced, innermost(m, "c"), innermost(m, "e"))
+	}
+	if len(notes) == 0 || !strings.Contains(notes[0], "outside their trust zones") {
+		t.Errorf("notes %q", notes)
+	}
+}
+
+// Files that are not OTM, or break it, are refused or read with notes;
+// nothing panics.
+func TestBadInput(t *testing.T) {
+	for _, doc := range []string{``, `{}`, `[1,2]`, `otmVersion: [`, `{"otmVersion": {"a": 1}, "project": {}}`,
+		`{"project": {"name": "x", "id": "x"}}`, `{"otmVersion": "0.2.0", "trustZones": "all"}`} {
+		if _, _, _, err := otm.Read([]byte(doc)); !errors.Is(err, otm.ErrNotOTM) {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+	loops := `{"otmVersion": "0.2.0", "project": {"name": "x", "id": "x"},
+	 "trustZones": [{"id": "a", "name": "A", "risk": {"trustRating": 1}, "parent": {"trustZone": "b"}},
+	                {"id": "b", "name": "B", "risk": {"trustRating": 1}, "parent": {"trustZone": "a"}}],
+	 "components": [{"id": "p", "name": "P", "type": "service", "parent": {"component": "q"}},
+	                {"id": "q", "name": "Q", "type": "service", "parent": {"component": "p"}},
+	                {"id": "r", "name": "R", "type": "service", "parent": {"trustZone": "gone"}}],
+	 "dataflows": [{"id": "f", "name": "F", "source": "p", "destination": "nowhere"},
+	               {"id": "g", "name": "G", "source": "a", "destination": "r"}]}`
+	m, notes, _, err := otm.Read([]byte(loops))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Elements) != 5 || len(notes) < 4 {
+		t.Errorf("%d elements, notes %q", len(m.Elements), notes)
+	}
+	if !bytes.Contains([]byte(strings.Join(notes, "\n")), []byte("inside itself")) {
+		t.Errorf("no note about the loop: %q", notes)
+	}
+}
+
+// A zone or component that is its own parent, or whose parents loop
+// above it, is placed at the top; what stands inside the loop keeps its
+// place.
+func TestParentLoops(t *testing.T) {
+	doc := `{"otmVersion": "0.2.0", "project": {"name": "x", "id": "x"},
+	 "trustZones": [{"id": "self", "name": "Self", "risk": {"trustRating": 1}, "parent": {"trustZone": "self"}},
+	                {"id": "b", "name": "B", "risk": {"trustRating": 1}, "parent": {"trustZone": "c"}},
+	                {"id": "c", "name": "C", "risk": {"trustRating": 1}, "parent": {"trustZone": "b"}},
+	                {"id": "a", "name": "A", "risk": {"trustRating": 1}, "parent": {"trustZone": "b"}}],
+	 "components": [{"id": "p", "name": "P", "type": "service", "parent": {"trustZone": "a"}},
+	                {"id": "q", "name": "Q", "type": "service", "parent": {"trustZone": "self"}}],
+	 "dataflows": []}`
+	m, notes, _, err := otm.Read([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := innermost(m, "p"); got != "A" {
+		t.Errorf("p is in %q", got)
+	}
+	chain := model.NewIndex(m).BoundariesOf(m.Elements["a"])
+	if len(chain) == 0 || chain[len(chain)-1].ID != "b" {
+		t.Errorf("A is not inside B: %v", chain)
+	}
+	if got := innermost(m, "q"); got != "Self" {
+		t.Errorf("q is in %q", got)
+	}
+	if len(notes) < 3 {
+		t.Errorf("notes %q", notes)
+	}
+}

@@ -1,0 +1,85 @@
+package tmt
+
+import (
+	"strings"
+
+	"github.com/rampart-tm/rampart/model"
+)
+
+// kbCategory is a threat category of a knowledge base. TMT's templates
+// use the STRIDE letters as ids; custom templates use GUIDs, and then only
+// the name says which STRIDE category it is.
+type kbCategory struct {
+	ID   string `xml:"Id"`
+	Name string `xml:"Name"`
+}
+
+// categories finds a knowledge base's categories by id, then by name.
+type categories struct {
+	byID, byName map[string]kbCategory
+}
+
+func newCategories(list []kbCategory) categories {
+	c := categories{byID: map[string]kbCategory{}, byName: map[string]kbCategory{}}
+	for _, k := range list {
+		k.ID, k.Name = strings.TrimSpace(k.ID), strings.TrimSpace(k.Name)
+		c.byID[strings.ToLower(k.ID)] = k
+		c.byName[strings.ToLower(k.Name)] = k
+	}
+	return c
+}
+
+// stride maps a category as a threat records it (an id or a name) onto
+// STRIDE, through the knowledge base's own list: its id when that is a
+// STRIDE letter, else its name.
+func (c categories) stride(value string) (model.Category, bool) {
+	v := strings.ToLower(strings.TrimSpace(value))
+	k, ok := c.byID[v]
+	if !ok {
+		k, ok = c.byName[v]
+	}
+	if !ok {
+		return StrideOf(value)
+	}
+	if cat, ok := StrideOf(k.ID); ok && len(k.ID) == 1 {
+		return cat, true
+	}
+	if cat, ok := StrideOf(k.Name); ok {
+		return cat, true
+	}
+	return StrideOf(value)
+}
+
+// StrideOf reads a STRIDE category as templates write it: a letter (A,
+// SDL's Abuse, counts as elevation of privilege) or a name in any of the
+// templates' spellings ("Denial Of Service", "Elevation of Privileges",
+// "Spoofing identity").
+func StrideOf(s string) (model.Category, bool) {
+	s = strings.TrimSpace(s)
+	if strings.EqualFold(s, "A") {
+		return model.ElevationOfPrivilege, true
+	}
+	if c, err := model.ParseCategory(s); err == nil {
+		return c, true
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' {
+			b.WriteRune(r)
+		}
+	}
+	folded := b.String()
+	for _, w := range []struct {
+		word string
+		cat  model.Category
+	}{
+		{"spoof", model.Spoofing}, {"tamper", model.Tampering}, {"repudiat", model.Repudiation},
+		{"disclos", model.InformationDisclosure}, {"denialofservice", model.DenialOfService},
+		{"elevationofprivilege", model.ElevationOfPrivilege}, {"abuse", model.ElevationOfPrivilege},
+	} {
+		if strings.Contains(folded, w.word) {
+			return w.cat, true
+		}
+	}
+	return 0, false
+}
