@@ -190,7 +190,7 @@ func (w *window) openDialog() {
 		r.Close()
 		w.open(path)
 	}, w.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".rampart", ".json", ".tm7"}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".rampart", ".json", ".tm7", ".yaml", ".yml"}))
 	w.startIn(d)
 	d.Show()
 }
