@@ -121,7 +121,7 @@ func TestObsoleteThreatDetailSaysWhy(t *testing.T) {
 		}
 	})
 	all := strings.Join(texts, "\n")
-	if !strings.Contains(all, "obsolete") || !strings.Contains(all, "its rule no longer fires") {
+	if !strings.Contains(all, "obsolete") || !strings.Contains(all, "no longer raises it") {
 		t.Errorf("the obsolete threat's detail does not say why it retired:\n%s", all)
 	}
 	if status == nil || status.Visible() {

@@ -113,6 +113,8 @@ type reportFacts struct {
 	// plans caches each diagram's drawing plan, worked out in the first
 	// pass; nil for a diagram too large to draw.
 	plans map[string]*diagramPlan
+	// retired says why each obsolete threat no longer applies.
+	retired map[string]string
 }
 
 func newReportFacts(m *model.Model) *reportFacts {
@@ -123,6 +125,7 @@ func newReportFacts(m *model.Model) *reportFacts {
 	f.openQuestions = stride.Questions(m)
 	f.heights = map[string]float64{}
 	f.plans = map[string]*diagramPlan{}
+	f.retired = stride.ObsoleteReasons(m, nil)
 	for _, t := range m.ThreatList() {
 		if !t.Obsolete {
 			f.live = append(f.live, t)
@@ -405,6 +408,9 @@ func (r *report) row(widths []float64, row []string, bold bool) {
 
 // breaksPage reports whether a table row would start a new page.
 func (r *report) breaksPage(widths []float64, row []string) bool {
+	if _, pageH := r.pdf.GetPageSize(); r.pdf.GetY()+40 < pageH-20 {
+		return false // no row of a few lines reaches the bottom from here
+	}
 	r.font("", 9, InkColor)
 	lines := 1
 	for j, cell := range row {

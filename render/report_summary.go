@@ -116,7 +116,7 @@ func (r *report) summary() {
 			suppressed++
 		}
 	}
-	statusRows = append(statusRows, []string{"suppressed", fmt.Sprint(suppressed)}, []string{"obsolete (rule no longer fires)", fmt.Sprint(obsolete)})
+	statusRows = append(statusRows, []string{"suppressed", fmt.Sprint(suppressed)}, []string{"obsolete (no longer applies)", fmt.Sprint(obsolete)})
 	r.need(70)
 	r.bars("Threats by status", stLabels, stCounts, []color.Color{SeverityColors[2], SeverityColors[0], hex(0x5c6bc0), MutedColor, hex(0x00897b)})
 	r.table([]float64{80, 30}, statusRows, true)

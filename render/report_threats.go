@@ -107,17 +107,23 @@ func (r *report) byElement() {
 	}
 }
 
-// maxDetailed is how many threats a report details one by one, a few
-// thousand pages of them. A model with more gets its threats in brief
-// (threatsInBrief), so the report stays a document one can read, and
-// write in memory, however large the model.
-const maxDetailed = 20000
+// maxDetailed is how many threats a report details one by one: at about
+// four a page, a document of over a thousand pages is past reading. A
+// model with more gets its threats in brief (threatsInBrief), each with
+// its rule's explanation in the appendix and in full in `analyze --format
+// json`, so the report stays a document one can read, and write in
+// memory, however large the model.
+const maxDetailed = 5000
 
 // threatStatus is a threat's status as the report words it.
 func (r *report) threatStatus(t *model.Threat) string {
 	status := t.Status.Label()
 	if t.Obsolete {
-		status = "obsolete (its rule no longer fires), was " + status
+		why := r.retired[t.ID]
+		if why == "" {
+			why = "it no longer applies"
+		}
+		status = "obsolete (" + why + "), was " + status
 	}
 	if s := r.m.Suppressed(t.RuleID, t.ElementID); s != nil {
 		status += "; rule suppressed: " + s.Justification
@@ -194,7 +200,7 @@ func (r *report) threatRows(ts []*model.Threat) {
 	if len(ts) == 0 {
 		return
 	}
-	widths := []float64{20, 16, 28, 36, textW - 100}
+	widths := []float64{20, 18, 36, 32, textW - 106}
 	r.row(widths, []string{"ID", "Severity", "Status", "Element", "Threat"}, true)
 	for _, t := range ts {
 		text := t.Title

@@ -71,7 +71,7 @@ func (r *retirement) reason(m *model.Model, lib *Library, t *model.Threat) strin
 	if lib != nil && t.RuleID != "" && lib.Rule(t.RuleID) == nil && lib.Concern(t.RuleID) == nil {
 		return "its rule " + t.RuleID + " is no longer in the rule library"
 	}
-	return "its rule no longer fires: what the model now states about the element rules it out"
+	return "what the model now states no longer raises it"
 }
 
 func diagramName(m *model.Model, id string) string {
