@@ -3,6 +3,7 @@ package app
 import (
 	"math"
 	"strings"
+	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -91,8 +92,11 @@ type diagramView struct {
 	emphasis float32
 	// showReview tints elements and flows by their review state.
 	showReview bool
-	hover      editor.Hit
-	pointer    model.Point
+	// pulsing is the element a picked threat points at, ringed for a
+	// moment so the room sees where it is.
+	pulsing string
+	hover   editor.Hit
+	pointer model.Point
 
 	onError  func(error)
 	onView   func() // the zoom or pan changed
@@ -800,4 +804,24 @@ func (v *diagramView) joinLooseEnds() {
 		}
 	}
 	v.Refresh()
+}
+
+// pulse brings an element into view and rings it for a moment.
+func (v *diagramView) pulse(id string) {
+	e := v.ed.Model.Elements[id]
+	if e == nil {
+		return
+	}
+	v.reveal(e)
+	v.pulsing = id
+	v.Refresh()
+	go func() {
+		time.Sleep(1200 * time.Millisecond)
+		fyne.Do(func() {
+			if v.pulsing == id {
+				v.pulsing = ""
+				v.Refresh()
+			}
+		})
+	}()
 }

@@ -281,6 +281,7 @@ func (r *diagramRenderer) drawStub(s *slots, box model.Rect, name string) {
 func (r *diagramRenderer) drawOverlay(s *slots) {
 	v, pal := r.v, r.pal
 	r.drawLooseEnds(s)
+	r.drawPulse(s)
 	g := v.gesture
 	switch g.kind {
 	case rubberBand, drawing:
@@ -356,4 +357,26 @@ func (r *diagramRenderer) reviewTint(e *model.Element) (color.Color, bool) {
 		return nil, false
 	}
 	return r.pal.reviewed[state], true
+}
+
+// drawPulse rings the element a picked threat points at.
+func (r *diagramRenderer) drawPulse(s *slots) {
+	v := r.v
+	e := v.ed.Model.Elements[v.pulsing]
+	if e == nil {
+		return
+	}
+	b := e.Bounds()
+	if e.Kind == model.DataFlow {
+		path := render.FlowPath(v.ed.Model, e)
+		if len(path) == 0 {
+			return
+		}
+		mid := render.Midpoint(path)
+		b = model.Rect{X: mid.X - 30, Y: mid.Y - 20, W: 60, H: 40}
+	}
+	const margin = 10
+	a := r.px(model.Point{X: b.X - margin, Y: b.Y - margin})
+	size := fyne.NewSize(float32(b.W+2*margin)*v.zoom, float32(b.H+2*margin)*v.zoom)
+	s.rect(a, size, nil, withAlpha(r.pal.selection, 0xb0), 5*v.zoom, 12*v.zoom)
 }

@@ -74,3 +74,15 @@ func count(m *model.Model, k model.Kind) int {
 	}
 	return n
 }
+
+// A double-click on an element's name opens it for renaming with the whole
+// name selected, so typing replaces it.
+func TestDoubleClickRenameSelectsTheName(t *testing.T) {
+	w := newTestWindow(t, model.New("rename"))
+	id, _ := w.ed.Place(model.ExternalEntity, model.Point{X: 300, Y: 200})
+	w.ed.Rename(id, "Customer")
+	w.canvas.DoubleTapped(&fyne.PointEvent{Position: at(300, 200)})
+	if !w.renameLine.Visible() || w.renameLine.SelectedText() != "Customer" {
+		t.Fatalf("rename field visible=%v with %q selected", w.renameLine.Visible(), w.renameLine.SelectedText())
+	}
+}

@@ -40,6 +40,7 @@ func Run(path string) error {
 	s.lost = append(editor.Recoverable(dir), editor.Recoverable(legacyAutosaveDir(a))...)
 	var failed error
 	s.launch(path, func(err error) { failed = err })
+	a.Lifecycle().SetOnStarted(s.fillScreenOnFirstStart)
 	a.Run()
 	return failed
 }

@@ -240,6 +240,7 @@ func (p *threatsPanel) show(id string) {
 	if !ed.IsSelected(t.ElementID) || len(ed.Selection()) != 1 {
 		ed.Select(t.ElementID)
 	}
+	p.w.canvas.pulse(t.ElementID) // brought into view and ringed, so the room sees where
 	p.detail.RemoveAll()
 	threat := func() *model.Threat {
 		if x := ed.Model.Threats[id]; x != nil {

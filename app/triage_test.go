@@ -184,3 +184,24 @@ func TestSelectingARefinedProcessListsWhatIsInside(t *testing.T) {
 		}
 	}
 }
+
+// Picking a threat brings its element into view and rings it.
+func TestPickingAThreatShowsWhereItIs(t *testing.T) {
+	m, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWindow(t, m)
+	w.analysis.Now()
+	w.canvas.pan = fyne.NewPos(-5000, -5000) // looking far away
+	th := m.ThreatList()[0]
+	w.threats.pick(th.ID)
+	if w.canvas.pulsing != th.ElementID {
+		t.Fatalf("the element of %s is not ringed", th.Code())
+	}
+	e := m.Elements[th.ElementID]
+	c := w.canvas.toScreen(e.Centre())
+	if s := w.canvas.Size(); c.X < 0 || c.Y < 0 || c.X > s.Width || c.Y > s.Height {
+		t.Errorf("the element of %s is off screen at %v", th.Code(), c)
+	}
+}

@@ -113,11 +113,11 @@ func (w *window) build() {
 	bottom := w.bottom
 	// The canvas gets most of the window: it is what a room looks at.
 	work := container.NewVSplit(centre, bottom)
-	work.Offset = 0.72
+	work.Offset = 0.81
 	right := container.NewHSplit(work, w.props.content)
-	right.Offset = 0.78
+	right.Offset = 0.82
 	main := container.NewHSplit(left, right)
-	main.Offset = 0.13
+	main.Offset = 0.10
 
 	w.reviewLabel = widget.NewLabel("")
 	statusBar := container.NewHBox(w.status, layout.NewSpacer(), w.reviewLabel, w.rulesNote, w.zoomLabel)

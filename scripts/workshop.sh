@@ -20,7 +20,11 @@ trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$work"' EXIT
 make -s build >/dev/null
 bin=$PWD/rampart
 export HOME=$work/home
-mkdir -p "$HOME"
+# The window size the canvas positions below were measured at (a first
+# start would fill the screen instead).
+prefs=$HOME/.config/fyne/io.github.rampart-tm.rampart
+mkdir -p "$prefs"
+echo '{"window.width": 1600, "window.height": 1000}' >"$prefs/preferences.json"
 
 # An empty model to draw in.
 cat >"$work/empty.json" <<'EOF'
@@ -137,8 +141,6 @@ sleep 2
 kill $app 2>/dev/null || true
 wait $app 2>/dev/null || true
 cp "$work/ws.rampart" "$work/dark.rampart"
-prefs=$HOME/.config/fyne/io.github.rampart-tm.rampart
-mkdir -p "$prefs"
 python3 - "$prefs/preferences.json" <<'PY'
 import json, os, sys
 path = sys.argv[1]
