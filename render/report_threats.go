@@ -238,7 +238,7 @@ func (r *report) threat(t *model.Threat) {
 		t.Likelihood.Label(), t.Impact.Label(), status, elementName(m, t.ElementID))
 	switch {
 	case t.Origin != "":
-		meta += " · recorded in " + t.Origin
+		meta += " · recorded in " + strings.ReplaceAll(t.Origin, " ", "\u00a0") // the tool's name wraps whole
 	case t.RuleID != "":
 		meta += " · " + t.Confidence.String() + " · rule " + t.RuleID + r.ruleNote(t)
 	default:
