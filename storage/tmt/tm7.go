@@ -433,7 +433,8 @@ func technology(k model.Kind, stencil string) string {
 	guesses := []struct{ word, tech string }{
 		{"nosql", "nosql_database"}, {"sql", "sql_database"}, {"key vault", "secrets_vault"}, {"queue", "message_queue"},
 		{"service bus", "message_queue"}, {"event hub", "message_queue"}, {"cache", "cache"}, {"redis", "cache"},
-		{"blob", "object_store"}, {"storage", "object_store"}, {"file", "file_system"}, {"api management", "api_gateway"},
+		{"blob", "object_store"}, {"local storage", "file_system"}, {"cookie", "file_system"}, {"storage", "object_store"},
+		{"file", "file_system"}, {"api management", "api_gateway"},
 		{"gateway", "api_gateway"}, {"web application", "web_app"}, {"web app", "web_app"}, {"browser", "browser"},
 		{"mobile", "mobile_app"}, {"iot", "iot_device"}, {"active directory", "identity_provider"},
 		{"identity", "identity_provider"}, {"function", "serverless_function"}, {"human user", "user"}, {"user", "user"},

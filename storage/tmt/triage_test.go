@@ -146,3 +146,21 @@ func TestRecordedStateAndJustification(t *testing.T) {
 		}
 	}
 }
+
+// A browser's local storage and cookies are files on the user's device, not
+// a cloud object store (whose threats would be about public buckets).
+func TestClientStorageIsNotAnObjectStore(t *testing.T) {
+	m, _ := read(t, "SDL_all_components.tm7")
+	seen := 0
+	for _, e := range m.Elements {
+		if name := strings.ToLower(e.Name); strings.Contains(name, "local storage") || strings.Contains(name, "cookie") {
+			seen++
+			if tech := e.Prop("technology"); tech != "file_system" {
+				t.Errorf("%s: technology %q", e.Name, tech)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Errorf("%d client-side stores, want HTML5 Local Storage and Cookies", seen)
+	}
+}
