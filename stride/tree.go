@@ -363,7 +363,7 @@ func (d *deriver) category(branch string, c model.Category, target *model.Elemen
 				d.live(e.ID, model.Spoofing, model.Tampering, model.ElevationOfPrivilege)...)
 			step := d.node(reach, "Get through "+d.where(e), model.Or)
 			if len(enabling) == 0 {
-				leaf := d.t.Nodes[d.node(step, fmt.Sprintf("Send requests through %s as any user may", e.Label()), model.Leaf)]
+				leaf := d.t.Nodes[d.node(step, fmt.Sprintf("Send requests through %s, as %s may", e.Label(), names[0]), model.Leaf)]
 				leaf.ElementID, leaf.Probability, leaf.Cost, leaf.Skill = e.ID, 1, 0, model.Low
 				continue
 			}
