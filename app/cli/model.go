@@ -91,21 +91,30 @@ func summarize(fs []model.Finding) string {
 }
 
 func exportCmd() *cobra.Command {
-	var format, out string
+	var format, out, what string
 	cmd := &cobra.Command{
-		Use:   "export FILE --format json|threatdragon|otm -o OUT",
-		Short: "Write a model in another format",
+		Use:   "export FILE --format json|threatdragon|otm|csv|jira [--what threats|mitigations] -o OUT",
+		Short: "Write a model in another format, or its open threats for an issue tracker",
 		Long: "json writes Rampart's canonical JSON: stable order, so a model kept in git diffs cleanly.\n" +
 			"threatdragon writes an OWASP Threat Dragon v2 model (each diagram a STRIDE diagram).\n" +
 			"otm writes an Open Threat Model (OTM 0.2) checked against its schema: JSON, or YAML when OUT\n" +
 			"ends in .yaml or .yml. What the format has no place for is listed on standard error.\n" +
+			"csv and jira write the open threats (or, with --what mitigations, the mitigations they call for,\n" +
+			"one per element) as rows an issue tracker imports, analysed as `analyze` does: summary, why it\n" +
+			"was raised, what to do with an example and how to verify it, severity as priority, labels, and\n" +
+			"a stable key so a second export updates rather than duplicates. csv is RFC 4180; jira is the\n" +
+			"layout of Jira's CSV import (map External issue ID to keep the key). Cells that a spreadsheet\n" +
+			"would read as a formula are escaped.\n" +
 			"-o - writes to standard output.",
 		Args: exactlyOneFile("model file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			formats := map[string]storage.Format{"json": storage.FormatRampartJSON, "threatdragon": storage.FormatThreatDragon,
-				"otm": storage.FormatOTM}
+				"otm": storage.FormatOTM, "csv": storage.FormatOther, "jira": storage.FormatOther}
 			if _, ok := formats[format]; !ok {
-				return usagef("unknown format %q (want json, threatdragon or otm)", format)
+				return usagef("unknown format %q (want json, threatdragon, otm, csv or jira)", format)
+			}
+			if what != "threats" && what != "mitigations" {
+				return usagef("unknown --what %q (want threats or mitigations)", what)
 			}
 			if err := requireOutput(cmd, out, formats[format], args[0]); err != nil {
 				return err
@@ -113,6 +122,9 @@ func exportCmd() *cobra.Command {
 			m, err := storage.ReadAny(args[0])
 			if err != nil {
 				return err
+			}
+			if format == "csv" || format == "jira" {
+				return exportTracker(cmd, args[0], m, out, what, format == "jira")
 			}
 			var data []byte
 			var notes []string
@@ -137,7 +149,8 @@ func exportCmd() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "json", "output format: json, threatdragon or otm")
+	cmd.Flags().StringVar(&format, "format", "json", "output format: json, threatdragon, otm, csv or jira")
+	cmd.Flags().StringVar(&what, "what", "threats", "csv and jira: the open threats, or the mitigations they call for")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "where to write (- for standard output)")
 	return cmd
 }
@@ -248,4 +261,18 @@ func writeModel(cmd *cobra.Command, m *model.Model, path string) error {
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d diagrams, %d elements, %d threats\n",
 		path, len(m.Diagrams), len(m.Elements), len(m.Threats))
 	return nil
+}
+
+// exportTracker analyses the model as analyze does and writes its open
+// threats, or their mitigations, for an issue tracker.
+func exportTracker(cmd *cobra.Command, path string, m *model.Model, out, what string, jira bool) error {
+	lib, errs := stride.ForModel(path, m)
+	if lib == nil {
+		return errs[0]
+	}
+	for _, e := range append(errs, stride.Run(lib, m)...) {
+		fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)
+	}
+	items := trackerItems(m, lib, what)
+	return writeOutput(cmd, out, func(w io.Writer) error { return writeTracker(w, items, jira) })
 }
