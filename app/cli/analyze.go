@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -25,7 +26,7 @@ func analyzeCmd() *cobra.Command {
 	var rules []string
 	var trustModelRules bool
 	cmd := &cobra.Command{
-		Use:   "analyze FILE [--format table|json|sarif] [--fail-on low|medium|high|critical] [--confidence confirmed|all]",
+		Use:   "analyze FILE|DIR [--format table|json|sarif] [--fail-on low|medium|high|critical] [--confidence confirmed|all]",
 		Short: "Suggest STRIDE threats for a model",
 		Long: "Applies the rule library to every element and flow of the model and lists the threats, with the\n" +
 			"triage recorded in the file. The analyst's rules are read from the user's config folder\n" +
@@ -35,7 +36,9 @@ func analyzeCmd() *cobra.Command {
 			"With --fail-on, exits 1 when an open, confirmed threat (not suppressed) is at or above that\n" +
 			"severity; with --confidence all given too, assumed threats count as well.\n" +
 			"Rules that came with the model (stored in it, or in " + stride.RulesFileName + " beside it) are\n" +
-			"listed with their hashes; --fail-on judges built-in rules as built in unless --trust-model-rules.",
+			"listed with their hashes; --fail-on judges built-in rules as built in unless --trust-model-rules.\n" +
+			"Given a folder, analyses every model in its tree and sums each up on one line (or in JSON): open\n" +
+			"threats by severity and status, confirmed high and critical ones, last change, reviewer, review.",
 		Args: exactlyOneFile("model file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var threshold model.Severity
@@ -53,6 +56,9 @@ func analyzeCmd() *cobra.Command {
 			}
 			// The gate counts assumed threats only when asked to.
 			gateAll := confidence == "all" && cmd.Flags().Changed("confidence")
+			if info, err := os.Stat(args[0]); err == nil && info.IsDir() {
+				return analyzeFolder(cmd, args[0], format, threshold, failOn != "", gateAll)
+			}
 			m, err := storage.ReadAny(args[0])
 			if err != nil {
 				return err
@@ -561,4 +567,28 @@ func appliesTo(r *stride.Rule) string {
 		}
 	}
 	return s
+}
+
+// analyzeFolder is analyze over every model of a folder tree: a portfolio.
+func analyzeFolder(cmd *cobra.Command, dir, format string, threshold model.Severity, failOn, gateAll bool) error {
+	if format == "sarif" {
+		return usagef("sarif describes one model: give a file, or --format table or json for a folder")
+	}
+	entries, err := portfolio(cmd, dir, threshold, failOn, gateAll)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		if err := printJSON(cmd.OutOrStdout(), map[string]any{"folder": dir, "models": entries}); err != nil {
+			return err
+		}
+	} else {
+		writePortfolio(cmd.OutOrStdout(), entries)
+	}
+	for _, e := range entries {
+		if e.failing {
+			return errFindings
+		}
+	}
+	return nil
 }

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+	"github.com/rampart-tm/rampart/stride"
+)
+
+// portfolioEntry is one model of a folder tree, analysed: what a security
+// lead reads on Monday.
+type portfolioEntry struct {
+	Path       string         `json:"path"`
+	Name       string         `json:"name"`
+	Modified   string         `json:"last_change,omitempty"`
+	Owner      string         `json:"owner,omitempty"`
+	Reviewer   string         `json:"reviewer,omitempty"`
+	Threats    int            `json:"threats"`
+	Open       map[string]int `json:"open_by_severity"`
+	ByStatus   map[string]int `json:"by_status"`
+	Confirmed  int            `json:"confirmed_open_high_or_critical"`
+	Reviewed   int            `json:"reviewed"`
+	Reviewable int            `json:"reviewable"`
+	failing    bool
+}
+
+// modelExtensions are the files a folder's portfolio reads as models.
+var modelExtensions = []string{".rampart", ".tm7", ".json", ".yaml", ".yml"}
+
+// portfolio finds every model under dir (files of another kind, such as a
+// package.json, are skipped with a note), analyses each as analyze does
+// and sums it up, in path order.
+func portfolio(cmd *cobra.Command, dir string, threshold model.Severity, failOn bool, gateAll bool) ([]portfolioEntry, error) {
+	var paths []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir // .git and the like
+		}
+		if !d.IsDir() && slices.Contains(modelExtensions, strings.ToLower(filepath.Ext(path))) {
+			paths = append(paths, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the folder %s: %w", dir, err)
+	}
+	var out []portfolioEntry
+	for _, path := range paths {
+		m, err := storage.ReadAny(path)
+		if err != nil {
+			if strings.EqualFold(filepath.Ext(path), ".rampart") {
+				fmt.Fprintf(cmd.ErrOrStderr(), "rampart: warning: %s: %v\n", path, err)
+			}
+			continue // not a model
+		}
+		lib, errs := stride.ForModel(path, m)
+		if lib == nil {
+			return nil, errs[0]
+		}
+		for _, e := range append(errs, stride.Run(lib, m)...) {
+			fmt.Fprintf(cmd.ErrOrStderr(), "rampart: warning: %s: %v\n", path, e)
+		}
+		e := summarise(m)
+		e.Path, _ = filepath.Rel(dir, path)
+		if failOn {
+			gate, err := gateThreats(m, lib, false)
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range gate.ThreatList() {
+				if failing(gate, t, threshold) && (gateAll || t.Confidence == model.Confirmed) {
+					e.failing = true
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// summarise counts a model's threats by severity and status.
+func summarise(m *model.Model) portfolioEntry {
+	e := portfolioEntry{Name: m.Name, Owner: m.Owner, Reviewer: m.Reviewer, Open: map[string]int{}, ByStatus: map[string]int{}}
+	switch {
+	case !m.Modified.IsZero():
+		e.Modified = m.Modified.UTC().Format(time.RFC3339)
+	case !m.Source.Imported.IsZero():
+		e.Modified = m.Source.Imported.UTC().Format(time.RFC3339)
+	}
+	for _, t := range m.ThreatList() {
+		if t.Obsolete {
+			continue
+		}
+		e.Threats++
+		status := t.Status.String()
+		if m.Suppressed(t.RuleID, t.ElementID) != nil {
+			status = "suppressed"
+		}
+		e.ByStatus[status]++
+		if status != "open" {
+			continue
+		}
+		e.Open[t.Severity().String()]++
+		if t.Confidence == model.Confirmed && t.Severity() >= model.SeverityHigh {
+			e.Confirmed++
+		}
+	}
+	e.Reviewed, e.Reviewable = m.ReviewCoverage()
+	return e
+}
+
+// writePortfolio prints one line per model, worst first by confirmed high
+// and critical threats, then the totals.
+func writePortfolio(w io.Writer, entries []portfolioEntry) {
+	sorted := slices.Clone(entries)
+	slices.SortStableFunc(sorted, func(a, b portfolioEntry) int { return b.Confirmed - a.Confirmed })
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tLAST CHANGE\tREVIEWER\tOPEN (CRIT/HIGH/MED/LOW)\tCONFIRMED HIGH+\tREVIEWED\tFILE")
+	total := portfolioEntry{Open: map[string]int{}}
+	for _, e := range sorted {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d/%d/%d\t%d\t%d of %d\t%s\n", cell(e.Name, 40), orNone(e.Modified), cell(orNone(e.Reviewer), 24),
+			e.Open["critical"], e.Open["high"], e.Open["medium"], e.Open["low"], e.Confirmed, e.Reviewed, e.Reviewable,
+			model.Printable(e.Path))
+		for k, v := range e.Open {
+			total.Open[k] += v
+		}
+		total.Confirmed += e.Confirmed
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d models: %d open threats (%d critical, %d high), %d confirmed high or critical\n", len(entries),
+		total.Open["critical"]+total.Open["high"]+total.Open["medium"]+total.Open["low"], total.Open["critical"],
+		total.Open["high"], total.Confirmed)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
