@@ -12,7 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-tm/rampart/assets"
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/render"
 	"github.com/rampart-tm/rampart/storage"
 	"github.com/rampart-tm/rampart/stride"
 )
@@ -32,6 +34,8 @@ type portfolioEntry struct {
 	Reviewed   int            `json:"reviewed"`
 	Reviewable int            `json:"reviewable"`
 	failing    bool
+	modified   time.Time
+	worst      []string // the confirmed open high and critical threats, worst first
 }
 
 // modelExtensions are the files a folder's portfolio reads as models.
@@ -96,11 +100,16 @@ func summarise(m *model.Model) portfolioEntry {
 	e := portfolioEntry{Name: m.Name, Owner: m.Owner, Reviewer: m.Reviewer, Open: map[string]int{}, ByStatus: map[string]int{}}
 	switch {
 	case !m.Modified.IsZero():
-		e.Modified = m.Modified.UTC().Format(time.RFC3339)
+		e.modified = m.Modified
 	case !m.Source.Imported.IsZero():
-		e.Modified = m.Source.Imported.UTC().Format(time.RFC3339)
+		e.modified = m.Source.Imported
 	}
-	for _, t := range m.ThreatList() {
+	if !e.modified.IsZero() {
+		e.Modified = e.modified.UTC().Format(time.RFC3339)
+	}
+	live := m.ThreatList()
+	stride.SortThreats(live)
+	for _, t := range live {
 		if t.Obsolete {
 			continue
 		}
@@ -116,6 +125,7 @@ func summarise(m *model.Model) portfolioEntry {
 		e.Open[t.Severity().String()]++
 		if t.Confidence == model.Confirmed && t.Severity() >= model.SeverityHigh {
 			e.Confirmed++
+			e.worst = append(e.worst, fmt.Sprintf("%s %s (%s, %s)", t.Code(), t.Title, t.Severity(), elementName(m, t.ElementID)))
 		}
 	}
 	e.Reviewed, e.Reviewable = m.ReviewCoverage()
@@ -150,4 +160,28 @@ func orNone(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// reportFolder writes the portfolio report of every model in a folder
+// tree.
+func reportFolder(cmd *cobra.Command, dir, out string, date time.Time) error {
+	entries, err := portfolio(cmd, dir, 0, false, false)
+	if err != nil {
+		return err
+	}
+	var models []render.PortfolioModel
+	for _, e := range entries {
+		pm := render.PortfolioModel{Path: e.Path, Name: e.Name, Owner: e.Owner, Reviewer: e.Reviewer, Modified: e.modified,
+			Open: map[model.Severity]int{}, ByStatus: e.ByStatus, Confirmed: e.Confirmed, Worst: e.worst,
+			Reviewed: e.Reviewed, Reviewable: e.Reviewable}
+		for name, n := range e.Open {
+			if s, err := model.ParseSeverity(name); err == nil {
+				pm.Open[s] = n
+			}
+		}
+		models = append(models, pm)
+	}
+	return writeOutput(cmd, out, func(w io.Writer) error {
+		return render.Portfolio(w, filepath.Base(filepath.Clean(dir)), models, date, assets.Version)
+	})
 }

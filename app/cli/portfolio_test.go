@@ -55,3 +55,36 @@ func TestAnalyzeAFolderIsAPortfolio(t *testing.T) {
 		t.Errorf("sarif over a folder exits %d, want 2", code)
 	}
 }
+
+// report on a folder writes the portfolio: one overview page, then a page
+// per model with its confirmed high and critical threats, the same bytes
+// each time.
+func TestReportAFolderIsAPortfolio(t *testing.T) {
+	dir := t.TempDir()
+	models := filepath.Join(dir, "models")
+	os.MkdirAll(models, 0o755)
+	if code, _, errOut := run(t, "demo", "-o", filepath.Join(models, "shop.rampart")); code != 0 {
+		t.Fatal(errOut)
+	}
+	td, _ := os.ReadFile(filepath.Join("..", "..", "storage", "threatdragon", "testdata", "v2-threat-model.json"))
+	os.WriteFile(filepath.Join(models, "demo.json"), td, 0o644)
+	var runs [][]byte
+	for _, name := range []string{"a.pdf", "b.pdf"} {
+		out := filepath.Join(dir, name)
+		if code, _, errOut := run(t, "report", models, "-o", out); code != 0 {
+			t.Fatal(errOut)
+		}
+		data, _ := os.ReadFile(out)
+		runs = append(runs, data)
+	}
+	if string(runs[0]) != string(runs[1]) {
+		t.Error("two portfolio reports of the same folder differ")
+	}
+	text := pdfWords(t, filepath.Join(dir, "a.pdf"))
+	for _, want := range []string{"Threat model portfolio", "2 models", "Web shop", "Demo Threat Model",
+		"Confirmed high and critical threats", "T-0073 SQL injection into Catalog DB"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the portfolio lacks %q", want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -45,12 +46,13 @@ func reportCmd() *cobra.Command {
 	var history, byElement bool
 	var omit []string
 	cmd := &cobra.Command{
-		Use:   "report FILE -o OUT.pdf",
+		Use:   "report FILE|DIR -o OUT.pdf",
 		Short: "Write the audit report as PDF",
 		Long: "Writes the report an auditor signs: cover with the model's SHA-256 (of its canonical JSON, as\n" +
 			"`rampart export` writes it), contents, executive summary, data assets, every diagram with its\n" +
 			"elements and threats, validation findings and the rules that fired. The same model gives the\n" +
-			"same bytes.",
+			"same bytes. Given a folder, writes the portfolio: a page with every model of its tree, worst\n" +
+			"first, then a page per model with its confirmed high and critical threats.",
 		Args: exactlyOneFile("model file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !strings.EqualFold(filepath.Ext(out), ".pdf") && out != "-" && out != "" {
@@ -58,6 +60,15 @@ func reportCmd() *cobra.Command {
 			}
 			if err := requireOutput(cmd, out, storage.FormatOther, args[0], since); err != nil {
 				return err
+			}
+			if info, err := os.Stat(args[0]); err == nil && info.IsDir() {
+				var when time.Time
+				if date != "" {
+					if when, err = parseDate(date); err != nil {
+						return usageError{err}
+					}
+				}
+				return reportFolder(cmd, args[0], out, when)
 			}
 			m, lib, hash, err := loadAnalysed(cmd, args[0])
 			if err != nil {
