@@ -394,16 +394,12 @@ func (p *propertiesPanel) assetForm(id string) fyne.CanvasObject {
 	})
 	p.syncs = append(p.syncs, func() { class.SetSelected(asset().Classification.String()) })
 	level := func(get func(*model.DataAsset) *model.Level) *widget.Select {
-		var names []string
-		for _, l := range model.Levels {
-			names = append(names, l.String())
-		}
-		s := widget.NewSelect(names, func(v string) {
+		s := widget.NewSelect(levelLabels(), func(v string) {
 			if l, err := model.ParseLevel(v); err == nil && !p.syncing {
 				p.w.do(update(func(a *model.DataAsset) { *get(a) = l }))
 			}
 		})
-		p.syncs = append(p.syncs, func() { s.SetSelected(get(asset()).String()) })
+		p.syncs = append(p.syncs, func() { s.SetSelected(get(asset()).Label()) })
 		return s
 	}
 	form := widget.NewForm(

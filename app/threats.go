@@ -319,8 +319,8 @@ func (p *threatsPanel) show(id string) {
 		if justification.Text != x.Justification {
 			justification.SetText(x.Justification)
 		}
-		likelihood.SetSelected(x.Likelihood.String())
-		impact.SetSelected(x.Impact.String())
+		likelihood.SetSelected(x.Likelihood.Label())
+		impact.SetSelected(x.Impact.Label())
 		if notes.Text != x.Mitigation {
 			notes.SetText(x.Mitigation)
 		}
@@ -466,10 +466,12 @@ func parseStatusLabel(label string) (model.Status, error) {
 	return model.ParseStatus(strings.ReplaceAll(label, " ", "_"))
 }
 
+// levelLabels are the levels in words ("very high"); model.ParseLevel
+// reads them back.
 func levelLabels() []string {
 	var out []string
 	for _, l := range model.Levels {
-		out = append(out, l.String())
+		out = append(out, l.Label())
 	}
 	return out
 }

@@ -265,7 +265,7 @@ func (p *treesPanel) showNode() {
 			label.SetText(n.Label)
 		}
 		gate.SetSelected(n.Gate.String())
-		skill.SetSelected(n.Skill.String())
+		skill.SetSelected(n.Skill.Label())
 		if defense.Text != n.Defense {
 			defense.SetText(n.Defense)
 		}

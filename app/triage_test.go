@@ -127,9 +127,14 @@ func TestObsoleteThreatDetailSaysWhy(t *testing.T) {
 	if status == nil || status.Visible() {
 		t.Error("an obsolete threat offers a status to set, as if it were open")
 	}
-	for _, label := range statusLabels() {
+	for _, label := range append(statusLabels(), levelLabels()...) {
 		if strings.Contains(label, "_") {
-			t.Errorf("status %q is not in words", label)
+			t.Errorf("%q is not in words", label)
+		}
+	}
+	for _, label := range levelLabels() {
+		if _, err := model.ParseLevel(label); err != nil {
+			t.Errorf("level %q does not read back: %v", label, err)
 		}
 	}
 }
