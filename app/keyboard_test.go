@@ -86,3 +86,14 @@ func TestDoubleClickRenameSelectsTheName(t *testing.T) {
 		t.Fatalf("rename field visible=%v with %q selected", w.renameLine.Visible(), w.renameLine.SelectedText())
 	}
 }
+
+// F2 right after the first placement names the new element.
+func TestF2RightAfterPlacing(t *testing.T) {
+	w := newTestWindow(t, model.New("f2"))
+	test.Tap(w.tools[ToolProcess])
+	test.TapAt(w.canvas, at(300, 200))
+	w.canvas.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF2})
+	if !w.renameLine.Visible() || w.renameLine.SelectedText() != "Process 1" {
+		t.Fatalf("F2 after the first placement: field visible=%v, %q selected", w.renameLine.Visible(), w.renameLine.SelectedText())
+	}
+}
