@@ -207,15 +207,65 @@ func gridFor(ext model.Rect, legible, w, h float64, landscape bool) (tileGrid, b
 	}
 	g := tileGrid{landscape: landscape, cols: int(cols), rows: int(rows)}
 	g.scale = min((cols*(w-tileOverlap)+tileOverlap)/ext.W, (rows*(h-tileOverlap)+tileOverlap)/ext.H, max(0.5, legible))
-	// Where the grid has room to spare, its tiles are narrower (or lower)
-	// than the page, so that they hold the diagram without blank margins.
+	// Where a single tile has room to spare, it is narrower (or lower) than
+	// the page, so that it holds the diagram without blank margins; several
+	// tiles keep the page's size, and clearCuts uses the room to move their
+	// edges off the drawing's shapes.
 	g.size = model.Point{X: min(w, (ext.W*g.scale+(cols-1)*tileOverlap)/cols),
 		Y: min(h, (ext.H*g.scale+(rows-1)*tileOverlap)/rows)}
+	if cols > 1 {
+		g.size.X = w
+	}
+	if rows > 1 {
+		g.size.Y = h
+	}
 	g.step = model.Point{X: (g.size.X - tileOverlap) / g.scale, Y: (g.size.Y - tileOverlap) / g.scale}
 	covered := model.Point{X: (cols*(g.size.X-tileOverlap) + tileOverlap) / g.scale,
 		Y: (rows*(g.size.Y-tileOverlap) + tileOverlap) / g.scale}
 	g.origin = model.Point{X: ext.X - (covered.X-ext.W)/2, Y: ext.Y - (covered.Y-ext.H)/2}
 	return g, true
+}
+
+// clearCuts moves a grid of several tiles along an axis, within the room
+// its tiles have to spare, so that their edges cut through as few of the
+// drawing's shapes and texts as it can: a process halved at a tile's edge
+// reads as two. Where every place cuts as much, the grid stays centred.
+func (g *tileGrid) clearCuts(ext model.Rect, w, h float64, spans []model.Rect) {
+	fit := func(n int, origin, step, tile, room, lo, length float64, span func(model.Rect) (float64, float64)) float64 {
+		if n < 2 {
+			return origin
+		}
+		covered := float64(n-1)*step + tile
+		spare := covered - length
+		if spare <= 0 {
+			return origin
+		}
+		cuts := func(o float64) int {
+			c := 0
+			for _, r := range spans {
+				a, b := span(r)
+				for k := range n {
+					for _, edge := range []float64{o + float64(k)*step, o + float64(k)*step + tile} {
+						if edge > lo && edge < lo+length && edge > a && edge < b {
+							c++
+						}
+					}
+				}
+			}
+			return c
+		}
+		best, bestCuts := origin, cuts(origin)
+		for i := 0; i <= 24; i++ {
+			o := lo - spare + spare*float64(i)/24
+			if c := cuts(o); c < bestCuts || c == bestCuts && math.Abs(o-origin) < math.Abs(best-origin) {
+				best, bestCuts = o, c
+			}
+		}
+		return best
+	}
+	tileW, tileH := g.size.X/g.scale, g.size.Y/g.scale
+	g.origin.X = fit(g.cols, g.origin.X, g.step.X, tileW, w, ext.X, ext.W, func(r model.Rect) (float64, float64) { return r.X, r.X + r.W })
+	g.origin.Y = fit(g.rows, g.origin.Y, g.step.Y, tileH, h, ext.Y, ext.H, func(r model.Rect) (float64, float64) { return r.Y, r.Y + r.H })
 }
 
 // gridOf is the grid of the fewest tiles, landscape or portrait, at the
@@ -224,6 +274,17 @@ func (r *report) gridOf(p *diagramPlan) (tileGrid, bool) {
 	a4 := r.pdf.GetPageSizeStr("A4")
 	l, lok := gridFor(p.ext, p.legibleScale(), a4.Ht-2*marginX, a4.Wd-2*pageEdge-captionH, true)
 	q, qok := gridFor(p.ext, p.legibleScale(), a4.Wd-2*marginX, a4.Ht-2*pageEdge-captionH, false)
+	var spans []model.Rect // what a tile's edge should not cut: nodes and texts
+	for i, e := range p.order {
+		if e.Kind.IsNode() {
+			spans = append(spans, p.covers[i])
+		}
+	}
+	for _, t := range p.texts {
+		spans = append(spans, t.rects()...)
+	}
+	l.clearCuts(p.ext, a4.Ht-2*marginX, a4.Wd-2*pageEdge-captionH, spans)
+	q.clearCuts(p.ext, a4.Wd-2*marginX, a4.Ht-2*pageEdge-captionH, spans)
 	switch {
 	case !qok:
 		return l, lok
