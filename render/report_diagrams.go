@@ -68,8 +68,8 @@ func (r *report) diagrams() {
 			r.para("Refined here by child diagrams, whose threats stand for them and their flows: " + strings.Join(refined, ", ") + ".")
 		}
 		r.drawDiagram(d, plan)
-		if landscape {
-			r.pdf.AddPage()
+		if _, pageH := r.pdf.GetPageSize(); landscape && pageH-20-r.pdf.GetY() < 60 {
+			r.pdf.AddPage() // the lists go on portrait pages, unless the landscape one has room left
 		}
 		r.elementTable(d.ID)
 		if !r.o.ByElement {
