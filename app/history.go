@@ -157,7 +157,7 @@ func (w *window) compareWith() {
 		entry := widget.NewMultiLineEntry()
 		entry.SetText(text)
 		entry.Wrapping = fyne.TextWrapWord
-		content := container.NewBorder(widget.NewLabel(fmt.Sprintf("%d change(s) from %s to this model", len(diffs), filepath.Base(path))),
+		content := container.NewBorder(widget.NewLabel(plural(len(diffs), "change", "changes")+" from "+filepath.Base(path)+" to this model"),
 			nil, nil, nil, entry)
 		dlg := dialog.NewCustom("Compare with "+filepath.Base(path), "Close", content, w.win)
 		dlg.Resize(fyne.NewSize(900, 600))

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -265,7 +264,7 @@ func (w *window) showValidation() {
 	n := len(w.problems.findings)
 	msg := "The model has no problems."
 	if n > 0 {
-		msg = fmt.Sprintf("The model has %d problem(s); they are listed under Problems and marked on the diagram.", n)
+		msg = "The model has " + plural(n, "problem", "problems") + "; they are listed under Problems and marked on the diagram."
 	}
 	dialog.ShowInformation("Validation", msg, w.win)
 	w.refreshMarks()

@@ -43,7 +43,7 @@ func (p *questionsPanel) refresh() {
 	}
 	p.shown = key.String()
 	p.box.RemoveAll()
-	p.count.SetText(fmt.Sprintf("%d open question(s): each answer settles the assumed threats listed with it", len(qs)))
+	p.count.SetText(plural(len(qs), "open question", "open questions") + ": each answer settles the assumed threats listed with it")
 	last := ""
 	for _, q := range qs {
 		if q.ElementID != last {

@@ -43,3 +43,11 @@ func (w *window) answer(q stride.Question, value string) {
 	}
 	w.do(w.ed.Do(model.AnswerQuestion(w.ed.Model, q.ElementID, q.Property.Key, value, q.Text)))
 }
+
+// plural writes n with the noun that agrees with it: "1 change", "2 changes".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -46,7 +46,7 @@ func untrustedOverrides(lib *stride.Library) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("Rules that came with this model override %d built-in rule(s): see Model → Rule Sets", n)
+	return "Rules that came with this model override " + plural(n, "built-in rule", "built-in rules") + ": see Model → Rule Sets"
 }
 
 // showRuleSets shows which rule sets the analysis loaded.

@@ -59,7 +59,10 @@ func legacyAutosaveDir(a fyne.App) string {
 
 // offerRestore asks whether to bring back untitled models a crash left.
 func (s *session) offerRestore(w *window, files []string) {
-	msg := fmt.Sprintf("Rampart was closed without saving %d untitled model(s). Restore them?", len(files))
+	msg := "Rampart was closed without saving an untitled model. Restore it?"
+	if len(files) > 1 {
+		msg = fmt.Sprintf("Rampart was closed without saving %d untitled models. Restore them?", len(files))
+	}
 	dialog.ShowConfirm("Restore unsaved work", msg, func(yes bool) {
 		for _, f := range files {
 			if !yes {
