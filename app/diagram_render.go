@@ -152,6 +152,15 @@ func (r *diagramRenderer) drawMarks(s *slots, e *model.Element, pos fyne.Positio
 	mk := v.marks[e.ID]
 	rad := 10 * v.zoom * v.scale()
 	switch c := pos.AddXY(size.Width-rad*0.4, -rad*0.4); {
+	case v.present != nil && mk.Count() > 0:
+		// For a room: one badge per severity, worst on the right.
+		for sev := len(mk.BySeverity) - 1; sev >= 0; sev-- {
+			if n := mk.BySeverity[sev]; n > 0 {
+				s.circle(c, rad, pal.severity[sev], pal.background, 1.5*v.zoom)
+				s.text(fmt.Sprint(n), c.AddXY(-rad, -rad*0.65), 2*rad, rad*1.05, pal.badgeText, fyne.TextAlignCenter, true)
+				c = c.AddXY(-2.2*rad, 0)
+			}
+		}
 	case mk.Inside > 0:
 		// Threats analysed inside (a child diagram, an interface flow):
 		// outlined, counting them with the element's own.

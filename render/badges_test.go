@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/rampart-tm/rampart/model"
@@ -40,4 +41,19 @@ func TestBadgesRollUpFromChildDiagrams(t *testing.T) {
 	// A damaged file whose diagrams refine each other in a loop.
 	m.Elements["api"].Diagram = "child"
 	_ = render.Badges(m, nil)
+}
+
+// A badge counts its threats by severity too, own and inside alike.
+func TestBadgesCountBySeverity(t *testing.T) {
+	m := model.New("by severity")
+	m.Elements["p"] = &model.Element{ID: "p", Kind: model.Process, Diagram: model.RootDiagramID, Name: "API"}
+	for i, lv := range []model.Level{model.VeryHigh, model.VeryHigh, model.Low} {
+		id := fmt.Sprint("t", i)
+		m.Threats[id] = &model.Threat{ID: id, ElementID: "p", RuleID: "r", Likelihood: lv, Impact: lv, Number: i + 1}
+	}
+	b := render.Badges(m, nil)["p"]
+	crit, low := m.Threats["t0"].Severity(), m.Threats["t2"].Severity()
+	if b.BySeverity[crit] != 2 || b.BySeverity[low] != 1 {
+		t.Errorf("by severity %v, want 2 %s and 1 %s", b.BySeverity, crit, low)
+	}
 }

@@ -20,6 +20,9 @@ type Badge struct {
 	InsideWorst model.Severity
 	Refined     bool
 	Problem     bool
+	// BySeverity counts the threats of Open and Inside by severity, for a
+	// drawing that shows them apart (presentation mode).
+	BySeverity [4]int
 }
 
 // Count is the number a badge shows: the open threats on the element and
@@ -54,6 +57,7 @@ func Badges(m *model.Model, findings []model.Finding) map[string]Badge {
 			b.InsideWorst = sev
 		}
 		b.Inside++
+		b.BySeverity[sev]++
 		out[id] = b
 	}
 	for _, t := range m.Threats {
@@ -65,6 +69,7 @@ func Badges(m *model.Model, findings []model.Finding) map[string]Badge {
 			b.Worst = t.Severity()
 		}
 		b.Open++
+		b.BySeverity[t.Severity()]++
 		out[t.ElementID] = b
 		// A model read from elsewhere may loop: each step is taken once.
 		seen := map[string]bool{t.ElementID: true}
