@@ -205,14 +205,20 @@ func gridFor(ext model.Rect, legible, w, h float64, landscape bool) (tileGrid, b
 	if !(cols*rows <= maxTiles) {
 		return tileGrid{}, false
 	}
-	g := tileGrid{landscape: landscape, cols: int(cols), rows: int(rows)}
-	g.scale = min((cols*(w-tileOverlap)+tileOverlap)/ext.W, (rows*(h-tileOverlap)+tileOverlap)/ext.H, max(0.5, legible))
+	scale := min((cols*(w-tileOverlap)+tileOverlap)/ext.W, (rows*(h-tileOverlap)+tileOverlap)/ext.H, max(0.5, legible))
+	return gridAt(ext, scale, w, h, int(cols), int(rows), landscape), true
+}
+
+// gridAt lays cols × rows tiles of a page size over a diagram extent at a
+// scale, centred on it.
+func gridAt(ext model.Rect, scale, w, h float64, cols, rows int, landscape bool) tileGrid {
+	g := tileGrid{landscape: landscape, cols: cols, rows: rows, scale: scale}
+	c, r := float64(cols), float64(rows)
 	// Where a single tile has room to spare, it is narrower (or lower) than
 	// the page, so that it holds the diagram without blank margins; several
 	// tiles keep the page's size, and clearCuts uses the room to move their
 	// edges off the drawing's shapes.
-	g.size = model.Point{X: min(w, (ext.W*g.scale+(cols-1)*tileOverlap)/cols),
-		Y: min(h, (ext.H*g.scale+(rows-1)*tileOverlap)/rows)}
+	g.size = model.Point{X: min(w, (ext.W*g.scale+(c-1)*tileOverlap)/c), Y: min(h, (ext.H*g.scale+(r-1)*tileOverlap)/r)}
 	if cols > 1 {
 		g.size.X = w
 	}
@@ -220,10 +226,56 @@ func gridFor(ext model.Rect, legible, w, h float64, landscape bool) (tileGrid, b
 		g.size.Y = h
 	}
 	g.step = model.Point{X: (g.size.X - tileOverlap) / g.scale, Y: (g.size.Y - tileOverlap) / g.scale}
-	covered := model.Point{X: (cols*(g.size.X-tileOverlap) + tileOverlap) / g.scale,
-		Y: (rows*(g.size.Y-tileOverlap) + tileOverlap) / g.scale}
+	covered := model.Point{X: (c*(g.size.X-tileOverlap) + tileOverlap) / g.scale,
+		Y: (r*(g.size.Y-tileOverlap) + tileOverlap) / g.scale}
 	g.origin = model.Point{X: ext.X - (covered.X-ext.W)/2, Y: ext.Y - (covered.Y-ext.H)/2}
-	return g, true
+	return g
+}
+
+// settle places a grid's tiles so that their edges cut as few shapes and
+// texts as can be: first by moving them within the room they have, then,
+// where that is not enough, by drawing a little smaller (never below the
+// legible scale), which gives them more room. It keeps the largest scale
+// that cuts least.
+func (g *tileGrid) settle(ext model.Rect, legible, w, h float64, spans []model.Rect) {
+	best := *g
+	best.clearCuts(ext, w, h, spans)
+	fewest := best.cuts(spans)
+	for i := 1; i <= 8 && fewest > 0; i++ {
+		s := g.scale - (g.scale-legible)*float64(i)/8
+		if s <= 0 || s < legible {
+			break
+		}
+		try := gridAt(ext, s, w, h, g.cols, g.rows, g.landscape)
+		try.clearCuts(ext, w, h, spans)
+		if n := try.cuts(spans); n < fewest {
+			best, fewest = try, n
+		}
+	}
+	*g = best
+}
+
+// cuts counts the shapes and texts a grid's inner tile edges pass through.
+func (g *tileGrid) cuts(spans []model.Rect) int {
+	n := 0
+	tw, th := g.size.X/g.scale, g.size.Y/g.scale
+	for _, r := range spans {
+		for k := range g.cols {
+			for _, x := range []float64{g.origin.X + float64(k)*g.step.X, g.origin.X + float64(k)*g.step.X + tw} {
+				if (k > 0 || x > g.origin.X) && (k < g.cols-1 || x < g.origin.X+float64(k)*g.step.X+tw) && x > r.X && x < r.X+r.W {
+					n++
+				}
+			}
+		}
+		for k := range g.rows {
+			for _, y := range []float64{g.origin.Y + float64(k)*g.step.Y, g.origin.Y + float64(k)*g.step.Y + th} {
+				if (k > 0 || y > g.origin.Y) && (k < g.rows-1 || y < g.origin.Y+float64(k)*g.step.Y+th) && y > r.Y && y < r.Y+r.H {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 // clearCuts moves a grid of several tiles along an axis, within the room
@@ -283,8 +335,8 @@ func (r *report) gridOf(p *diagramPlan) (tileGrid, bool) {
 	for _, t := range p.texts {
 		spans = append(spans, t.rects()...)
 	}
-	l.clearCuts(p.ext, a4.Ht-2*marginX, a4.Wd-2*pageEdge-captionH, spans)
-	q.clearCuts(p.ext, a4.Wd-2*marginX, a4.Ht-2*pageEdge-captionH, spans)
+	l.settle(p.ext, p.legibleScale(), a4.Ht-2*marginX, a4.Wd-2*pageEdge-captionH, spans)
+	q.settle(p.ext, p.legibleScale(), a4.Wd-2*marginX, a4.Ht-2*pageEdge-captionH, spans)
 	switch {
 	case !qok:
 		return l, lok

@@ -60,3 +60,30 @@ func edgeCuts(g tileGrid, rs []model.Rect) int {
 	}
 	return n
 }
+
+// The demo's platform diagram takes two portrait tiles: drawn a little
+// smaller (still legible), their edges fall between its columns, so no
+// process is halved on either page.
+func TestDemoTilesHalveNoProcess(t *testing.T) {
+	models, _ := legibleCorpus(t)
+	m := models["demo"]
+	p := planDiagram(m, m.ElementsIn("platform"), Badges(m, nil))
+	const w, h = 210 - 2*marginX, 297 - 2*pageEdge - captionH
+	g, ok := gridFor(p.ext, p.legibleScale(), w, h, false)
+	if !ok || g.cols*g.rows < 2 {
+		t.Skip("the platform diagram no longer needs tiles")
+	}
+	var nodes []model.Rect
+	for _, e := range m.ElementsIn("platform") {
+		if e.Kind == model.Process {
+			nodes = append(nodes, e.Bounds())
+		}
+	}
+	g.settle(p.ext, p.legibleScale(), w, h, nodes)
+	if n := g.cuts(nodes); n > 0 {
+		t.Errorf("tile edges still halve %d processes", n)
+	}
+	if g.scale < p.legibleScale() {
+		t.Errorf("the tiles print at %.3f mm a unit, under the legible %.3f", g.scale, p.legibleScale())
+	}
+}
