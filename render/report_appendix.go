@@ -78,10 +78,10 @@ func (r *report) keepEntry(head float64, ms []stride.Mitigation) {
 // mitigationHeight is the height one mitigation takes in the appendix.
 func (r *report) mitigationHeight(i int, mt stride.Mitigation) float64 {
 	r.font("", 8.5, InkColor)
-	lines := len(r.pdf.SplitText(pdfText(fmt.Sprintf("Mitigation %d: %s", i+1, mt.Do)), textW)) +
-		len(r.pdf.SplitText(pdfText("Verify: "+mt.Verify), textW))
+	lines := len(r.pdf.SplitText(pdfText(fmt.Sprintf("Mitigation %d: %s", i+1, fromMarkup(mt.Do))), textW)) +
+		len(r.pdf.SplitText(pdfText("Verify: "+fromMarkup(mt.Verify)), textW))
 	if mt.Example != "" {
-		lines += len(r.pdf.SplitText(pdfText("Example: "+mt.Example), textW))
+		lines += len(r.pdf.SplitText(pdfText("Example: "+fromMarkup(mt.Example)), textW))
 	}
 	return float64(lines) * 4.2
 }
@@ -92,12 +92,12 @@ func (r *report) mitigations(ms []stride.Mitigation) {
 	for i, mt := range ms {
 		r.need(r.mitigationHeight(i, mt))
 		r.font("B", 8.5, InkColor)
-		r.pdf.MultiCell(textW, 4.2, pdfText(fmt.Sprintf("Mitigation %d: %s", i+1, mt.Do)), "", "L", false)
+		r.pdf.MultiCell(textW, 4.2, pdfText(fmt.Sprintf("Mitigation %d: %s", i+1, fromMarkup(mt.Do))), "", "L", false)
 		r.font("", 8.5, InkColor)
 		if mt.Example != "" {
-			r.pdf.MultiCell(textW, 4.2, pdfText("Example: "+mt.Example), "", "L", false)
+			r.pdf.MultiCell(textW, 4.2, pdfText("Example: "+fromMarkup(mt.Example)), "", "L", false)
 		}
-		r.pdf.MultiCell(textW, 4.2, pdfText("Verify: "+mt.Verify), "", "L", false)
+		r.pdf.MultiCell(textW, 4.2, pdfText("Verify: "+fromMarkup(mt.Verify)), "", "L", false)
 	}
 	r.pdf.Ln(2.5)
 }

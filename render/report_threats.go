@@ -259,7 +259,7 @@ func (r *report) threat(t *model.Threat) {
 		r.font("", 8.5, InkColor)
 		r.pdf.MultiCell(textW-31, 4.2, pdfText(text), "", "L", false)
 	}
-	field("Description", t.Description)
+	field("Description", fromMarkup(t.Description))
 	field("Why", strings.Join(t.Facts, "\n"))
 	field("Confidence", r.settledBy(t))
 	field("Justification", t.Justification)
@@ -269,7 +269,7 @@ func (r *report) threat(t *model.Threat) {
 			mitigation = ms[0].Do + " (see " + t.RuleID + " in the appendix)"
 		}
 	}
-	field("Mitigation", mitigation)
+	field("Mitigation", fromMarkup(mitigation))
 	field("References", strings.Join(t.References, ", "))
 	r.pdf.Ln(2.5)
 }
