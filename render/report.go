@@ -187,7 +187,13 @@ func newReport(m *model.Model, o ReportOptions, facts *reportFacts, known []tocE
 	pdf.SetCreationDate(date)
 	pdf.SetModificationDate(date)
 	pdf.SetTitle(pdfText("Threat model report: "+m.Name), true)
-	pdf.SetAuthor(pdfText(strings.Join(append([]string{m.Owner}, m.Authors...), ", ")), true)
+	var people []string
+	for _, p := range append([]string{m.Owner}, m.Authors...) {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(people, p) {
+			people = append(people, p)
+		}
+	}
+	pdf.SetAuthor(pdfText(strings.Join(people, ", ")), true)
 	pdf.SetCreator("Rampart "+o.RampartVersion, true)
 	pdf.SetProducer("Rampart "+o.RampartVersion, true)
 	pdf.AliasNbPages("{nb}")
