@@ -212,6 +212,8 @@ func (r *reader) diagram(i int, d tdDiagram) {
 	}
 	if d.DiagramType != "" && d.DiagramType != "STRIDE" {
 		name += " (" + d.DiagramType + ")"
+		r.warn("diagram %q was drawn for %s in Threat Dragon: Rampart analyses it with STRIDE, and files its %s "+
+			"threats under the STRIDE category nearest to theirs", name, d.DiagramType, d.DiagramType)
 	}
 	r.m.Diagrams[id] = &model.Diagram{ID: id, Name: name}
 	cells := d.Cells

@@ -114,9 +114,14 @@ func TestOtherCorpusModels(t *testing.T) {
 		c.kinds[model.DataFlow] != 17 || c.kinds[model.TrustBoundary] != 3 || c.threats != 0 {
 		t.Errorf("online game: %v, %d threats", c.kinds, c.threats)
 	}
-	m, _ = read(t, "v1-test-model.json")
+	m, warnings = read(t, "v1-test-model.json")
 	if len(m.Diagrams) != 2 || m.DiagramByName("Test diagram 2 (LINDDUN)") == nil {
 		t.Errorf("v1 test model diagrams: %v", m.DiagramList())
+	}
+	// A privacy diagram analysed with STRIDE says so, for the report's
+	// origin chapter.
+	if !strings.Contains(strings.Join(warnings, "\n"), "drawn for LINDDUN") {
+		t.Errorf("the LINDDUN diagram is analysed with STRIDE unsaid: %v", warnings)
 	}
 }
 
