@@ -345,46 +345,15 @@ func (kb *KB) category(value string) (model.Category, bool) {
 	if known, ok := kb.categories[strings.ToLower(v)]; ok {
 		id, name, _ := strings.Cut(known, "\x00")
 		if len(id) == 1 {
-			if c, ok := strideOf(id); ok {
+			if c, ok := model.CategoryNamed(id); ok {
 				return c, true
 			}
 		}
-		if c, ok := strideOf(name); ok {
+		if c, ok := model.CategoryNamed(name); ok {
 			return c, true
 		}
 	}
-	return strideOf(v)
-}
-
-// strideOf reads a STRIDE letter (A, SDL's Abuse, counts as elevation of
-// privilege) or a category name in any template's spelling ("Denial Of
-// Service", "Elevation of Privileges").
-func strideOf(s string) (model.Category, bool) {
-	if strings.EqualFold(s, "A") {
-		return model.ElevationOfPrivilege, true
-	}
-	if c, err := model.ParseCategory(s); err == nil {
-		return c, true
-	}
-	folded := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' {
-			return r
-		}
-		return -1
-	}, strings.ToLower(s))
-	for _, w := range []struct {
-		word string
-		cat  model.Category
-	}{
-		{"spoof", model.Spoofing}, {"tamper", model.Tampering}, {"repudiat", model.Repudiation},
-		{"disclos", model.InformationDisclosure}, {"denialofservice", model.DenialOfService},
-		{"elevationofprivilege", model.ElevationOfPrivilege}, {"abuse", model.ElevationOfPrivilege},
-	} {
-		if strings.Contains(folded, w.word) {
-			return w.cat, true
-		}
-	}
-	return 0, false
+	return model.CategoryNamed(v)
 }
 
 // translateFilter turns a TMT generation filter into an expression:

@@ -39,47 +39,13 @@ func (c categories) stride(value string) (model.Category, bool) {
 		k, ok = c.byName[v]
 	}
 	if !ok {
-		return StrideOf(value)
+		return model.CategoryNamed(value)
 	}
-	if cat, ok := StrideOf(k.ID); ok && len(k.ID) == 1 {
+	if cat, ok := model.CategoryNamed(k.ID); ok && len(k.ID) == 1 {
 		return cat, true
 	}
-	if cat, ok := StrideOf(k.Name); ok {
+	if cat, ok := model.CategoryNamed(k.Name); ok {
 		return cat, true
 	}
-	return StrideOf(value)
-}
-
-// StrideOf reads a STRIDE category as templates write it: a letter (A,
-// SDL's Abuse, counts as elevation of privilege) or a name in any of the
-// templates' spellings ("Denial Of Service", "Elevation of Privileges",
-// "Spoofing identity").
-func StrideOf(s string) (model.Category, bool) {
-	s = strings.TrimSpace(s)
-	if strings.EqualFold(s, "A") {
-		return model.ElevationOfPrivilege, true
-	}
-	if c, err := model.ParseCategory(s); err == nil {
-		return c, true
-	}
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' {
-			b.WriteRune(r)
-		}
-	}
-	folded := b.String()
-	for _, w := range []struct {
-		word string
-		cat  model.Category
-	}{
-		{"spoof", model.Spoofing}, {"tamper", model.Tampering}, {"repudiat", model.Repudiation},
-		{"disclos", model.InformationDisclosure}, {"denialofservice", model.DenialOfService},
-		{"elevationofprivilege", model.ElevationOfPrivilege}, {"abuse", model.ElevationOfPrivilege},
-	} {
-		if strings.Contains(folded, w.word) {
-			return w.cat, true
-		}
-	}
-	return 0, false
+	return model.CategoryNamed(value)
 }
