@@ -21,6 +21,7 @@ type diagramRenderer struct {
 	overlay slots
 	objects []fyne.CanvasObject
 	pal     *palette
+	order   []*model.Element // the diagram on screen, in draw order, as last drawn
 }
 
 func (r *diagramRenderer) Destroy() {}
@@ -44,8 +45,10 @@ func (r *diagramRenderer) Refresh() {
 	r.objects = append(r.objects[:0], r.bg)
 	d := v.ed.Diagram()
 	seen := map[string]bool{}
+	r.order = nil
 	if d != nil {
-		for _, e := range render.DrawOrder(v.ed.Model, d.ID) {
+		r.order = render.DrawOrder(v.ed.Model, d.ID)
+		for _, e := range r.order {
 			s := r.shapes[e.ID]
 			if s == nil {
 				s = &slots{}
@@ -320,11 +323,7 @@ func (r *diagramRenderer) drawOverlay(s *slots) {
 // attached when it is not.
 func (r *diagramRenderer) drawLooseEnds(s *slots) {
 	v, pal, m := r.v, r.pal, r.v.ed.Model
-	d := v.ed.Diagram()
-	if d == nil {
-		return
-	}
-	for _, f := range render.DrawOrder(m, d.ID) {
+	for _, f := range r.order { // as Refresh drew them, not sorted again
 		if f.Kind != model.DataFlow {
 			continue
 		}

@@ -233,15 +233,13 @@ func openThreatsOn(m *model.Model, id string) []*model.Threat {
 	return out
 }
 
-// insideOf is an element with what is analysed inside it: for a process,
-// every element of its child diagrams, level after level; for a flow, the
-// interface flows that stand for it.
-func insideOf(m *model.Model, id string) map[string]bool {
-	on := map[string]bool{id: true}
+// insideOf is the elements with what is analysed inside them: for a
+// process, every element of its child diagrams, level after level; for a
+// flow, the interface flows that stand for it. The interface flows are
+// paired once, however many elements are asked about.
+func insideOf(m *model.Model, ids ...string) map[string]bool {
+	on := map[string]bool{}
 	ifaces := m.Interfaces()
-	for next := ifaces[id]; next != nil && !on[next.ID]; next = ifaces[next.ID] {
-		on[next.ID] = true
-	}
 	seen := map[string]bool{}
 	var walk func(processID string)
 	walk = func(processID string) {
@@ -255,7 +253,13 @@ func insideOf(m *model.Model, id string) map[string]bool {
 			walk(e.ID)
 		}
 	}
-	walk(id)
+	for _, id := range ids {
+		on[id] = true
+		for next := ifaces[id]; next != nil && !on[next.ID]; next = ifaces[next.ID] {
+			on[next.ID] = true
+		}
+		walk(id)
+	}
 	return on
 }
 

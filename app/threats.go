@@ -134,10 +134,8 @@ func (p *threatsPanel) relist(keepCurrent bool) {
 	// A selected process or flow brings the threats analysed inside it, as
 	// its badge counts them.
 	sel := map[string]bool{}
-	for _, id := range p.w.ed.Selection() {
-		for in := range insideOf(m, id) {
-			sel[in] = true
-		}
+	if ids := p.w.ed.Selection(); len(ids) > 0 {
+		sel = insideOf(m, ids...)
 	}
 	// By default the list follows the canvas: the threats of what is
 	// selected, or of the whole model when nothing is.

@@ -108,8 +108,8 @@ func (m *Model) ReviewCoverage() (reviewed, total int) {
 			continue
 		}
 		total++
-		if e.Review().State != NotDiscussed {
-			reviewed++
+		if state, err := ParseReviewState(e.Props[reviewKey]); err == nil && state != NotDiscussed {
+			reviewed++ // the state alone: counting runs after every edit
 		}
 	}
 	return reviewed, total
