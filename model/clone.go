@@ -18,6 +18,7 @@ func (m *Model) Clone() *Model {
 	c.Suppressions = cloneMap(m.Suppressions, (*Suppression).Clone)
 	c.RuleSets = cloneMap(m.RuleSets, (*RuleSet).Clone)
 	c.Trees = cloneMap(m.Trees, (*AttackTree).Clone)
+	c.Conflicts = cloneMap(m.Conflicts, (*Conflict).Clone)
 	return c
 }
 

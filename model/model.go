@@ -49,6 +49,9 @@ type Model struct {
 	Suppressions map[string]*Suppression
 	RuleSets     map[string]*RuleSet
 	Trees        map[string]*AttackTree
+	// Conflicts are what a merge could not settle, until the analyst
+	// chooses (see Merge).
+	Conflicts map[string]*Conflict
 }
 
 // RuleSet is a rule library that travels with the model: the knowledge
@@ -84,6 +87,7 @@ func Empty() *Model {
 		Suppressions: map[string]*Suppression{},
 		RuleSets:     map[string]*RuleSet{},
 		Trees:        map[string]*AttackTree{},
+		Conflicts:    map[string]*Conflict{},
 	}
 }
 

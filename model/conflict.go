@@ -1,0 +1,208 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Conflict is a thing two merged versions of a model changed in different
+// ways. The merged model holds one of the two (ours, or the version that
+// was changed when the other side deleted it); the conflict keeps both
+// values so that nothing is lost until the analyst chooses.
+type Conflict struct {
+	ID      string // What, Subject and Field: unique in the model
+	What    string // "element", "diagram", "data asset", "threat", "suppression", "rule set", "attack tree", "model"
+	Subject string // the key of the thing in its collection; "" for the model
+	Name    string // the thing's name when merged, for people
+	// Field is the value in conflict ("name", "properties.protocol",
+	// "status"); "" for the thing as a whole: deleted on one side and
+	// changed on the other.
+	Field              string
+	Base, Ours, Theirs string // the values as text; Deleted for a deleted thing
+}
+
+// Deleted is the value of a whole-thing conflict's side that deleted it.
+const Deleted = "(deleted)"
+
+// ConflictID is the key of a conflict in Model.Conflicts.
+func ConflictID(what, subject, field string) string { return what + ":" + subject + ":" + field }
+
+// Clone returns a copy of the conflict.
+func (c *Conflict) Clone() *Conflict { x := *c; return &x }
+
+// String is the conflict as a line of text, with the characters that
+// would steer a terminal written out (see Printable).
+func (c *Conflict) String() string {
+	what := c.What + " " + c.Name
+	if c.What == "model" {
+		what = "the model"
+	}
+	if c.Field == "" {
+		return Printable(fmt.Sprintf("%s: ours %s, theirs %s", what, ShowValue(c.Ours), ShowValue(c.Theirs)))
+	}
+	return Printable(fmt.Sprintf("%s, %s: ours %s, theirs %s", what, c.Field, ShowValue(c.Ours), ShowValue(c.Theirs)))
+}
+
+// ShowValue is a conflicting value as people read it: quoted, "(none)"
+// when empty, and cut short when long.
+func ShowValue(v string) string {
+	switch {
+	case v == "":
+		return "(none)"
+	case v == Deleted || strings.HasPrefix(v, "(changed") || strings.HasPrefix(v, "(used by"):
+		return v
+	}
+	v = strings.ReplaceAll(v, "\n", " ")
+	if s, cut := Cut(v, 120); cut {
+		v = s + "…"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+// ConflictList returns the model's conflicts ordered by what, name and
+// field.
+func (m *Model) ConflictList() []*Conflict {
+	out := make([]*Conflict, 0, len(m.Conflicts))
+	for _, c := range m.Conflicts {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.What != b.What {
+			return a.What < b.What
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.ID < b.ID
+	})
+	return out
+}
+
+// Side names the version a conflict is resolved with.
+type Side int
+
+// Sides of a conflict.
+const (
+	Ours Side = iota
+	Theirs
+)
+
+func conflicts(m *Model) map[string]*Conflict { return m.Conflicts }
+
+func conflictChange(id string, before, after *Conflict) Edit {
+	return &change[Conflict]{conflicts, (*Conflict).Clone, id, before, after, ""}
+}
+
+// ResolveConflict settles a conflict with one side's value, as one
+// undoable step. A side that deleted the thing deletes it now (with what
+// cannot stand without it); conflicts about things that go with it go too.
+func ResolveConflict(m *Model, id string, side Side) Edit {
+	c := m.Conflicts[id]
+	if c == nil {
+		return missing("resolve conflict", id)
+	}
+	v := c.Ours
+	if side == Theirs {
+		v = c.Theirs
+	}
+	if c.Field == "" {
+		return settle(m, c, deleteWhole(m, c, v == Deleted), "kept "+sideName(side)+" "+c.What+" "+c.Name)
+	}
+	return settle(m, c, setField(m, c, v), fmt.Sprintf("resolved %s %s, %s: %s", c.What, c.Name, c.Field, sideName(side)))
+}
+
+// ResolveConflictWith settles a field's conflict with a value the
+// analyst typed.
+func ResolveConflictWith(m *Model, id, value string) Edit {
+	c := m.Conflicts[id]
+	if c == nil {
+		return missing("resolve conflict", id)
+	}
+	if c.Field == "" {
+		return failed{fmt.Errorf("resolve conflict: %s %s was deleted on one side: keep or delete it", c.What, c.Name)}
+	}
+	return settle(m, c, setField(m, c, value), fmt.Sprintf("resolved %s %s, %s: edited", c.What, c.Name, c.Field))
+}
+
+func sideName(s Side) string {
+	if s == Theirs {
+		return "theirs:"
+	}
+	return "ours:"
+}
+
+// settle makes the edit that applies a resolution and drops the conflict,
+// and those whose subject the resolution removes.
+func settle(m *Model, c *Conflict, apply Edit, label string) Edit {
+	b := &Batch{Label: label}
+	if apply != nil {
+		trial := m.Clone()
+		if err := apply.Apply(trial); err != nil {
+			return failed{err}
+		}
+		b.Edits = append(b.Edits, apply)
+		for _, k := range sortedKeys(m.Conflicts) {
+			if o := m.Conflicts[k]; k != c.ID && !subjectExists(trial, o) {
+				b.Edits = append(b.Edits, conflictChange(k, o.Clone(), nil))
+			}
+		}
+	}
+	b.Edits = append(b.Edits, conflictChange(c.ID, c.Clone(), nil))
+	return b
+}
+
+// subjectExists reports whether the thing a conflict is about is in m.
+func subjectExists(m *Model, c *Conflict) bool {
+	switch c.What {
+	case "element":
+		return m.Elements[c.Subject] != nil
+	case "diagram":
+		return m.Diagrams[c.Subject] != nil
+	case "data asset":
+		return m.Assets[c.Subject] != nil
+	case "threat":
+		return m.Threats[c.Subject] != nil
+	case "suppression":
+		return m.Suppressions[c.Subject] != nil
+	case "rule set":
+		return m.RuleSets[c.Subject] != nil
+	case "attack tree":
+		return m.Trees[c.Subject] != nil
+	}
+	return true
+}
+
+// deleteWhole is the edit that deletes a conflict's subject, or nil when
+// the kept version stays.
+func deleteWhole(m *Model, c *Conflict, del bool) Edit {
+	if !del || !subjectExists(m, c) {
+		return nil
+	}
+	switch c.What {
+	case "element":
+		return DeleteElements(m, []string{c.Subject})
+	case "diagram":
+		if d := m.Diagrams[c.Subject]; m.Elements[d.Refines] != nil {
+			return DeleteElements(m, []string{d.Refines})
+		}
+		var ids []string
+		for _, e := range m.ElementsIn(c.Subject) {
+			ids = append(ids, e.ID)
+		}
+		return &Batch{Edits: []Edit{DeleteElements(m, ids),
+			&change[Diagram]{diagrams, (*Diagram).Clone, c.Subject, m.Diagrams[c.Subject].Clone(), nil, ""}}}
+	case "data asset":
+		return DeleteAsset(m, c.Subject)
+	case "threat":
+		return DeleteThreat(m, c.Subject)
+	case "suppression":
+		return Unsuppress(m, c.Subject)
+	case "rule set":
+		return DeleteRuleSet(m, c.Subject)
+	case "attack tree":
+		return DeleteTree(m, c.Subject)
+	}
+	return nil
+}
