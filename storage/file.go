@@ -123,8 +123,9 @@ func openChecked(path string) (*roFile, int, error) {
 
 // Create writes a model to a new file at path, replacing what is there
 // only once the new file is complete (a crash leaves the old one intact),
-// and returns it open for writing.
-func Create(path string, m *model.Model) (*File, error) {
+// and returns it open for writing. The file's audit trail starts with
+// trail (a merge keeps both sides' trails).
+func Create(path string, m *model.Model, trail ...model.Change) (*File, error) {
 	if err := model.CheckReferences(m); err != nil {
 		return nil, err
 	}
@@ -132,7 +133,7 @@ func Create(path string, m *model.Model) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := replaceWith(path, m); err != nil {
+	if err := replaceWith(path, m, trail...); err != nil {
 		release(lock)
 		return nil, err
 	}
@@ -146,7 +147,7 @@ func Create(path string, m *model.Model) (*File, error) {
 
 // replaceWith writes a model to a temporary file beside path and renames
 // it over path, under the writer's lock.
-func replaceWith(path string, m *model.Model) error {
+func replaceWith(path string, m *model.Model, trail ...model.Change) error {
 	if err := refuseForeign(path); err != nil {
 		return err
 	}
@@ -160,7 +161,7 @@ func replaceWith(path string, m *model.Model) error {
 	tmpPath := tmp.Name()
 	tmp.Close()
 	defer os.Remove(tmpPath)
-	if err := writeNew(tmpPath, m); err != nil {
+	if err := writeNew(tmpPath, m, trail...); err != nil {
 		return fmt.Errorf("write %s: %w", path, diskFull(err))
 	}
 	// A new file is readable as documents are; a replaced one keeps its mode.
@@ -238,9 +239,9 @@ func diskFull(err error) error {
 }
 
 // WriteNew writes a model to a new file at path (replacing what is there
-// once complete) and closes it.
-func WriteNew(path string, m *model.Model) error {
-	f, err := Create(path, m)
+// once complete), with its audit trail, and closes it.
+func WriteNew(path string, m *model.Model, trail ...model.Change) error {
+	f, err := Create(path, m, trail...)
 	if err != nil {
 		return err
 	}
@@ -263,7 +264,7 @@ func refuseForeign(path string) error {
 // writeNew creates the schema and the model in a fresh temporary file.
 // Nobody else sees that file until it is complete and renamed into place,
 // so it is written without a journal and synced once at the end.
-func writeNew(path string, m *model.Model) error {
+func writeNew(path string, m *model.Model, trail ...model.Change) error {
 	db, err := sql.Open("sqlite3", "file:"+escapePath(path)+"?_foreign_keys=1&_journal_mode=OFF&_synchronous=OFF")
 	if err != nil {
 		return err
@@ -271,7 +272,7 @@ func writeNew(path string, m *model.Model) error {
 	db.SetMaxOpenConns(1)
 	err = migrate(db, 0)
 	if err == nil {
-		err = save(db, nil, m)
+		err = save(db, nil, m, trail...)
 	}
 	if err == nil {
 		_, err = db.Exec("PRAGMA journal_mode = WAL") // the mode editing uses, recorded in the file

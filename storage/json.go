@@ -47,6 +47,19 @@ type jsonModel struct {
 	Suppressions []jsonSuppression `json:"suppressions,omitempty"`
 	RuleSets     []jsonRuleSet     `json:"rule_sets,omitempty"`
 	Trees        []jsonTree        `json:"attack_trees,omitempty"`
+	Conflicts    []jsonConflict    `json:"conflicts,omitempty"`
+}
+
+// jsonConflict is what a merge left for the analyst (see model.Conflict).
+type jsonConflict struct {
+	ID      string `json:"id"`
+	What    string `json:"what"`
+	Subject string `json:"subject"`
+	Name    string `json:"name"`
+	Field   string `json:"field,omitempty"`
+	Base    string `json:"base"`
+	Ours    string `json:"ours"`
+	Theirs  string `json:"theirs"`
 }
 
 type jsonSource struct {
@@ -214,6 +227,10 @@ func MarshalJSON(m *model.Model) ([]byte, error) {
 		}
 		j.Trees = append(j.Trees, jt)
 	}
+	for _, k := range sortedKeys(m.Conflicts) {
+		c := m.Conflicts[k]
+		j.Conflicts = append(j.Conflicts, jsonConflict{c.ID, c.What, c.Subject, c.Name, c.Field, c.Base, c.Ours, c.Theirs})
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -355,6 +372,11 @@ func decodeJSON(data []byte) (*model.Model, error) {
 				Defense: n.Defense, Defended: n.Defended}
 		}
 		m.Trees[t.ID] = t
+	}
+	for _, c := range j.Conflicts {
+		put("conflict", c.ID, m.Conflicts[c.ID] != nil)
+		m.Conflicts[c.ID] = &model.Conflict{ID: c.ID, What: c.What, Subject: c.Subject, Name: c.Name, Field: c.Field,
+			Base: c.Base, Ours: c.Ours, Theirs: c.Theirs}
 	}
 	if len(dups) > 0 {
 		return nil, fmt.Errorf("%w: empty or repeated IDs: %v", ErrNotRampartJSON, dups)

@@ -178,3 +178,12 @@ func startsLikeText(path string) bool {
 	}
 	return utf8.Valid(head[:max(0, len(head)-3)])
 }
+
+// FormatOf tells which kind of model a file holds: FormatRampart,
+// FormatRampartJSON, FormatThreatDragon, FormatOTM, or FormatOther.
+func FormatOf(path string) Format {
+	if f := formatOf(path); f != formatOtherModel {
+		return f
+	}
+	return FormatOther
+}

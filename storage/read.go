@@ -41,6 +41,7 @@ func read(db *sql.DB) (*model.Model, error) {
 	r.suppressions()
 	r.ruleSets()
 	r.trees()
+	r.conflicts()
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -300,6 +301,17 @@ func (r *reader) ruleSets() {
 			return err
 		}
 		r.m.RuleSets[rs.Name] = rs
+		return nil
+	})
+}
+
+func (r *reader) conflicts() {
+	r.each("SELECT id, what, subject, name, field, base, ours, theirs FROM conflicts", func(rows *sql.Rows) error {
+		c := &model.Conflict{}
+		if err := rows.Scan(&c.ID, &c.What, &c.Subject, &c.Name, &c.Field, &c.Base, &c.Ours, &c.Theirs); err != nil {
+			return err
+		}
+		r.m.Conflicts[c.ID] = c
 		return nil
 	})
 }

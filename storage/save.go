@@ -34,6 +34,7 @@ func save(db *sql.DB, before, after *model.Model, log ...model.Change) error {
 	w.suppressions(before, after)
 	w.ruleSets(before, after)
 	w.trees(before, after)
+	w.conflicts(before, after)
 	for _, c := range log {
 		w.exec("INSERT INTO changes (at, author, action, subjects, undone) VALUES (?, ?, ?, ?, ?)",
 			timeText(c.At), c.Author, c.Action, strings.Join(c.Subjects, " "), boolInt(c.Undone))
@@ -291,6 +292,20 @@ func (w *writer) trees(before, after *model.Model) {
 		}
 	}
 	w.flush(trees, nodes)
+}
+
+func (w *writer) conflicts(before, after *model.Model) {
+	removed, changed := changes(before.Conflicts, after.Conflicts)
+	for _, id := range removed {
+		w.exec("DELETE FROM conflicts WHERE id = ?", id)
+	}
+	for _, id := range changed {
+		c := after.Conflicts[id]
+		w.exec(`INSERT INTO conflicts (id, what, subject, name, field, base, ours, theirs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(id) DO UPDATE SET what = excluded.what, subject = excluded.subject, name = excluded.name,
+			field = excluded.field, base = excluded.base, ours = excluded.ours, theirs = excluded.theirs`,
+			c.ID, c.What, c.Subject, c.Name, c.Field, c.Base, c.Ours, c.Theirs)
+	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -171,6 +171,19 @@ ALTER TABLE model_info ADD COLUMN source_imported TEXT NOT NULL DEFAULT '';
 ALTER TABLE model_info ADD COLUMN source_notes TEXT NOT NULL DEFAULT '';
 ALTER TABLE threats ADD COLUMN origin TEXT NOT NULL DEFAULT '';
 `,
+	// 7: what a merge of two versions could not settle.
+	`
+CREATE TABLE conflicts (
+	id      TEXT PRIMARY KEY,
+	what    TEXT NOT NULL,
+	subject TEXT NOT NULL,
+	name    TEXT NOT NULL,
+	field   TEXT NOT NULL,
+	base    TEXT NOT NULL,
+	ours    TEXT NOT NULL,
+	theirs  TEXT NOT NULL
+) WITHOUT ROWID;
+`,
 }
 
 // Version is the file format this Rampart writes.
@@ -179,4 +192,4 @@ var Version = len(migrations)
 // tables lists every table of the current format, children after parents,
 // so clearing them in reverse order respects foreign keys.
 var tables = []string{"model_info", "authors", "diagrams", "elements", "element_points", "element_props",
-	"assets", "element_assets", "threats", "threat_facts", "threat_refs", "suppressions", "rule_sets", "attack_trees", "tree_nodes", "changes"}
+	"assets", "element_assets", "threats", "threat_facts", "threat_refs", "suppressions", "rule_sets", "attack_trees", "tree_nodes", "changes", "conflicts"}

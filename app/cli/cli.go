@@ -89,7 +89,7 @@ func newRoot(gui GUI) *cobra.Command {
 			batchMemory()
 		}
 	}
-	root.AddCommand(validateCmd(), exportCmd(), importCmd(), demoCmd(), analyzeCmd(), rulesCmd(), reportCmd(), renderCmd(), attackTreeCmd(), diffCmd())
+	root.AddCommand(validateCmd(), exportCmd(), importCmd(), demoCmd(), analyzeCmd(), rulesCmd(), reportCmd(), renderCmd(), attackTreeCmd(), diffCmd(), mergeCmd(), gitSetupCmd())
 	return root
 }
 

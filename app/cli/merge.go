@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+)
+
+func mergeCmd() *cobra.Command {
+	var out, format string
+	cmd := &cobra.Command{
+		Use:   "merge BASE OURS THEIRS -o OUT [--format json|rampart]",
+		Short: "Merge two edited versions of a model (three-way, by identity)",
+		Long: "Merges the changes OURS and THEIRS each made to BASE: elements, properties, flows, boundaries,\n" +
+			"data assets, diagrams, threats and their triage, suppressions, rule sets and attack trees, each\n" +
+			"matched by identity. A change made on one side is taken; the same change on both sides once;\n" +
+			"different changes to the same value are conflicts. The output keeps each conflict with both\n" +
+			"values (and the base), marked, for the editor to resolve: nothing is lost. Things both sides\n" +
+			"added (the same kind and name in the same diagram) become one. The audit trails of both sides\n" +
+			"are kept, in time order. Each input may be a .rampart file or Rampart's JSON; OUT is written in\n" +
+			"the form --format names, else OUT's extension, else the form of OURS (so OUT may be OURS, as\n" +
+			"git's merge driver does). Exits 0 when clean, 1 with conflicts (listed on standard error).",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 3 {
+				return usagef("merge needs three model files: BASE OURS THEIRS")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usagef("merge needs -o OUT (it may be OURS)")
+			}
+			form, err := mergeFormat(format, out, args[1])
+			if err != nil {
+				return err
+			}
+			if err := storage.CheckOutput(out, form, args[0], args[2]); err != nil {
+				return err
+			}
+			var sides [3]*model.Model
+			for i, path := range args {
+				if sides[i], err = storage.ReadAny(path); err != nil {
+					return err
+				}
+			}
+			merged := model.Merge(sides[0], sides[1], sides[2])
+			conflicts := merged.ConflictList()
+			if err := writeMerged(cmd.OutOrStdout(), out, form, merged, args, len(conflicts)); err != nil {
+				return err
+			}
+			if len(conflicts) == 0 {
+				return nil
+			}
+			stderr := cmd.ErrOrStderr()
+			for _, c := range conflicts {
+				fmt.Fprintln(stderr, "conflict:", c)
+			}
+			fmt.Fprintf(stderr, "%s: %d conflict(s), kept with both values; open it in Rampart to choose\n", filepath.Base(out), len(conflicts))
+			return errFindings
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "where to write the merged model (- for standard output, JSON only)")
+	cmd.Flags().StringVar(&format, "format", "", "rampart or json (default: from OUT's extension, else from OURS)")
+	return cmd
+}
+
+// mergeFormat is the form the merged model is written in.
+func mergeFormat(flag, out, ours string) (storage.Format, error) {
+	switch flag {
+	case "rampart":
+		if out == "-" {
+			return 0, usagef("a .rampart file cannot go to standard output; use --format json")
+		}
+		return storage.FormatRampart, nil
+	case "json":
+		return storage.FormatRampartJSON, nil
+	case "":
+	default:
+		return 0, usagef("unknown format %q (want rampart or json)", flag)
+	}
+	switch filepath.Ext(out) {
+	case ".rampart":
+		return storage.FormatRampart, nil
+	case ".json":
+		return storage.FormatRampartJSON, nil
+	}
+	if out != "-" && storage.FormatOf(ours) == storage.FormatRampart {
+		return storage.FormatRampart, nil
+	}
+	return storage.FormatRampartJSON, nil
+}
+
+// writeMerged writes the merged model; a .rampart file gets the audit
+// trails of the sides that have one, and an entry for the merge.
+func writeMerged(stdout io.Writer, out string, form storage.Format, m *model.Model, paths []string, conflicts int) error {
+	if form == storage.FormatRampartJSON {
+		data, err := storage.MarshalJSON(m)
+		if err != nil {
+			return err
+		}
+		if out == "-" {
+			_, err = stdout.Write(data)
+			return err
+		}
+		return storage.WriteFile(out, func(w io.Writer) error { _, err := w.Write(data); return err })
+	}
+	trail := mergeTrails(paths)
+	action := fmt.Sprintf("merged %s into %s", filepath.Base(paths[2]), filepath.Base(paths[1]))
+	if conflicts > 0 {
+		action += fmt.Sprintf(", %d conflict(s) to resolve", conflicts)
+	}
+	var subjects []string
+	for _, c := range m.ConflictList() {
+		subjects = append(subjects, c.Subject)
+	}
+	slices.Sort(subjects)
+	trail = append(trail, model.Change{At: time.Now(), Author: author(), Action: action, Subjects: slices.Compact(subjects)})
+	return storage.WriteNew(out, m, trail...)
+}
+
+// mergeTrails is the base's audit trail followed by what each side added
+// to it, in time order. A side that is not a .rampart file has no trail.
+func mergeTrails(paths []string) []model.Change {
+	read := func(p string) []model.Change {
+		if storage.FormatOf(p) != storage.FormatRampart {
+			return nil
+		}
+		trail, _ := storage.History(p) // a trail that cannot be read leaves the model merged without it
+		return trail
+	}
+	key := func(c model.Change) string {
+		return fmt.Sprintf("%s\x00%s\x00%s\x00%t", c.At.UTC().Format(time.RFC3339Nano), c.Author, c.Action, c.Undone)
+	}
+	base := read(paths[0])
+	seen := map[string]bool{}
+	for _, c := range base {
+		seen[key(c)] = true
+	}
+	var added []model.Change
+	for _, side := range paths[1:] {
+		for _, c := range read(side) {
+			if !seen[key(c)] {
+				seen[key(c)] = true
+				added = append(added, c)
+			}
+		}
+	}
+	slices.SortStableFunc(added, func(a, b model.Change) int { return a.At.Compare(b.At) })
+	return append(base, added...)
+}
+
+// author is who the audit trail records for a merge: the OS user.
+func author() string {
+	if u, err := user.Current(); err == nil {
+		if u.Name != "" {
+			return u.Name
+		}
+		return u.Username
+	}
+	return "unknown"
+}
