@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -118,6 +119,8 @@ func merge3[T any](mg *merger, tb table[T], base, ours, theirs, out map[string]*
 				out[k] = tb.clone(o)
 				mg.conflict(&Conflict{What: tb.what, Subject: k, Name: tb.name(o), Ours: "(changed " + strings.Join(changed, ", ") + ")", Theirs: Deleted})
 			}
+		case reflect.DeepEqual(o, t): // most things, unchanged on both sides
+			out[k] = tb.clone(o)
 		default:
 			out[k] = mergeFields(mg, tb, k, b, o, t)
 		}

@@ -83,25 +83,42 @@ func Open(path string) (*File, *model.Model, error) {
 // it or leaving anything beside it: for the command line, which only
 // reads, on folders that may be read-only.
 func Load(path string) (*model.Model, error) {
+	m, _, err := load(path, false)
+	return m, err
+}
+
+// LoadWithHistory reads the model of a .rampart file and its audit trail,
+// oldest first, as Load does: checking the file once for both.
+func LoadWithHistory(path string) (*model.Model, []model.Change, error) {
+	return load(path, true)
+}
+
+func load(path string, withTrail bool) (*model.Model, []model.Change, error) {
 	r, version, err := openChecked(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer r.Close()
 	db := r.db
 	if version < Version {
 		var dir string
 		if db, dir, err = upgradedCopy(r.db, version); err != nil {
-			return nil, fmt.Errorf("upgrade %s: %w", path, err)
+			return nil, nil, fmt.Errorf("upgrade %s: %w", path, err)
 		}
 		defer os.RemoveAll(dir)
 		defer db.Close()
 	}
 	m, err := read(db)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	return m, nil
+	var trail []model.Change
+	if withTrail {
+		if trail, err = readHistory(db); err != nil {
+			return nil, nil, fmt.Errorf("read %s: %w", path, err)
+		}
+	}
+	return m, trail, nil
 }
 
 // openChecked opens a file for reading after the checks of check.

@@ -35,14 +35,19 @@ func save(db *sql.DB, before, after *model.Model, log ...model.Change) error {
 	w.ruleSets(before, after)
 	w.trees(before, after)
 	w.conflicts(before, after)
-	for _, c := range log {
-		w.exec("INSERT INTO changes (at, author, action, subjects, undone) VALUES (?, ?, ?, ?, ?)",
-			timeText(c.At), c.Author, c.Action, strings.Join(c.Subjects, " "), boolInt(c.Undone))
-	}
+	w.appendTrail(log)
 	if w.err != nil {
 		return w.err
 	}
 	return tx.Commit()
+}
+
+// appendTrail adds entries to the audit trail.
+func (w *writer) appendTrail(log []model.Change) {
+	for _, c := range log {
+		w.exec("INSERT INTO changes (at, author, action, subjects, undone) VALUES (?, ?, ?, ?, ?)",
+			timeText(c.At), c.Author, c.Action, strings.Join(c.Subjects, " "), boolInt(c.Undone))
+	}
 }
 
 type writer struct {

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os/user"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -45,15 +47,13 @@ func mergeCmd() *cobra.Command {
 			if err := storage.CheckOutput(out, form, args[0], args[2]); err != nil {
 				return err
 			}
-			var sides [3]*model.Model
-			for i, path := range args {
-				if sides[i], err = storage.ReadAny(path); err != nil {
-					return err
-				}
+			sides, err := readSides(args)
+			if err != nil {
+				return err
 			}
-			merged := model.Merge(sides[0], sides[1], sides[2])
+			merged := model.Merge(sides[0].model, sides[1].model, sides[2].model)
 			conflicts := merged.ConflictList()
-			if err := writeMerged(cmd.OutOrStdout(), out, form, merged, args, len(conflicts)); err != nil {
+			if err := writeMerged(cmd.OutOrStdout(), out, form, merged, sides); err != nil {
 				return err
 			}
 			if len(conflicts) == 0 {
@@ -98,9 +98,42 @@ func mergeFormat(flag, out, ours string) (storage.Format, error) {
 	return storage.FormatRampartJSON, nil
 }
 
+// side is one version of the model, with its audit trail when it is a
+// .rampart file.
+type side struct {
+	path    string
+	rampart bool
+	model   *model.Model
+	trail   []model.Change
+}
+
+// readSides reads the three versions at once (reading a large model is
+// most of a merge's time).
+func readSides(paths []string) ([3]*side, error) {
+	var sides [3]*side
+	var errs [3]error
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		wg.Go(func() {
+			s := &side{path: p, rampart: storage.FormatOf(p) == storage.FormatRampart}
+			if s.rampart {
+				s.model, s.trail, errs[i] = storage.LoadWithHistory(p) // as the file holds it, for WriteFrom
+			} else {
+				s.model, errs[i] = storage.ReadAny(p)
+			}
+			sides[i] = s
+		})
+	}
+	wg.Wait()
+	return sides, errors.Join(errs[:]...)
+}
+
 // writeMerged writes the merged model; a .rampart file gets the audit
-// trails of the sides that have one, and an entry for the merge.
-func writeMerged(stdout io.Writer, out string, form storage.Format, m *model.Model, paths []string, conflicts int) error {
+// trails of the sides that have one, and an entry for the merge. When
+// OURS is a .rampart file, the output is OURS changed by what the merge
+// took, rather than a model written whole.
+func writeMerged(stdout io.Writer, out string, form storage.Format, m *model.Model, sides [3]*side) error {
+	conflicts := len(m.Conflicts)
 	if form == storage.FormatRampartJSON {
 		data, err := storage.MarshalJSON(m)
 		if err != nil {
@@ -112,8 +145,8 @@ func writeMerged(stdout io.Writer, out string, form storage.Format, m *model.Mod
 		}
 		return storage.WriteFile(out, func(w io.Writer) error { _, err := w.Write(data); return err })
 	}
-	trail := mergeTrails(paths)
-	action := fmt.Sprintf("merged %s into %s", filepath.Base(paths[2]), filepath.Base(paths[1]))
+	trail := mergeTrails(sides)
+	action := fmt.Sprintf("merged %s into %s", filepath.Base(sides[2].path), filepath.Base(sides[1].path))
 	if conflicts > 0 {
 		action += fmt.Sprintf(", %d conflict(s) to resolve", conflicts)
 	}
@@ -123,30 +156,25 @@ func writeMerged(stdout io.Writer, out string, form storage.Format, m *model.Mod
 	}
 	slices.Sort(subjects)
 	trail = append(trail, model.Change{At: time.Now(), Author: author(), Action: action, Subjects: slices.Compact(subjects)})
+	if ours := sides[1]; ours.rampart {
+		return storage.WriteFrom(out, ours.path, ours.model, m, trail)
+	}
 	return storage.WriteNew(out, m, trail...)
 }
 
 // mergeTrails is the base's audit trail followed by what each side added
-// to it, in time order. A side that is not a .rampart file has no trail.
-func mergeTrails(paths []string) []model.Change {
-	read := func(p string) []model.Change {
-		if storage.FormatOf(p) != storage.FormatRampart {
-			return nil
-		}
-		trail, _ := storage.History(p) // a trail that cannot be read leaves the model merged without it
-		return trail
-	}
+// to it, in time order.
+func mergeTrails(sides [3]*side) []model.Change {
 	key := func(c model.Change) string {
 		return fmt.Sprintf("%s\x00%s\x00%s\x00%t", c.At.UTC().Format(time.RFC3339Nano), c.Author, c.Action, c.Undone)
 	}
-	base := read(paths[0])
 	seen := map[string]bool{}
-	for _, c := range base {
+	for _, c := range sides[0].trail {
 		seen[key(c)] = true
 	}
 	var added []model.Change
-	for _, side := range paths[1:] {
-		for _, c := range read(side) {
+	for _, s := range sides[1:] {
+		for _, c := range s.trail {
 			if !seen[key(c)] {
 				seen[key(c)] = true
 				added = append(added, c)
@@ -154,7 +182,7 @@ func mergeTrails(paths []string) []model.Change {
 		}
 	}
 	slices.SortStableFunc(added, func(a, b model.Change) int { return a.At.Compare(b.At) })
-	return append(base, added...)
+	return append(slices.Clone(sides[0].trail), added...)
 }
 
 // author is who the audit trail records for a merge: the OS user.
