@@ -193,7 +193,9 @@ func TestMergeEditsOfAnImportedModel(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	base, ours, theirs := sides(t, src)
-	editFile(t, ours, "Ana", func(m *model.Model) model.Edit { return model.SetProp(m, named(m, "Web Service").ID, "technology", "web-service") },
+	editFile(t, ours, "Ana", func(m *model.Model) model.Edit {
+		return model.SetProp(m, named(m, "Web Service").ID, "technology", "web-service")
+	},
 		addNode("Audit log", model.DataStore, 700))
 	editFile(t, theirs, "Ben", func(m *model.Model) model.Edit { return model.Rename(m, named(m, "PostgresSQL").ID, "Orders database") },
 		addNode("Audit log", model.DataStore, 700),
