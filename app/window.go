@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,11 +38,13 @@ type window struct {
 	questions  *questionsPanel
 	trees      *treesPanel
 	history    *historyPanel
+	conflicts  *conflictsPanel
 	analysis   *analyst
 	renameLine *renameEntry
 	// reviewLabel says how much of the model the workshop has reviewed.
 	reviewLabel *widget.Label
 	bottom      *container.AppTabs
+	work        *container.Split // the canvas above the tabs
 	overlay     *fyne.Container
 }
 
@@ -95,6 +98,7 @@ func (w *window) build() {
 	w.questions = newQuestionsPanel(w)
 	w.trees = newTreesPanel(w)
 	w.history = newHistoryPanel(w)
+	w.conflicts = newConflictsPanel(w)
 
 	left := container.NewVSplit(
 		container.NewBorder(widget.NewLabelWithStyle("Diagrams", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, w.tree),
@@ -112,9 +116,9 @@ func (w *window) build() {
 	}
 	bottom := w.bottom
 	// The canvas gets most of the window: it is what a room looks at.
-	work := container.NewVSplit(centre, bottom)
-	work.Offset = 0.81
-	right := container.NewHSplit(work, w.props.content)
+	w.work = container.NewVSplit(centre, bottom)
+	w.work.Offset = canvasShare
+	right := container.NewHSplit(w.work, w.props.content)
 	right.Offset = 0.82
 	main := container.NewHSplit(left, right)
 	main.Offset = 0.10
@@ -133,6 +137,9 @@ func (w *window) build() {
 		w.rulesNote.SetText(untrustedOverrides(w.analysis.lib))
 	}
 }
+
+// canvasShare is the part of the height the canvas takes above the tabs.
+const canvasShare = 0.81
 
 // toolbar is the palette of tools, then undo/redo and the view controls.
 func (w *window) toolbar() fyne.CanvasObject {
@@ -200,6 +207,7 @@ func (w *window) changed(c editor.Change) {
 	if c&(editor.ModelChanged|editor.ThreatsChanged|editor.SelectionChanged) != 0 {
 		w.threats.refresh()
 		w.questions.refresh()
+		w.conflicts.refresh()
 		w.trees.refresh()
 		if w.bottom.Selected() != nil && w.bottom.Selected().Content == w.history.content {
 			w.history.refresh() // reads the trail from the file: only when shown
@@ -257,7 +265,7 @@ func title(ed *editor.Editor) string {
 
 // goToThreat shows a threat in the threats tab and selects its element.
 func (w *window) goToThreat(id string) {
-	w.bottom.SelectIndex(0)
+	w.bottom.Select(w.bottom.Items[slices.IndexFunc(w.bottom.Items, func(t *container.TabItem) bool { return t.Content == w.threats.content })])
 	w.threats.scope.SetSelected("All elements")
 	w.threats.state.SetSelected(anyChoice)
 	w.threats.refresh()

@@ -67,6 +67,14 @@ func Validate(m *Model) []Finding {
 		}
 	}
 	v.overlaps()
+	if n := len(m.Conflicts); n > 0 {
+		word := "conflicts are"
+		if n == 1 {
+			word = "conflict is"
+		}
+		v.out = append(v.out, Finding{Severity: Error,
+			Message: fmt.Sprintf("%d merge %s not resolved: open the model in Rampart to choose ours or theirs for each", n, word)})
+	}
 	sort.SliceStable(v.out, func(i, j int) bool {
 		a, b := v.out[i], v.out[j]
 		if a.Severity != b.Severity {

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+)
+
+// conflicted is the demo merged from two versions that renamed the
+// catalog differently and deleted and edited the payments service.
+func conflicted(t *testing.T) *model.Model {
+	base, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, theirs := base.Clone(), base.Clone()
+	for _, e := range []model.Edit{model.Rename(ours, "catalog-svc", "Product catalog"), model.DeleteElements(ours, []string{"payments"})} {
+		if err := e.Apply(ours); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range []model.Edit{model.Rename(theirs, "catalog-svc", "Catalogue"), model.SetProp(theirs, "payments", "authentication", "mtls")} {
+		if err := e.Apply(theirs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := model.Merge(base, ours, theirs)
+	if len(m.Conflicts) != 2 {
+		t.Fatalf("want 2 conflicts, got %v", m.ConflictList())
+	}
+	return m
+}
+
+// rowButton is the button labelled text in the row of a conflict.
+func rowButton(t *testing.T, p *conflictsPanel, id, text string) *widget.Button {
+	t.Helper()
+	row := slices.IndexFunc(p.w.ed.Model.ConflictList(), func(c *model.Conflict) bool { return c.ID == id })
+	var objs []fyne.CanvasObject
+	walk(p.box.Objects[row*2], func(o any) {
+		if c, ok := o.(fyne.CanvasObject); ok {
+			objs = append(objs, c)
+		}
+	})
+	return buttonIn(t, objs, text)
+}
+
+func TestConflictsPanelResolvesAsUndoableEdits(t *testing.T) {
+	w := newTestWindow(t, conflicted(t))
+	p := w.conflicts
+	if w.bottom.Selected() != p.tab {
+		t.Fatal("a model with conflicts opens on its Conflicts tab")
+	}
+	if !strings.Contains(p.count.Text, "2 merge conflicts") {
+		t.Errorf("count reads %q", p.count.Text)
+	}
+	test.Tap(rowButton(t, p, model.ConflictID("element", "catalog-svc", "name"), "Use theirs"))
+	m := w.ed.Model
+	if got := m.Elements["catalog-svc"].Name; got != "Catalogue" {
+		t.Fatalf("after Use theirs the name is %q", got)
+	}
+	if len(m.Conflicts) != 1 || len(p.box.Objects) != 2 {
+		t.Fatalf("%d conflicts left, %d rows", len(m.Conflicts), len(p.box.Objects)/2)
+	}
+	w.do(w.ed.Undo())
+	if m := w.ed.Model; m.Elements["catalog-svc"].Name != "Product catalog" || len(m.Conflicts) != 2 {
+		t.Fatal("undo does not bring the conflict back")
+	}
+	w.do(w.ed.Redo())
+
+	// The payments service was deleted in ours: using ours deletes it.
+	test.Tap(rowButton(t, p, model.ConflictID("element", "payments", ""), "Use ours"))
+	if w.ed.Model.Elements["payments"] != nil {
+		t.Error("Use ours kept the element ours deleted")
+	}
+	if len(w.ed.Model.Conflicts) != 0 {
+		t.Fatalf("left: %v", w.ed.Model.ConflictList())
+	}
+	for _, tab := range w.bottom.Items {
+		if tab == p.tab {
+			t.Error("the Conflicts tab stays after the last is resolved")
+		}
+	}
+	if w.bottom.Selected() == nil {
+		t.Error("no tab selected")
+	}
+}
