@@ -94,9 +94,9 @@ func (p *conflictsPanel) row(c *model.Conflict) fyne.CanvasObject {
 	head.Importance = widget.LowImportance
 	head.Alignment = widget.ButtonAlignLeading
 
-	values := "Ours " + model.ShowValue(c.Ours) + "    Theirs " + model.ShowValue(c.Theirs)
+	values := "Ours " + c.Show(c.Ours) + "    Theirs " + c.Show(c.Theirs)
 	if c.Field != "" {
-		values += "    Base " + model.ShowValue(c.Base)
+		values += "    Base " + c.Show(c.Base)
 	}
 	text := widget.NewLabel(values)
 	text.Wrapping = fyne.TextWrapWord
@@ -104,7 +104,7 @@ func (p *conflictsPanel) row(c *model.Conflict) fyne.CanvasObject {
 	ours := widget.NewButton("Use ours", func() { p.resolve(model.ResolveConflict(p.w.ed.Model, id, model.Ours)) })
 	theirs := widget.NewButton("Use theirs", func() { p.resolve(model.ResolveConflict(p.w.ed.Model, id, model.Theirs)) })
 	buttons := container.NewHBox(ours, theirs)
-	if c.Field != "" {
+	if c.Editable() {
 		buttons.Add(widget.NewButton("Edit…", func() { p.edit(id) }))
 	}
 	return container.NewBorder(head, nil, nil, container.NewVBox(buttons), text)

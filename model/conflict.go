@@ -39,9 +39,35 @@ func (c *Conflict) String() string {
 		what = "the model"
 	}
 	if c.Field == "" {
-		return Printable(fmt.Sprintf("%s: ours %s, theirs %s", what, ShowValue(c.Ours), ShowValue(c.Theirs)))
+		return Printable(fmt.Sprintf("%s: ours %s, theirs %s", what, c.Show(c.Ours), c.Show(c.Theirs)))
 	}
-	return Printable(fmt.Sprintf("%s, %s: ours %s, theirs %s", what, c.Field, ShowValue(c.Ours), ShowValue(c.Theirs)))
+	return Printable(fmt.Sprintf("%s, %s: ours %s, theirs %s", what, c.Field, c.Show(c.Ours), c.Show(c.Theirs)))
+}
+
+// Editable reports whether the analyst may type the value that settles
+// the conflict: a text or a property, not a position or a tree's steps.
+func (c *Conflict) Editable() bool {
+	switch c.Field {
+	case "name", "description", "title", "justification", "mitigation", "version", "owner", "reviewer",
+		"scope", "assumptions", "out-of-scope reason":
+		return true
+	}
+	return strings.HasPrefix(c.Field, "properties.")
+}
+
+// Show is one of the conflict's values as people read it (see ShowValue);
+// an attack tree's steps are listed by their labels.
+func (c *Conflict) Show(v string) string {
+	if c.What == "attack tree" && c.Field == "steps" && v != Deleted {
+		if nodes, err := parseNodes(v); err == nil {
+			var labels []string
+			for _, id := range sortedKeys(nodes) {
+				labels = append(labels, nodes[id].Label)
+			}
+			return ShowValue(fmt.Sprintf("%d steps: %s", len(labels), strings.Join(labels, "; ")))
+		}
+	}
+	return ShowValue(v)
 }
 
 // ShowValue is a conflicting value as people read it: quoted, "(none)"

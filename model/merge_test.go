@@ -234,3 +234,54 @@ func TestMergeRandomEdits(t *testing.T) {
 		}
 	}
 }
+
+// Each kind of thing conflicts on its own values, and each conflict
+// resolves with either side.
+func TestMergeConflictKinds(t *testing.T) {
+	base := twoTier()
+	base.Trees["tr"] = &model.AttackTree{ID: "tr", Name: "Steal orders", Target: "db", Root: "g", Nodes: map[string]*model.TreeNode{
+		"g": {ID: "g", Label: "Read the orders", Gate: model.Or}}}
+	base.Suppressions[model.SuppressionKey("r1", "api")] = &model.Suppression{RuleID: "r1", ElementID: "api", Justification: "gateway does it"}
+	side := func(tag string, level model.Level, steps ...string) *model.Model {
+		m := base.Clone()
+		m.Description = tag + " description"
+		a := m.Assets["pii"].Clone()
+		a.Integrity = level
+		m.Assets["pii"] = a
+		m.Suppressions[model.SuppressionKey("r1", "api")].Justification = tag
+		tr := m.Trees["tr"]
+		for i, s := range steps {
+			tr.Nodes[s] = &model.TreeNode{ID: s, Parent: "g", Position: i, Label: tag + " " + s}
+		}
+		return m
+	}
+	ours, theirs := side("ours", model.High, "s1"), side("theirs", model.Medium, "s1")
+	m := model.Merge(base, ours, theirs)
+	want := []string{
+		model.ConflictID("model", "", "description"),
+		model.ConflictID("data asset", "pii", "integrity"),
+		model.ConflictID("suppression", model.SuppressionKey("r1", "api"), "justification"),
+		model.ConflictID("attack tree", "tr", "steps"),
+	}
+	for _, id := range want {
+		if m.Conflicts[id] == nil {
+			t.Errorf("no conflict %s; have %v", id, m.ConflictList())
+		}
+	}
+	for _, id := range want {
+		if err := model.ResolveConflict(m, id, model.Theirs).Apply(m); err != nil {
+			t.Fatalf("resolve %s: %v", id, err)
+		}
+	}
+	if m.Description != "theirs description" || m.Assets["pii"].Integrity != model.Medium ||
+		m.Suppressions[model.SuppressionKey("r1", "api")].Justification != "theirs" || m.Trees["tr"].Nodes["s1"].Label != "theirs s1" {
+		t.Errorf("theirs not taken: %q %v %q %q", m.Description, m.Assets["pii"].Integrity,
+			m.Suppressions[model.SuppressionKey("r1", "api")].Justification, m.Trees["tr"].Nodes["s1"].Label)
+	}
+
+	// Different steps added to one tree merge without a conflict.
+	m = model.Merge(base, side("ours", model.High, "a"), side("ours", model.High, "b"))
+	if len(m.Conflicts) != 0 || m.Trees["tr"].Nodes["a"] == nil || m.Trees["tr"].Nodes["b"] == nil {
+		t.Errorf("steps a and b: conflicts %v, nodes %v", m.ConflictList(), m.Trees["tr"].Nodes)
+	}
+}
