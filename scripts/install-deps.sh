@@ -9,8 +9,9 @@
 set -euo pipefail
 
 packages=(make gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
-  libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils)
-# poppler-utils gives pdftotext, which the report tests read PDFs with.
+  libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils git)
+# poppler-utils gives pdftotext, which the report tests read PDFs with;
+# git runs the tests of merging models in a real repository.
 for arg in "$@"; do
   case $arg in
     --windows) packages+=(gcc-mingw-w64-x86-64-posix) ;;
