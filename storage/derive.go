@@ -3,10 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/rampart-tm/rampart/model"
 )
@@ -33,50 +30,13 @@ func WriteFrom(path, from string, was, m *model.Model, trail []model.Change) err
 		return err
 	}
 	defer release(lock)
-	if err := refuseForeign(path); err != nil {
-		return err
-	}
-	if err := mergeLeftoverLog(path); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".new-*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, unwrapPathError(err))
-	}
-	tmpPath := tmp.Name()
-	defer os.Remove(tmpPath)
-	err = copyInto(tmp, from)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = rewrite(tmpPath, was, m, trail)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, diskFull(err))
-	}
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	if err := os.Chmod(tmpPath, mode); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmpPath, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	os.Remove(path + "-shm")
-	return syncDir(filepath.Dir(path))
-}
-
-func copyInto(dst *os.File, src string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	_, err = io.Copy(dst, in)
-	return err
+	return replaceWith(path, func(tmp string) error {
+		os.Remove(tmp) // copyFile makes the file afresh
+		if err := copyFile(from, tmp); err != nil {
+			return err
+		}
+		return rewrite(tmp, was, m, trail)
+	})
 }
 
 // rewrite saves what differs from was to m in a copy nobody else sees yet,
@@ -96,15 +56,7 @@ func rewrite(path string, was, m *model.Model, trail []model.Change) error {
 	if err != nil {
 		return err
 	}
-	fh, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return err
-	}
-	err = fh.Sync()
-	if cerr := fh.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return syncFile(path)
 }
 
 // replaceTrail makes trail the file's audit trail, in one transaction.

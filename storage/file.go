@@ -150,7 +150,7 @@ func Create(path string, m *model.Model, trail ...model.Change) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := replaceWith(path, m, trail...); err != nil {
+	if err := replaceWith(path, func(tmp string) error { return writeNew(tmp, m, trail...) }); err != nil {
 		release(lock)
 		return nil, err
 	}
@@ -162,9 +162,9 @@ func Create(path string, m *model.Model, trail ...model.Change) (*File, error) {
 	return f, nil
 }
 
-// replaceWith writes a model to a temporary file beside path and renames
-// it over path, under the writer's lock.
-func replaceWith(path string, m *model.Model, trail ...model.Change) error {
+// replaceWith has fill write a model into a temporary file beside path,
+// and renames it over path, under the writer's lock.
+func replaceWith(path string, fill func(tmp string) error) error {
 	if err := refuseForeign(path); err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func replaceWith(path string, m *model.Model, trail ...model.Change) error {
 	tmpPath := tmp.Name()
 	tmp.Close()
 	defer os.Remove(tmpPath)
-	if err := writeNew(tmpPath, m, trail...); err != nil {
+	if err := fill(tmpPath); err != nil {
 		return fmt.Errorf("write %s: %w", path, diskFull(err))
 	}
 	// A new file is readable as documents are; a replaced one keeps its mode.
@@ -300,6 +300,11 @@ func writeNew(path string, m *model.Model, trail ...model.Change) error {
 	if err != nil {
 		return err
 	}
+	return syncFile(path)
+}
+
+// syncFile makes what was written to a file durable.
+func syncFile(path string) error {
 	fh, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-tm/rampart/app/editor"
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/storage"
 )
@@ -155,7 +155,7 @@ func writeMerged(stdout io.Writer, out string, form storage.Format, m *model.Mod
 		subjects = append(subjects, c.Subject)
 	}
 	slices.Sort(subjects)
-	trail = append(trail, model.Change{At: time.Now(), Author: author(), Action: action, Subjects: slices.Compact(subjects)})
+	trail = append(trail, model.Change{At: time.Now(), Author: editor.DefaultAuthor(), Action: action, Subjects: slices.Compact(subjects)})
 	if ours := sides[1]; ours.rampart {
 		return storage.WriteFrom(out, ours.path, ours.model, m, trail)
 	}
@@ -183,15 +183,4 @@ func mergeTrails(sides [3]*side) []model.Change {
 	}
 	slices.SortStableFunc(added, func(a, b model.Change) int { return a.At.Compare(b.At) })
 	return append(slices.Clone(sides[0].trail), added...)
-}
-
-// author is who the audit trail records for a merge: the OS user.
-func author() string {
-	if u, err := user.Current(); err == nil {
-		if u.Name != "" {
-			return u.Name
-		}
-		return u.Username
-	}
-	return "unknown"
 }

@@ -61,7 +61,7 @@ const (
 // New opens an editor on a model that has no file yet (the demo, an
 // import). It counts as unsaved from its first edit.
 func New(m *model.Model) *Editor {
-	ed := &Editor{Model: m, selected: map[string]bool{}, Author: defaultAuthor(), now: time.Now}
+	ed := &Editor{Model: m, selected: map[string]bool{}, Author: DefaultAuthor(), now: time.Now}
 	if root := m.Root(); root != nil {
 		ed.diagram = root.ID
 	}
@@ -188,8 +188,9 @@ func (ed *Editor) Trail() ([]model.Change, error) {
 	return append(out, ed.pending...), nil
 }
 
-// defaultAuthor is the OS user, until the preferences say otherwise.
-func defaultAuthor() string {
+// DefaultAuthor is the OS user, whom the audit trail records until the
+// preferences say otherwise.
+func DefaultAuthor() string {
 	if u, err := user.Current(); err == nil {
 		if u.Name != "" {
 			return u.Name
