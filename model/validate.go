@@ -67,14 +67,7 @@ func Validate(m *Model) []Finding {
 		}
 	}
 	v.overlaps()
-	if n := len(m.Conflicts); n > 0 {
-		word := "conflicts are"
-		if n == 1 {
-			word = "conflict is"
-		}
-		v.out = append(v.out, Finding{Severity: Error,
-			Message: fmt.Sprintf("%d merge %s not resolved: open the model in Rampart to choose ours or theirs for each", n, word)})
-	}
+	v.conflicts()
 	sort.SliceStable(v.out, func(i, j int) bool {
 		a, b := v.out[i], v.out[j]
 		if a.Severity != b.Severity {
@@ -86,6 +79,28 @@ func Validate(m *Model) []Finding {
 		return a.Message < b.Message
 	})
 	return v.out
+}
+
+// conflicts reports each merge conflict not yet resolved, on the element
+// it is about (a threat's on its element), so the canvas marks it.
+func (v *validator) conflicts() {
+	for _, c := range v.m.ConflictList() {
+		f := Finding{Severity: Error, Message: "merge conflict not resolved (choose ours or theirs in Rampart): " + c.String()}
+		switch c.What {
+		case "element":
+			f.ElementID = c.Subject
+		case "threat":
+			if t := v.m.Threats[c.Subject]; t != nil {
+				f.ElementID = t.ElementID
+			}
+		case "diagram":
+			f.DiagramID = c.Subject
+		}
+		if e := v.m.Elements[f.ElementID]; e != nil {
+			f.DiagramID = e.Diagram
+		}
+		v.out = append(v.out, f)
+	}
 }
 
 type validator struct {
