@@ -2,10 +2,13 @@ package cli_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rampart-tm/rampart/model"
 )
 
 // analyze on a folder sums up every model in its tree, one line each (or
@@ -86,5 +89,42 @@ func TestReportAFolderIsAPortfolio(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the portfolio lacks %q", want)
 		}
+	}
+}
+
+// A security lead's Monday folder: twenty models of a dozen teams, one
+// line each in the table, one page each in the report.
+func TestPortfolioOfTwentyModels(t *testing.T) {
+	dir := t.TempDir()
+	demo := demoFile(t)
+	for i := range 20 {
+		team := filepath.Join(dir, fmt.Sprintf("team-%02d", i%12))
+		os.MkdirAll(team, 0o755)
+		path := filepath.Join(team, fmt.Sprintf("service-%02d.rampart", i))
+		data, _ := os.ReadFile(demo)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		editFile(t, path, "Lead", func(m *model.Model) model.Edit {
+			info := m.Info.Clone()
+			info.Name = fmt.Sprintf("Service %02d", i)
+			return model.SetInfo(m, info)
+		})
+	}
+	code, out, errOut := run(t, "analyze", dir)
+	if code != 0 || !strings.Contains(out, "20 models:") {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	for i := range 20 {
+		if !strings.Contains(out, fmt.Sprintf("Service %02d", i)) {
+			t.Errorf("the table lacks Service %02d", i)
+		}
+	}
+	pdf := filepath.Join(t.TempDir(), "portfolio.pdf")
+	if code, _, errOut := run(t, "report", dir, "-o", pdf); code != 0 {
+		t.Fatal(errOut)
+	}
+	if text := pdfWords(t, pdf); !strings.Contains(text, "20 models") || !strings.Contains(text, "Service 19") {
+		t.Error("the portfolio report lacks the twenty models")
 	}
 }
