@@ -32,7 +32,7 @@ func read(db *sql.DB) (*model.Model, error) {
 	}
 	defer tx.Rollback()
 	m := model.Empty()
-	r := &reader{tx: tx, m: m}
+	r := &reader{tx: tx, m: m, enums: newEnumCache()}
 	r.info()
 	r.diagrams()
 	r.elements()
@@ -52,9 +52,10 @@ func read(db *sql.DB) (*model.Model, error) {
 }
 
 type reader struct {
-	tx  *sql.Tx
-	m   *model.Model
-	err error
+	tx    *sql.Tx
+	m     *model.Model
+	err   error
+	enums *enumCache
 }
 
 // each runs a query and calls scan for every row, stopping at the first error.
@@ -148,8 +149,7 @@ func (r *reader) elements() {
 			&e.Source, &e.Target, &e.OutOfScope, &e.OutOfScopeReason); err != nil {
 			return err
 		}
-		var err error
-		if e.Kind, err = model.ParseKind(kind); err != nil {
+		if err := unmarshalCached(r.enums.kinds, &e.Kind, kind); err != nil {
 			return damaged("element "+e.ID, err)
 		}
 		r.m.Elements[e.ID] = e
@@ -236,8 +236,10 @@ func (r *reader) threats() {
 			t.Dread = &model.Dread{Damage: int(dd.Int64), Reproducibility: int(dr.Int64), Exploitability: int(de.Int64),
 				AffectedUsers: int(da.Int64), Discoverability: int(dv.Int64)}
 		}
-		err := firstError(t.Category.UnmarshalText([]byte(cat)), t.Likelihood.UnmarshalText([]byte(l)),
-			t.Impact.UnmarshalText([]byte(i)), t.Status.UnmarshalText([]byte(st)), t.Confidence.UnmarshalText([]byte(conf)))
+		en := r.enums
+		err := firstError(unmarshalCached(en.categories, &t.Category, cat), unmarshalCached(en.levels, &t.Likelihood, l),
+			unmarshalCached(en.levels, &t.Impact, i), unmarshalCached(en.statuses, &t.Status, st),
+			unmarshalCached(en.confidences, &t.Confidence, conf))
 		if err != nil {
 			return damaged("threat "+t.ID, err)
 		}

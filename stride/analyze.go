@@ -1,14 +1,14 @@
 package stride
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/expr-lang/expr/vm"
 
@@ -68,33 +68,82 @@ func ThreatID(ruleID, elementID string) string { return ruleID + "@" + elementID
 // returned with the rule and element, and the rest still runs.
 func Analyze(lib *Library, m *model.Model) ([]Finding, []error) {
 	fb := newFactBase(m)
-	var found []Finding
-	var errs []error
-	var machine vm.VM
 	byKind := map[model.Kind][]*Rule{}
 	for _, r := range lib.Rules {
 		byKind[r.AppliesTo] = append(byKind[r.AppliesTo], r)
 	}
-	for _, e := range fb.analysable() {
-		env := fb.env(e)
-		facts := fb.facts[e.ID]
-		at := fb.placeOf(e)
-		for _, r := range byKind[e.Kind] {
-			if !r.appliesTo(at) || !r.guards.hold(facts) {
-				continue
+	hits, errs := fb.fire(fb.analysable(), byKind)
+	// The hits judge could not decide without changing facts in place
+	// (see judge) are judged here, one at a time.
+	found := make([]Finding, 0, len(hits))
+	var machine vm.VM
+	var env map[string]any
+	var envOf *model.Element
+	for i := range hits {
+		h := &hits[i]
+		if !h.judged {
+			if h.el != envOf {
+				env, envOf = fb.env(h.el), h.el // hits come element by element
 			}
-			out, err := machine.Run(r.program, env)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("rule %s on %s: %w", r.ID, e.Label(), err))
-				continue
-			}
-			if fired, _ := out.(bool); fired {
-				conf, assumes := fb.judge(r, e, &machine)
-				found = append(found, Finding{Rule: r, Element: e, ID: ThreatID(r.ID, e.ID), Confidence: conf, Assumes: assumes, fb: fb})
-			}
+			h.conf, h.assumes, _ = fb.judge(h.rule, h.el, env, &machine)
 		}
+		found = append(found, Finding{Rule: h.rule, Element: h.el, ID: ThreatID(h.rule.ID, h.el.ID), Confidence: h.conf,
+			Assumes: h.assumes, fb: fb})
 	}
 	return consolidate(lib, found), errs
+}
+
+// hit is a rule whose condition holds on an element, and how far it rests
+// on what the model states, when judged.
+type hit struct {
+	rule    *Rule
+	el      *model.Element
+	judged  bool
+	conf    model.Confidence
+	assumes []string
+}
+
+// fire runs the rules of each element's kind on it, and judges what fired
+// as far as it can without changing facts, on every processor: the facts
+// are only read. Hits and errors come in the elements' order.
+func (fb *factBase) fire(elements []*model.Element, byKind map[model.Kind][]*Rule) ([]hit, []error) {
+	const size = 64
+	type piece struct {
+		hits []hit
+		errs []error
+	}
+	pieces := make([]piece, (len(elements)+size-1)/size)
+	inPieces(len(elements), size, func(lo, hi int) {
+		var machine vm.VM
+		p := &pieces[lo/size]
+		for _, e := range elements[lo:hi] {
+			env := fb.env(e)
+			facts := fb.facts[e.ID]
+			at := fb.placeOf(e)
+			for _, r := range byKind[e.Kind] {
+				if !r.appliesTo(at) || !r.guards.hold(facts) {
+					continue
+				}
+				out, err := machine.Run(r.program, env)
+				if err != nil {
+					p.errs = append(p.errs, fmt.Errorf("rule %s on %s: %w", r.ID, e.Label(), err))
+					continue
+				}
+				if fired, _ := out.(bool); fired {
+					h := hit{rule: r, el: e}
+					h.conf, h.assumes, h.judged = fb.judge(r, e, env, nil)
+					p.hits = append(p.hits, h)
+				}
+			}
+		}
+	})
+	var hits []hit
+	var errs []error
+	for _, p := range pieces {
+		hits = append(hits, p.hits...)
+		errs = append(errs, p.errs...)
+	}
+	return hits, errs
 }
 
 // analysable lists the elements rules look at, in report order: by
@@ -196,7 +245,7 @@ func (r *Rule) threat(e *model.Element, fb *factBase, context []string) *model.T
 		Title:       r.title.fill(f),
 		Category:    r.Category,
 		Description: r.description.fill(f),
-		Facts:       fb.explain(r, e, context),
+		Facts:       fb.explain(r, e, append(make([]string, 0, len(context)+len(r.uses)), context...), ""),
 		References:  r.References, // shared: threats are copied before they are changed
 	}
 	t.Likelihood, t.Impact = r.risk(f)
@@ -218,6 +267,7 @@ var placeholder = regexp.MustCompile(`\{(el|flow|source|target)\.([a-z_]+)\}`)
 type template struct {
 	literals []string   // len(refs)+1 pieces of text around the placeholders
 	refs     []fieldRef // the facts the placeholders name
+	size     int        // of the literals, to make room once
 }
 
 func parseTemplate(text string) template {
@@ -229,6 +279,9 @@ func parseTemplate(text string) template {
 		last = m[1]
 	}
 	t.literals = append(t.literals, text[last:])
+	for _, l := range t.literals {
+		t.size += len(l)
+	}
 	return t
 }
 
@@ -239,6 +292,7 @@ func (t template) fill(f Facts) string {
 		return t.literals[0]
 	}
 	var b strings.Builder
+	b.Grow(t.size + 24*len(t.refs))
 	for i, ref := range t.refs {
 		b.WriteString(t.literals[i])
 		of := f
@@ -297,11 +351,10 @@ func (fb *factBase) context(e *model.Element) []string {
 	return out
 }
 
-// explain says why a rule fired: the element's context, then each fact
-// the condition read, as stated, inferred or not stated.
-func (fb *factBase) explain(r *Rule, e *model.Element, context []string) []string {
-	out := make([]string, len(context), len(context)+len(r.uses))
-	copy(out, context)
+// explain says why a rule fired, after the lines out has (the element's
+// context): each fact the condition read, as stated, inferred or not
+// stated, each line starting with indent.
+func (fb *factBase) explain(r *Rule, e *model.Element, out []string, indent string) []string {
 	f := fb.facts[e.ID]
 	for _, u := range r.uses {
 		switch u.field {
@@ -309,17 +362,17 @@ func (fb *factBase) explain(r *Rule, e *model.Element, context []string) []strin
 			"name", "id", "set", "kind", "response":
 			continue // said in the context, or not a value worth printing
 		}
-		el, of, prefix := e, f, ""
+		el, of, lead := e, f, indent
 		if u.role == "source" || u.role == "target" {
 			el = fb.roleElement(u.role, e)
 			of, _ = f[u.role].(Facts)
 			if el == nil || of == nil {
 				continue
 			}
-			prefix = u.role + " " + el.Label() + ": "
+			lead = indent + u.role + " " + el.Label() + ": "
 		}
-		if line := fb.factLine(el, of, u.field); line != "" {
-			out = append(out, prefix+line)
+		if line := fb.factLine(el, of, u.field, lead); line != "" {
+			out = append(out, line)
 		}
 	}
 	return out
@@ -350,17 +403,21 @@ func factText(v any) string {
 // obsolete, never dropped. It returns the edit (nil when nothing changes).
 func Merge(m *model.Model, found []Finding) model.Edit {
 	b := &model.Batch{Label: "analysed the model"}
-	merge(m, found, func(t *model.Threat, label string) { b.Edits = append(b.Edits, model.PutThreat(m, t, label)) })
+	merge(m, found, func(t *model.Threat, label func() string) {
+		b.Edits = append(b.Edits, model.PutThreat(m, t, label()))
+	})
 	if len(b.Edits) == 0 {
 		return nil
 	}
 	return b
 }
 
-// merge is Merge, handing each threat to put, which owns it.
-func merge(m *model.Model, found []Finding, put func(t *model.Threat, label string)) {
+// merge is Merge, handing each threat to put, which owns it, with what
+// the change is called (written only when asked: Run does not).
+func merge(m *model.Model, found []Finding, put func(t *model.Threat, label func() string)) {
 	next := m.NextThreatNumber()
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(found))
+	var key []byte
 	for i := range found {
 		t := found[i].Threat()
 		found[i].threat = nil // put owns it now
@@ -369,33 +426,45 @@ func merge(m *model.Model, found []Finding, put func(t *model.Threat, label stri
 		if old == nil {
 			t.Number = next
 			next++
-			formers := formerThreats(m, found[i].FormerIDs())
+			var formers []*model.Threat
+			formers, key = formerThreats(m, &found[i], key)
 			if len(formers) > 0 {
 				carryTriage(t, formers[0])
 			}
-			put(t, "found threat "+t.Code()+" "+t.Title)
+			put(t, func() string { return "found threat " + t.Code() + " " + t.Title })
 			for _, f := range formers {
 				seen[f.ID] = true
 				gone := f.Clone()
 				gone.Obsolete = true
 				gone.Justification = strings.TrimSpace("Now part of " + t.Code() + ". " + gone.Justification)
-				put(gone, "threat "+f.Code()+" is now part of "+t.Code())
+				put(gone, func() string { return "threat " + f.Code() + " is now part of " + t.Code() })
 			}
 			continue
 		}
 		t.Number = old.Number
 		carryTriage(t, old)
 		if !sameThreat(old, t) {
-			put(t, "updated threat "+t.Code())
+			put(t, func() string { return "updated threat " + t.Code() })
 		}
 	}
-	for _, old := range m.ThreatList() {
-		if old.Manual || old.RuleID == "" || seen[old.ID] || old.Obsolete {
-			continue
+	// The threats no longer found, in the model's order (ThreatList's),
+	// without sorting the many that are still found.
+	var stale []*model.Threat
+	for _, old := range m.Threats {
+		if !old.Manual && old.RuleID != "" && !seen[old.ID] && !old.Obsolete {
+			stale = append(stale, old)
 		}
+	}
+	slices.SortFunc(stale, func(a, b *model.Threat) int {
+		if c := cmp.Compare(a.Number, b.Number); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	for _, old := range stale {
 		t := old.Clone()
 		t.Obsolete = true
-		put(t, "threat "+t.Code()+" no longer applies")
+		put(t, func() string { return "threat " + t.Code() + " no longer applies" })
 	}
 }
 
@@ -411,14 +480,27 @@ func carryTriage(t, old *model.Threat) {
 }
 
 // formerThreats are the live generated threats a concern's threat takes
-// the place of, the most decided first (a triaged one before an open one,
-// then by number).
-func formerThreats(m *model.Model, ids []string) []*model.Threat {
+// the place of (those of f.FormerIDs), the most decided first (a triaged
+// one before an open one, then by number). The IDs are written in key, a
+// buffer the caller keeps, only to be looked up: a large model has tens
+// of thousands.
+func formerThreats(m *model.Model, f *Finding, key []byte) ([]*model.Threat, []byte) {
 	var out []*model.Threat
-	for _, id := range ids {
-		if t := m.Threats[id]; t != nil && !t.Obsolete && !t.Manual && !slices.Contains(out, t) {
+	look := func(ruleID, elementID string) {
+		key = append(append(append(key[:0], ruleID...), '@'), elementID...)
+		if t := m.Threats[string(key)]; t != nil && !t.Obsolete && !t.Manual && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
+	}
+	for _, mb := range f.Members {
+		look(mb.Rule.ID, mb.Element.ID)
+		if e := mb.Element; e.Kind == model.DataFlow {
+			look(mb.Rule.ID, e.Source)
+			look(mb.Rule.ID, e.Target)
+		}
+	}
+	if len(out) < 2 {
+		return out, key
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if oi, oj := out[i].Status == model.Open, out[j].Status == model.Open; oi != oj {
@@ -426,7 +508,7 @@ func formerThreats(m *model.Model, ids []string) []*model.Threat {
 		}
 		return out[i].Number < out[j].Number
 	})
-	return out
+	return out, key
 }
 
 func sameThreat(a, b *model.Threat) bool {
@@ -441,9 +523,23 @@ func sameThreat(a, b *model.Threat) bool {
 func Run(lib *Library, m *model.Model) []error {
 	found, errs := Analyze(lib, m)
 	WriteTexts(found)
-	// Straight into the model: no edit to undo, so no copies to keep.
-	merge(m, found, func(t *model.Threat, _ string) { m.Threats[t.ID] = t })
+	Apply(m, found)
 	return errs
+}
+
+// Apply merges what an analysis of the model found into it, as Run does,
+// writing the texts not written yet (see WriteTexts).
+func Apply(m *model.Model, found []Finding) {
+	WriteTexts(found)
+	if n := len(m.Threats) + len(found); n > 2*len(m.Threats) {
+		// Room for the threats found at once: a map that grows copies
+		// itself, and a first analysis finds tens of thousands.
+		threats := make(map[string]*model.Threat, n)
+		maps.Copy(threats, m.Threats)
+		m.Threats = threats
+	}
+	// Straight into the model: no edit to undo, so no copies to keep.
+	merge(m, found, func(t *model.Threat, _ func() string) { m.Threats[t.ID] = t })
 }
 
 // WriteTexts writes the threats of findings (titles, descriptions, why
@@ -453,23 +549,31 @@ func WriteTexts(found []Finding) {
 	if len(found) == 0 {
 		return
 	}
-	// What the texts share is worked out first, so the writers only read.
+	// What the texts share (each element's context) is worked out first,
+	// so the writers only read.
 	fb := found[0].fb
+	var els []*model.Element
 	for i := range found {
-		fb.contextOf(found[i].Element)
+		e := found[i].Element
+		if _, ok := fb.contexts[e.ID]; !ok && (len(els) == 0 || els[len(els)-1] != e) {
+			els = append(els, e)
+		}
 	}
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(found)/500))
-	per := (len(found) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for n := range workers {
-		part := found[min(n*per, len(found)):min((n+1)*per, len(found))]
-		wg.Go(func() {
-			for i := range part {
-				part[i].Threat()
-			}
-		})
+	contexts := make([][]string, len(els))
+	inPieces(len(els), 256, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			contexts[i] = fb.context(els[i])
+		}
+	})
+	for i, e := range els {
+		fb.contexts[e.ID] = contexts[i]
 	}
-	wg.Wait()
+	// Pieces taken in turn: a concern's threat costs many times a rule's.
+	inPieces(len(found), 256, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			found[i].Threat()
+		}
+	})
 }
 
 // SortThreats orders threats by severity (worst first), then number.

@@ -188,8 +188,11 @@ func (f *Finding) concernThreat() *model.Threat {
 		References:  slices.Clone(c.References),
 	}
 	lines := slices.Clone(fb.contextOf(a))
-	members := slices.Clone(f.Members)
-	sort.SliceStable(members, func(i, j int) bool { return members[i].Element.Label() < members[j].Element.Label() })
+	members := f.Members
+	if len(members) > 1 {
+		members = slices.Clone(members)
+		sort.SliceStable(members, func(i, j int) bool { return members[i].Element.Label() < members[j].Element.Label() })
+	}
 	var more []string // members beyond maxDetailedMembers, by name only
 	for i, m := range members {
 		// Each member says what it found and why; its long description is
@@ -212,10 +215,7 @@ func (f *Finding) concernThreat() *model.Threat {
 		if m.Element != a {
 			line = m.Element.Kind.Label() + " " + fb.name(m.Element) + ": " + line
 		}
-		lines = append(lines, line)
-		for _, fact := range fb.explain(r, m.Element, nil) {
-			lines = append(lines, "  "+fact)
-		}
+		lines = fb.explain(r, m.Element, append(lines, line), "  ")
 	}
 	if len(more) > 0 {
 		lines = append(lines, fmt.Sprintf("also on %d more: %s", len(more), strings.Join(dedupe(more), ", ")))
@@ -239,6 +239,16 @@ func (fb *factBase) name(e *model.Element) string {
 }
 
 func dedupe(lines []string) []string {
+	if len(lines) <= 32 {
+		// A threat has a few lines: looking back costs less than a map.
+		out := lines[:0]
+		for _, l := range lines {
+			if !slices.Contains(out, l) {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
 	seen := map[string]bool{}
 	out := lines[:0]
 	for _, l := range lines {

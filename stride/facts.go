@@ -198,27 +198,105 @@ type factBase struct {
 func newFactBase(m *model.Model) *factBase {
 	fb := &factBase{m: m, ix: model.NewIndex(m), facts: make(map[string]Facts, len(m.Elements)),
 		levels: levelsOf(m), contexts: map[string][]string{}, known: make(map[string]map[string]string, len(m.Elements))}
+	els := make([]*model.Element, 0, len(m.Elements))
 	for _, e := range m.Elements {
 		if e.Kind != model.TrustBoundary {
-			fb.facts[e.ID] = fb.elementFacts(e)
+			els = append(els, e)
+			if e.Kind != model.DataFlow {
+				// The index remembers where each node sits: asked here, so
+				// the goroutines below only read it.
+				fb.ix.BoundariesOf(e)
+			}
 		}
 	}
-	for _, e := range m.Elements {
-		if e.Kind == model.DataFlow {
-			fb.flowFacts(e)
+	// Each element's own facts on every processor: they read only the
+	// model.
+	facts := make([]Facts, len(els))
+	known := make([]map[string]string, len(els))
+	inPieces(len(els), 128, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			facts[i], known[i] = fb.elementFacts(els[i])
+		}
+	})
+	for i, e := range els {
+		fb.facts[e.ID] = facts[i]
+		if known[i] != nil {
+			fb.known[e.ID] = known[i]
 		}
 	}
-	for _, e := range m.Elements {
-		if e.Kind.IsNode() {
-			fb.nodeLinks(e)
+	// Then, on every processor, what flows know of their ends, and nodes
+	// of their flows: each writes only its own facts. Flows that end at
+	// other flows (a damaged file) read facts that may still change, so
+	// they go one at a time.
+	var flows, odd, nodes []*model.Element
+	for _, e := range els {
+		switch {
+		case e.Kind != model.DataFlow:
+			nodes = append(nodes, e)
+		case fb.nodeOrNone(e.Source) && fb.nodeOrNone(e.Target):
+			flows = append(flows, e)
+		default:
+			odd = append(odd, e)
 		}
 	}
+	fb.learnEach(flows, fb.flowFacts)
+	for _, e := range odd {
+		fb.flowFacts(e, func(key, because string) { fb.know(e.ID, key, because) })
+	}
+	ends := make(map[string]endFacts, len(fb.facts))
+	for id, f := range fb.facts {
+		ends[id] = endFacts{f["kind"], f["technology"], intFact(f, "zone_trust")}
+	}
+	fb.learnEach(nodes, func(e *model.Element, know func(key, because string)) { fb.nodeLinks(e, ends, know) })
 	fb.markResponses()
 	return fb
 }
 
-// elementFacts are the facts every element has.
-func (fb *factBase) elementFacts(e *model.Element) Facts {
+// nodeOrNone tells whether an element is a node, or missing.
+func (fb *factBase) nodeOrNone(id string) bool {
+	e := fb.m.Elements[id]
+	return e == nil || e.Kind.IsNode()
+}
+
+// learnEach runs learn on each element on every processor. learn writes
+// only the element's own facts; what it finds known (see know) is
+// recorded after.
+func (fb *factBase) learnEach(els []*model.Element, learn func(e *model.Element, know func(key, because string))) {
+	known := make([]map[string]string, len(els))
+	inPieces(len(els), 128, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			learn(els[i], func(key, because string) {
+				if known[i] == nil {
+					known[i] = map[string]string{}
+				}
+				known[i][key] = because
+			})
+		}
+	})
+	for i, e := range els {
+		for k, because := range known[i] {
+			fb.know(e.ID, k, because)
+		}
+	}
+}
+
+// endFacts are the facts of an element that nodeLinks reads of the
+// other ends of a node's flows, read before any node changes its own.
+type endFacts struct {
+	kind, technology any
+	zoneTrust        int
+}
+
+// elementFacts are the facts every element has, and which of its
+// properties are known (see factBase.known), nil when none.
+func (fb *factBase) elementFacts(e *model.Element) (Facts, map[string]string) {
+	var known map[string]string
+	know := func(key, because string) {
+		if known == nil {
+			known = map[string]string{}
+		}
+		known[key] = because
+	}
 	// Only what is set or computed: a property nobody set reads as unset
 	// through the conditions themselves (see factChecker). Room for the
 	// computed facts too: a map that grows later copies itself, and models
@@ -230,13 +308,13 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 	f := make(Facts, computed+len(e.Props))
 	for k, v := range e.Props {
 		f[k] = typed(e.Kind, k, v)
-		fb.know(e.ID, k, "")
+		know(k, "")
 	}
 	traits := protocolTraits(e.Prop("protocol"))
 	f["local"] = traits.local // flowFacts adds people using their own devices
 	for k, inf := range infer(e, traits) {
 		f[k] = typed(e.Kind, k, inf.Value)
-		fb.know(e.ID, k, inf.Because)
+		know(k, inf.Because)
 	}
 	tech, _ := f["technology"].(string)
 	f["client"] = clientTechnologies[tech]
@@ -259,7 +337,7 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 	}
 	if level, name, because := inferredData(e); level > data {
 		data, names = level, []string{name}
-		fb.know(e.ID, "data", because)
+		know("data", because)
 	}
 	f["data"], f["data_names"] = data, names
 	if e.Kind == model.DataFlow {
@@ -276,11 +354,11 @@ func (fb *factBase) elementFacts(e *model.Element) Facts {
 			f["client"] = true
 		}
 	}
-	return f
+	return f, known
 }
 
 // flowFacts adds what a flow knows of its ends and the boundaries it crosses.
-func (fb *factBase) flowFacts(e *model.Element) {
+func (fb *factBase) flowFacts(e *model.Element, know func(key, because string)) {
 	f := fb.facts[e.ID]
 	src, dst := fb.facts[e.Source], fb.facts[e.Target]
 	if src == nil {
@@ -292,10 +370,12 @@ func (fb *factBase) flowFacts(e *model.Element) {
 	f["source"], f["target"] = src, dst
 	if _, stated := fb.known[e.ID]["encrypted"]; !stated && (src["managed"] == true || dst["managed"] == true) {
 		f["encrypted"] = true
-		fb.know(e.ID, "encrypted", "its end is a managed cloud service, reached over TLS only")
+		know("encrypted", "its end is a managed cloud service, reached over TLS only")
 	}
-	if e.Name == "" && src["name"] != nil && dst["name"] != nil {
-		f["name"] = fmt.Sprintf("%v → %v", src["name"], dst["name"])
+	if a, ok := src["name"].(string); ok && e.Name == "" {
+		if b, ok := dst["name"].(string); ok {
+			f["name"] = a + " → " + b // names are text (elementFacts)
+		}
 	}
 	crossings := fb.ix.Crossings(e)
 	var names []string
@@ -330,13 +410,15 @@ func (fb *factBase) flowFacts(e *model.Element) {
 	f["from_lower_trust"] = st >= 0 && (dt < 0 && dst["kind"] != model.ExternalEntity.String() || st < dt)
 }
 
-// nodeLinks adds a node's flows and what follows from them.
-func (fb *factBase) nodeLinks(e *model.Element) {
+// nodeLinks adds a node's flows and what follows from them; ends are
+// the facts it reads of the flows' other ends.
+func (fb *factBase) nodeLinks(e *model.Element, ends map[string]endFacts, know func(key, because string)) {
 	f := fb.facts[e.ID]
 	in, out := []any{}, []any{}
-	callers := map[string]bool{}
+	var callers []string // distinct: a node has a few
 	exposed := e.Bool("internet_facing")
 	consumes, reads := false, false
+	store, entity := model.DataStore.String(), model.ExternalEntity.String()
 	for _, fl := range fb.ix.FlowsOf(e.ID) {
 		ff := fb.facts[fl.ID]
 		if fb.stands[fl.ID] {
@@ -344,18 +426,18 @@ func (fb *factBase) nodeLinks(e *model.Element) {
 		}
 		if fl.Target == e.ID && fl.Source != e.ID {
 			in = append(in, ff)
-			src := fb.facts[fl.Source]
-			if src != nil && src["kind"] != model.DataStore.String() {
-				callers[fl.Source] = true
+			src, ok := ends[fl.Source]
+			if ok && src.kind != store && !slices.Contains(callers, fl.Source) {
+				callers = append(callers, fl.Source)
 			}
-			if src != nil {
-				switch src["technology"] {
+			if ok {
+				switch src.technology {
 				case "message_queue", "message_broker":
 					consumes = true
 				}
-				reads = reads || src["kind"] == model.DataStore.String()
+				reads = reads || src.kind == store
 			}
-			if src != nil && (fl.Bool("public_network") || src["kind"] == model.ExternalEntity.String() && intFact(src, "zone_trust") <= 0) {
+			if ok && (fl.Bool("public_network") || src.kind == entity && src.zoneTrust <= 0) {
 				exposed = true
 			}
 		}
@@ -370,7 +452,7 @@ func (fb *factBase) nodeLinks(e *model.Element) {
 	f["consumes"], f["reads"] = consumes, reads
 	f["receives_input"] = len(callers) > 0 || consumes || reads
 	if e.Kind == model.Process {
-		fb.inferSecretsFromConfig(e, f)
+		fb.inferSecretsFromConfig(e, f, know)
 	}
 	f["exposed"] = exposed && e.Kind != model.ExternalEntity
 }
@@ -392,7 +474,7 @@ var configName = regexp.MustCompile(`(?i)\b(config\w*|settings|\.env|properties|
 // inferSecretsFromConfig reads where a process keeps its secrets from the
 // model's drawing: a process that reads a configuration store which holds
 // credentials keeps its secrets in a configuration file.
-func (fb *factBase) inferSecretsFromConfig(e *model.Element, f Facts) {
+func (fb *factBase) inferSecretsFromConfig(e *model.Element, f Facts, know func(key, because string)) {
 	if _, stated := fb.known[e.ID]["secrets_storage"]; stated {
 		return
 	}
@@ -403,7 +485,7 @@ func (fb *factBase) inferSecretsFromConfig(e *model.Element, f Facts) {
 			continue
 		}
 		f["secrets_storage"] = "config_file"
-		fb.know(e.ID, "secrets_storage", "it reads its configuration from "+src.Label()+", which stores credentials")
+		know("secrets_storage", "it reads its configuration from "+src.Label()+", which stores credentials")
 		return
 	}
 }

@@ -32,7 +32,13 @@ var structural = set("id", "name", "kind", "technology", "out_of_scope", "set", 
 // answers decide it. A threat that fires on structure alone (a
 // technology, a zone) is assumed with nothing to ask: it is a check every
 // such element needs.
-func (fb *factBase) judge(r *Rule, e *model.Element, machine *vm.VM) (model.Confidence, []string) {
+//
+// env is what the rule's condition sees for e (factBase.env). Deciding
+// may run the rule again with a fact changed in place (firesWith): with
+// no machine to run it, judge changes nothing and says it could not
+// decide (ok false), so that analysis judges most threats on every
+// processor and the rest one at a time.
+func (fb *factBase) judge(r *Rule, e *model.Element, env map[string]any, machine *vm.VM) (_ model.Confidence, _ []string, ok bool) {
 	var assumes []string
 	exposure := false // a stated risky capability is a cause
 	for _, u := range r.uses {
@@ -52,9 +58,15 @@ func (fb *factBase) judge(r *Rule, e *model.Element, machine *vm.VM) (model.Conf
 			continue
 		}
 		safe := typed(el.Kind, u.field, d.Safe)
-		if fb.facts[el.ID][u.field] != safe && !fb.firesWith(r, e, u.role, u.field, safe, machine) {
+		if fb.facts[el.ID][u.field] == safe {
+			continue
+		}
+		if machine == nil {
+			return 0, nil, false
+		}
+		if !fb.firesWith(r, e, env, u.role, u.field, safe, machine) {
 			if d.Safe != "false" {
-				return model.Confirmed, nil // a control stated absent: the weakness itself
+				return model.Confirmed, nil, true // a control stated absent: the weakness itself
 			}
 			exposure = true
 		}
@@ -62,13 +74,13 @@ func (fb *factBase) judge(r *Rule, e *model.Element, machine *vm.VM) (model.Conf
 	// A stated capability (it stores credentials, it deserializes input)
 	// confirms a threat only when no unknown control could dismiss it.
 	if exposure && len(assumes) == 0 {
-		return model.Confirmed, nil
+		return model.Confirmed, nil, true
 	}
 	if r.Evidence == "scope" && len(assumes) == 0 && !fb.readsInferredTechnology(r, e) {
-		return model.Confirmed, nil
+		return model.Confirmed, nil, true
 	}
 	sort.Strings(assumes)
-	return model.Assumed, slices.Compact(assumes)
+	return model.Assumed, slices.Compact(assumes), true
 }
 
 // readsInferredTechnology tells whether a rule depends on a technology
@@ -99,8 +111,7 @@ func (fb *factBase) readsInferredTechnology(r *Rule, e *model.Element) bool {
 }
 
 // firesWith runs a rule on an element with one fact of one role changed.
-func (fb *factBase) firesWith(r *Rule, e *model.Element, role, field string, value any, machine *vm.VM) bool {
-	env := fb.env(e)
+func (fb *factBase) firesWith(r *Rule, e *model.Element, env map[string]any, role, field string, value any, machine *vm.VM) bool {
 	key := role
 	if role == "el" && e.Kind == model.DataFlow {
 		key = "flow" // a flow rule reads its flow as both el and flow
@@ -256,20 +267,25 @@ func (fb *factBase) entryDistances() map[string]int {
 // factLine says what a fact a rule read is for an element: its value
 // when stated, where it came from when inferred, and "not stated" when
 // nobody said. Facts that are not properties keep their plain value.
-func (fb *factBase) factLine(el *model.Element, f Facts, field string) string {
+// The line starts with lead (an indent, whose fact it is), written in
+// the same string.
+func (fb *factBase) factLine(el *model.Element, f Facts, field, lead string) string {
 	d := model.PropFor(el.Kind, field)
 	because, known := fb.known[el.ID][field]
 	switch {
 	case d == nil:
-		return computedLine(field, f[field])
+		if line := computedLine(field, f[field]); line != "" {
+			return lead + line
+		}
+		return ""
 	case !known:
-		return d.Label + ": not stated"
+		return lead + d.Label + ": not stated"
 	}
 	v := e2text(d, f[field])
 	if because != "" {
-		return d.Label + ": " + v + " (inferred from " + because + ")"
+		return lead + d.Label + ": " + v + " (inferred from " + because + ")"
 	}
-	return d.Label + ": " + v
+	return lead + d.Label + ": " + v
 }
 
 // e2text is a property's value in words.

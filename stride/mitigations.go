@@ -48,43 +48,53 @@ func platforms(m *model.Model) []string {
 }
 
 func contexts(m *model.Model, e *model.Element, platform []string, flows map[string][]*model.Element) []string {
+	protocol := func(f *model.Element) string { return protocolSetting(f.Prop("protocol")) }
+	return contextsWith(m, e, platform, flows, technologyOf, protocol)
+}
+
+// technologyOf is an element's technology, stated or inferred.
+func technologyOf(x *model.Element) string {
+	if t := x.Prop("technology"); t != "" {
+		return t
+	}
+	return Infer(x)["technology"].Value
+}
+
+// protocolSetting is the setting a flow's protocol puts it in, or "".
+func protocolSetting(protocol string) string {
+	p := strings.ToLower(protocol)
+	switch {
+	case protocolTraits(p).local:
+		return "local"
+	case strings.Contains(p, "bluetooth") || strings.Contains(p, "ble"):
+		return "bluetooth"
+	case strings.Contains(p, "ssh") || strings.Contains(p, "sftp") || strings.Contains(p, "scp"):
+		return "ssh"
+	case strings.Contains(p, "http") || strings.Contains(p, "rest") || strings.Contains(p, "grpc") || strings.Contains(p, "graphql"):
+		return "web"
+	}
+	return ""
+}
+
+// contextsWith is contexts with the reading of technologies and protocols
+// given, so a Fitter reads each once.
+func contextsWith(m *model.Model, e *model.Element, platform []string, flows map[string][]*model.Element,
+	tech, protocol func(*model.Element) string) []string {
 	var out []string
 	add := func(c string) {
-		if !slices.Contains(out, c) {
+		if c != "" && !slices.Contains(out, c) {
 			out = append(out, c)
-		}
-	}
-	tech := func(x *model.Element) string {
-		if x == nil {
-			return ""
-		}
-		if t := x.Prop("technology"); t != "" {
-			return t
-		}
-		return Infer(x)["technology"].Value
-	}
-	protocol := func(f *model.Element) {
-		p := strings.ToLower(f.Prop("protocol"))
-		switch {
-		case protocolTraits(p).local:
-			add("local")
-		case strings.Contains(p, "bluetooth") || strings.Contains(p, "ble"):
-			add("bluetooth")
-		case strings.Contains(p, "ssh") || strings.Contains(p, "sftp") || strings.Contains(p, "scp"):
-			add("ssh")
-		case strings.Contains(p, "http") || strings.Contains(p, "rest") || strings.Contains(p, "grpc") || strings.Contains(p, "graphql"):
-			add("web")
 		}
 	}
 	ends := []*model.Element{e}
 	if e.Kind == model.DataFlow {
 		ends = []*model.Element{m.Elements[e.Source], m.Elements[e.Target]}
-		protocol(e)
+		add(protocol(e))
 	} else {
 		// A node's threats gather those of its flows (concerns): their
 		// protocols are its settings too.
 		for _, f := range flows[e.ID] {
-			protocol(f)
+			add(protocol(f))
 		}
 	}
 	for _, x := range ends {
@@ -151,14 +161,55 @@ type Fitter struct {
 	m        *model.Model
 	platform []string
 	flows    map[string][]*model.Element
-	settings map[string][]string     // per element, computed once
-	fitted   map[string][]Mitigation // per rule and settings, so equal lists are one slice
+	settled  map[string]fitSettings  // per element, by Settle: shared by forks, only read
+	settings map[string]fitSettings  // per element, computed once
+	fitted   map[fitKey][]Mitigation // per rule and settings, so equal lists are one slice
+	// What contexts reads, read once: a node's settings read all its
+	// flows, and a flow's both its ends.
+	techs     map[string]string // by element
+	protocols map[string]string // by protocol
 }
+
+// fitSettings are an element's settings, and them joined as a key.
+type fitSettings struct {
+	list []string
+	key  string
+}
+
+type fitKey struct{ rule, settings string }
 
 // NewFitter prepares to fit mitigations to the threats of a model.
 func NewFitter(lib *Library, m *model.Model) *Fitter {
-	return &Fitter{lib: lib, m: m, platform: platforms(m), flows: flowsByNode(m), settings: map[string][]string{},
-		fitted: map[string][]Mitigation{}}
+	f := &Fitter{lib: lib, m: m, platform: platforms(m), flows: flowsByNode(m)}
+	f.clear()
+	return f
+}
+
+func (f *Fitter) clear() {
+	f.settings, f.fitted = map[string]fitSettings{}, map[fitKey][]Mitigation{}
+	f.techs, f.protocols = map[string]string{}, map[string]string{}
+}
+
+// Settle works out the settings of every element at once, so that forks
+// share them: a large model's threats are written on several goroutines,
+// and its elements' settings can be worked out while it is analysed (the
+// fitter reads only its elements).
+func (f *Fitter) Settle() {
+	for _, e := range f.m.Elements {
+		if e.Kind != model.TrustBoundary {
+			f.settingsOf(e)
+		}
+	}
+	f.settled = f.settings
+	f.clear()
+}
+
+// Fork is a fitter for another goroutine: it shares what Settle worked
+// out, and keeps its own caches.
+func (f *Fitter) Fork() *Fitter {
+	c := &Fitter{lib: f.lib, m: f.m, platform: f.platform, flows: f.flows, settled: f.settled}
+	c.clear()
+	return c
 }
 
 // Mitigations is what to do about a threat: the mitigations of its rule
@@ -174,16 +225,46 @@ func (f *Fitter) Mitigations(t *model.Threat) []Mitigation {
 	if e == nil || len(ms) == 0 {
 		return ms
 	}
-	settings, ok := f.settings[e.ID]
-	if !ok {
-		settings = contexts(f.m, e, f.platform, f.flows)
-		f.settings[e.ID] = settings
-	}
-	key := t.RuleID + "|" + strings.Join(settings, ",")
+	settings := f.settingsOf(e)
+	key := fitKey{t.RuleID, settings.key}
 	if out, ok := f.fitted[key]; ok {
 		return out
 	}
-	out := Fit(ms, settings)
+	out := Fit(ms, settings.list)
 	f.fitted[key] = out
 	return out
+}
+
+func (f *Fitter) settingsOf(e *model.Element) fitSettings {
+	if s, ok := f.settled[e.ID]; ok {
+		return s
+	}
+	s, ok := f.settings[e.ID]
+	if !ok {
+		s.list = contextsWith(f.m, e, f.platform, f.flows, f.tech, f.protocol)
+		s.key = strings.Join(s.list, ",")
+		f.settings[e.ID] = s
+	}
+	return s
+}
+
+func (f *Fitter) tech(x *model.Element) string {
+	t, ok := f.techs[x.ID]
+	if !ok {
+		t = technologyOf(x)
+		f.techs[x.ID] = t
+	}
+	return t
+}
+
+// protocol is protocolSetting, once per protocol: a model names a few
+// protocols on thousands of flows.
+func (f *Fitter) protocol(x *model.Element) string {
+	name := x.Prop("protocol")
+	p, ok := f.protocols[name]
+	if !ok {
+		p = protocolSetting(name)
+		f.protocols[name] = p
+	}
+	return p
 }

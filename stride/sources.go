@@ -42,7 +42,13 @@ func UserRulesFile() string {
 // analyst chose it (see SourceKind.Trusted). Rules that do not load are
 // returned as errors; the library holds all the others. m may be nil.
 func ForModel(modelPath string, m *model.Model, extra ...string) (*Library, []error) {
-	lib, err := Builtin()
+	return ForModelFrom(Builtin, modelPath, m, extra...)
+}
+
+// ForModelFrom is ForModel with the built-in rules given by builtin (see
+// BuiltinLater).
+func ForModelFrom(builtin func() (*Library, error), modelPath string, m *model.Model, extra ...string) (*Library, []error) {
+	lib, err := builtin()
 	if err != nil {
 		return nil, []error{err}
 	}
@@ -76,6 +82,11 @@ func ForModel(modelPath string, m *model.Model, extra ...string) (*Library, []er
 	}
 	return lib, errs
 }
+
+// BuiltinLater starts loading the built-in rules on another goroutine
+// and returns what waits for them: the command line reads the model
+// meanwhile, as parsing and compiling the rules takes about as long.
+func BuiltinLater() func() (*Library, error) { return later(Builtin) }
 
 // loadOptional is loadSource for a file that may not exist.
 func (l *Library) loadOptional(path, name string, kind SourceKind) []error {

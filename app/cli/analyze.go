@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/json"
+	"cmp"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -59,11 +56,12 @@ func analyzeCmd() *cobra.Command {
 			if info, err := os.Stat(args[0]); err == nil && info.IsDir() {
 				return analyzeFolder(cmd, args[0], format, threshold, failOn != "", gateAll)
 			}
+			builtin := stride.BuiltinLater()
 			m, err := storage.ReadAny(args[0])
 			if err != nil {
 				return err
 			}
-			lib, errs := stride.ForModel(args[0], m, rules...)
+			lib, errs := stride.ForModelFrom(builtin, args[0], m, rules...)
 			if lib == nil {
 				return errs[0]
 			}
@@ -71,7 +69,18 @@ func analyzeCmd() *cobra.Command {
 				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)
 			}
 			sayRuleSources(cmd.ErrOrStderr(), lib)
-			for _, e := range stride.Run(lib, m) {
+			// stride.Run in steps: what the JSON needs besides the threats
+			// is worked out while they are merged, on the processor that
+			// merging leaves idle.
+			found, ruleErrs := stride.Analyze(lib, m)
+			stride.WriteTexts(found)
+			var prep chan jsonPrep
+			if format == "json" {
+				prep = make(chan jsonPrep, 1)
+				go func() { prep <- prepareJSON(lib, m) }()
+			}
+			stride.Apply(m, found)
+			for _, e := range ruleErrs {
 				fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)
 			}
 			threats := reportable(m)
@@ -83,7 +92,7 @@ func analyzeCmd() *cobra.Command {
 			case "table":
 				writeTable(out, m, threats)
 			case "json":
-				err = writeJSON(out, m, lib, threats)
+				err = writeJSONPrepared(out, m, lib, <-prep, threats)
 			case "sarif":
 				err = writeSARIF(out, args[0], m, lib, threats)
 			}
@@ -115,18 +124,31 @@ func analyzeCmd() *cobra.Command {
 }
 
 // reportable lists the model's threats for output: the live ones worst
-// first, then the obsolete ones.
+// first, then the obsolete ones, each by number (stride.SortThreats after
+// model.ThreatList, in one sort: a large model has tens of thousands).
 func reportable(m *model.Model) []*model.Threat {
-	var live, old []*model.Threat
-	for _, t := range m.ThreatList() {
-		if t.Obsolete {
-			old = append(old, t)
-		} else {
-			live = append(live, t)
-		}
+	out := make([]*model.Threat, 0, len(m.Threats))
+	for _, t := range m.Threats {
+		out = append(out, t)
 	}
-	stride.SortThreats(live)
-	return append(live, old...)
+	slices.SortFunc(out, func(a, b *model.Threat) int {
+		if a.Obsolete != b.Obsolete {
+			if a.Obsolete {
+				return 1
+			}
+			return -1
+		}
+		if !a.Obsolete {
+			if c := cmp.Compare(b.Severity(), a.Severity()); c != 0 {
+				return c
+			}
+		}
+		if c := cmp.Compare(a.Number, b.Number); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
 }
 
 // failing reports whether a threat should fail the pipeline.
@@ -189,146 +211,6 @@ func diagramName(m *model.Model, elementID string) string {
 		}
 	}
 	return ""
-}
-
-// jsonThreat is a threat as `analyze --format json` writes it.
-type jsonThreat struct {
-	ID                string           `json:"id"`
-	Code              string           `json:"code"`
-	RuleID            string           `json:"rule_id"`
-	Title             string           `json:"title"`
-	Category          model.Category   `json:"category"`
-	Severity          model.Severity   `json:"severity"`
-	Confidence        model.Confidence `json:"confidence"`
-	Assumes           []string         `json:"assumes,omitempty"`
-	Likelihood        model.Level      `json:"likelihood"`
-	Impact            model.Level      `json:"impact"`
-	Status            model.Status     `json:"status"`
-	Justification     string           `json:"justification,omitempty"`
-	Obsolete          bool             `json:"obsolete"`
-	Suppressed        bool             `json:"suppressed"`
-	SuppressedBecause string           `json:"suppression_justification,omitempty"`
-	Manual            bool             `json:"manual"`
-	ElementID         string           `json:"element_id"`
-	ElementName       string           `json:"element_name"`
-	ElementKind       model.Kind       `json:"element_kind"`
-	Diagram           string           `json:"diagram"`
-	Description       string           `json:"description"`
-	Facts             []string         `json:"facts"`
-	Mitigations       json.RawMessage  `json:"mitigations"`
-	MitigationNotes   string           `json:"mitigation_notes,omitempty"`
-	References        []string         `json:"references"`
-	Dread             *model.Dread     `json:"dread,omitempty"`
-	RuleOverridden    bool             `json:"rule_overridden,omitempty"`
-	RuleSource        string           `json:"rule_source,omitempty"`
-}
-
-// mitigationsJSON encodes fitted mitigation lists once each: thousands of
-// threats share a few dozen lists.
-type mitigationsJSON struct {
-	fit  *stride.Fitter
-	done map[*stride.Mitigation][]byte
-}
-
-func (mj *mitigationsJSON) of(t *model.Threat) json.RawMessage {
-	ms := mj.fit.Mitigations(t)
-	if len(ms) == 0 {
-		return json.RawMessage("[]")
-	}
-	if b, ok := mj.done[&ms[0]]; ok {
-		return b
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(ms) // plain strings: cannot fail
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	mj.done[&ms[0]] = b
-	return b
-}
-
-func toJSON(m *model.Model, lib *stride.Library, mj *mitigationsJSON, t *model.Threat) jsonThreat {
-	j := jsonThreat{ID: t.ID, Code: t.Code(), RuleID: t.RuleID, Title: t.Title, Category: t.Category,
-		Severity: t.Severity(), Confidence: t.Confidence, Assumes: t.Assumes, Likelihood: t.Likelihood, Impact: t.Impact, Status: t.Status,
-		Justification: t.Justification, Obsolete: t.Obsolete, Manual: t.Manual, ElementID: t.ElementID,
-		ElementName: elementName(m, t.ElementID), Diagram: diagramName(m, t.ElementID),
-		Description: t.Description, Facts: t.Facts, MitigationNotes: t.Mitigation, References: t.References,
-		Mitigations: mj.of(t), Dread: t.Dread}
-	if e := m.Elements[t.ElementID]; e != nil {
-		j.ElementKind = e.Kind
-	}
-	if s := m.Suppressed(t.RuleID, t.ElementID); s != nil {
-		j.Suppressed, j.SuppressedBecause = true, s.Justification
-	}
-	if r := lib.Rule(t.RuleID); r != nil {
-		j.RuleOverridden = r.Overridden()
-		if r.Set != nil {
-			j.RuleSource = r.Set.Name
-		}
-	}
-	if j.Facts == nil {
-		j.Facts = []string{}
-	}
-	if j.References == nil {
-		j.References = []string{}
-	}
-	return j
-}
-
-func writeJSON(w io.Writer, m *model.Model, lib *stride.Library, threats []*model.Threat) error {
-	// The document without its threats, in encoding/json's key order for a
-	// map (sorted: "threats" comes last), then the threats in its place.
-	doc := ruleSetsJSON(lib)
-	doc["model"], doc["rules_version"], doc["threats"] = m.Name, lib.Version, []int{}
-	doc["review"] = reviewJSON(m)
-	var head bytes.Buffer
-	if err := printJSON(&head, doc); err != nil {
-		return err
-	}
-	out := bytes.TrimSuffix(head.Bytes(), []byte("[]\n}\n"))
-	if len(threats) > 0 {
-		out = append(out, "[\n    "...)
-		for i, chunk := range threatChunks(m, lib, threats) {
-			if i > 0 {
-				out = append(out, ",\n    "...)
-			}
-			out = append(out, chunk...)
-		}
-		out = append(out, "\n  ]"...)
-	} else {
-		out = append(out, "[]"...)
-	}
-	_, err := w.Write(append(out, "\n}\n"...))
-	return err
-}
-
-// threatChunks writes the threats as indented JSON, in as many pieces as
-// there are processors, each written by its own goroutine: a large model
-// has tens of thousands of threats. Each piece lists threats separated
-// as the document needs them.
-func threatChunks(m *model.Model, lib *stride.Library, threats []*model.Threat) [][]byte {
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(threats)/2000))
-	per := (len(threats) + workers - 1) / workers
-	chunks := make([][]byte, workers)
-	var wg sync.WaitGroup
-	for n := range workers {
-		part := threats[min(n*per, len(threats)):min((n+1)*per, len(threats))]
-		wg.Go(func() {
-			// A fitter and its caches per goroutine: they are not shared.
-			mj := &mitigationsJSON{fit: stride.NewFitter(lib, m), done: map[*stride.Mitigation][]byte{}}
-			var b []byte
-			for i, t := range part {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				j := toJSON(m, lib, mj, t)
-				b = appendThreat(b, &j)
-			}
-			chunks[n] = indentJSONAt(make([]byte, 0, len(b)*3/2), b, 2)
-		})
-	}
-	wg.Wait()
-	return slices.DeleteFunc(chunks, func(c []byte) bool { return len(c) == 0 })
 }
 
 // writeSARIF writes SARIF 2.1.0 as GitHub code scanning reads it: one

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/rampart-tm/rampart/model"
@@ -23,19 +25,22 @@ func TestThreatJSONMatchesEncodingJSON(t *testing.T) {
 			References: []string{}, Dread: &model.Dread{Damage: 3}, RuleOverridden: true, RuleSource: "built in"},
 		{ID: "z", Facts: nil, References: nil, Mitigations: json.RawMessage(`[]`)},
 	} {
-		want, err := json.Marshal(j)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(j); err != nil {
-			t.Fatal(err)
-		}
-		want = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-		if got := appendThreat(nil, &j); !bytes.Equal(got, want) {
-			t.Errorf("got\n%s\nwant\n%s", got, want)
+		for _, depth := range []int{0, threatDepth} {
+			// The mitigations come indented for where they sit.
+			jj := j
+			jj.Mitigations = indentJSONAt(nil, j.Mitigations, depth+1)
+			prefix := strings.Repeat("  ", depth)
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent(prefix, "  ")
+			if err := enc.Encode(j); err != nil {
+				t.Fatal(err)
+			}
+			want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+			if got := appendThreat(nil, &jj, depth); !bytes.Equal(got, want) {
+				t.Errorf("at depth %d got\n%s\nwant\n%s", depth, got, want)
+			}
 		}
 	}
 }
@@ -60,10 +65,12 @@ func TestAnalyzeDocumentMatchesEncodingJSON(t *testing.T) {
 		if err := writeJSON(&got, m, lib, threats); err != nil {
 			t.Fatal(err)
 		}
-		mj := &mitigationsJSON{fit: stride.NewFitter(lib, m), done: map[*stride.Mitigation][]byte{}}
+		mj := newMitigationsJSON(stride.NewFitter(lib, m))
 		list := []jsonThreat{}
 		for _, th := range threats {
-			list = append(list, toJSON(m, lib, mj, th))
+			j := toJSON(m, lib, mj, th)
+			j.Code = th.Code() // toJSON writes it without fmt
+			list = append(list, j)
 		}
 		doc := ruleSetsJSON(lib)
 		doc["model"], doc["rules_version"], doc["threats"] = m.Name, lib.Version, list
@@ -77,6 +84,29 @@ func TestAnalyzeDocumentMatchesEncodingJSON(t *testing.T) {
 		}
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
 			t.Errorf("%s: the document differs from encoding/json's (%d bytes, want %d)", m.Name, got.Len(), want.Len())
+		}
+	}
+}
+
+// Strings of every kind of byte, at every offset of the eight-byte scan,
+// are quoted as encoding/json quotes them.
+func TestJSONStringMatchesEncodingJSON(t *testing.T) {
+	pieces := []string{"a", "plain text ", `"`, `\`, "\x00", "\x1f", " ", "\x7f", "é", "\u2028", "\u2029", "\xff", "<&>", "\t\n"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); !bytes.Equal(got, bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
+			t.Fatalf("%q: got %s, want %s", s, got, want.Bytes())
 		}
 	}
 }
