@@ -38,10 +38,17 @@ func (c *Conflict) String() string {
 	if c.What == "model" {
 		what = "the model"
 	}
-	if c.Field == "" {
-		return Printable(fmt.Sprintf("%s: ours %s, theirs %s", what, c.Show(c.Ours), c.Show(c.Theirs)))
+	return Printable(what + ", " + c.Values())
+}
+
+// Values says what is in conflict and both sides' values: "name: ours
+// "Orders API", theirs "Checkout API"".
+func (c *Conflict) Values() string {
+	field := c.Field
+	if field == "" {
+		field = "deleted on one side"
 	}
-	return Printable(fmt.Sprintf("%s, %s: ours %s, theirs %s", what, c.Field, c.Show(c.Ours), c.Show(c.Theirs)))
+	return Printable(fmt.Sprintf("%s: ours %s, theirs %s", field, c.Show(c.Ours), c.Show(c.Theirs)))
 }
 
 // Editable reports whether the analyst may type the value that settles

@@ -33,7 +33,8 @@ func (d Difference) String() string {
 
 // Diff lists what changed from old to new: the model's description,
 // diagrams, elements (with their properties), data assets, threats
-// (status, severity, text) and attack trees. Things are matched by ID,
+// (status, severity, text), attack trees and merge conflicts. Things are
+// matched by ID,
 // and, for models of different origin (a TMT model against its edited
 // import), elements and threats left over are matched by kind and name.
 func Diff(old, new *Model) []Difference {
@@ -45,6 +46,26 @@ func Diff(old, new *Model) []Difference {
 	out = append(out, diffThreats(old, new)...)
 	out = append(out, diffSuppressions(old, new)...)
 	out = append(out, diffTrees(old, new)...)
+	out = append(out, diffConflicts(old, new)...)
+	return out
+}
+
+// diffConflicts lists merge conflicts that appeared (a merge) or went (a
+// resolution), with both values.
+func diffConflicts(a, b *Model) []Difference {
+	var out []Difference
+	for _, id := range slices.Sorted(maps.Keys(b.Conflicts)) {
+		if a.Conflicts[id] == nil {
+			c := b.Conflicts[id]
+			out = append(out, Difference{Op: "added", What: "merge conflict", ID: id, Name: c.Name, Kind: c.What, Details: []string{c.Values()}})
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(a.Conflicts)) {
+		if b.Conflicts[id] == nil {
+			c := a.Conflicts[id]
+			out = append(out, Difference{Op: "removed", What: "merge conflict", ID: id, Name: c.Name, Kind: c.What, Details: []string{"resolved"}})
+		}
+	}
 	return out
 }
 

@@ -285,3 +285,22 @@ func TestMergeConflictKinds(t *testing.T) {
 		t.Errorf("steps a and b: conflicts %v, nodes %v", m.ConflictList(), m.Trees["tr"].Nodes)
 	}
 }
+
+func TestDiffListsConflictsAddedAndResolved(t *testing.T) {
+	base := twoTier()
+	ours := edit(t, base, model.Rename(base, "api", "Order Service"))
+	theirs := edit(t, base, model.Rename(base, "api", "Checkout API"))
+	merged := model.Merge(base, ours, theirs)
+	diffs := model.Diff(ours, merged)
+	if len(diffs) != 1 || diffs[0].What != "merge conflict" || diffs[0].Op != "added" ||
+		!strings.Contains(diffs[0].String(), `name: ours "Order Service", theirs "Checkout API"`) {
+		t.Fatalf("diff = %v", diffs)
+	}
+	resolved := merged.Clone()
+	if err := model.ResolveConflict(resolved, diffs[0].ID, model.Ours).Apply(resolved); err != nil {
+		t.Fatal(err)
+	}
+	if d := model.Diff(merged, resolved); len(d) != 1 || d[0].Op != "removed" {
+		t.Errorf("resolving: %v", d)
+	}
+}
