@@ -175,6 +175,10 @@ func settle(m *Model, c *Conflict, apply Edit, label string) Edit {
 		if err := apply.Apply(trial); err != nil {
 			return failed{err}
 		}
+		// Theirs' steps of a tree may link what the merge no longer has.
+		if err := CheckReferences(trial); err != nil {
+			return failed{fmt.Errorf("cannot take that value: %w", err)}
+		}
 		b.Edits = append(b.Edits, apply)
 		for _, k := range sortedKeys(m.Conflicts) {
 			if o := m.Conflicts[k]; k != c.ID && !subjectExists(trial, o) {

@@ -53,6 +53,7 @@ func Merge(base, ours, theirs *Model) *Model {
 	merge3(mg, table[Conflict]{"conflict", (*Conflict).Clone, conflictFields, func(c *Conflict) string { return c.Name }},
 		base.Conflicts, ours.Conflicts, theirs.Conflicts, out.Conflicts)
 
+	mg.keepTreesWhole(ours, theirs)
 	mg.restoreReferenced(base, ours, theirs)
 	for _, c := range mg.found {
 		c.Name = mg.nameNow(c)
@@ -60,6 +61,50 @@ func Merge(base, ours, theirs *Model) *Model {
 	}
 	renumberThreats(out, ours)
 	return out
+}
+
+// keepTreesWhole undoes a step-by-step merge of an attack tree that left
+// it broken (a step under a step the other side deleted, two moves that
+// make a loop): the tree keeps ours' steps, and its steps are a conflict.
+func (mg *merger) keepTreesWhole(ours, theirs *Model) {
+	for _, id := range sortedKeys(mg.out.Trees) {
+		t := mg.out.Trees[id]
+		if treeShapeHolds(t) {
+			continue
+		}
+		o, th := ours.Trees[id], theirs.Trees[id]
+		kept := o
+		if kept == nil {
+			kept = th
+		}
+		t.Root, t.Nodes = kept.Root, kept.Clone().Nodes
+		cid := ConflictID("attack tree", id, "steps")
+		if slices.ContainsFunc(mg.found, func(c *Conflict) bool { return c.ID == cid }) || o == nil || th == nil {
+			continue
+		}
+		mg.conflict(&Conflict{What: "attack tree", Subject: id, Name: t.Name, Field: "steps",
+			Ours: nodesText(o.Nodes), Theirs: nodesText(th.Nodes)})
+	}
+}
+
+// treeShapeHolds reports whether a tree has its goal and every step
+// hangs from it, through steps that exist, without a loop.
+func treeShapeHolds(t *AttackTree) bool {
+	if t.Nodes[t.Root] == nil {
+		return false
+	}
+	for id := range t.Nodes {
+		seen := map[string]bool{}
+		for cur := id; cur != t.Root; {
+			n := t.Nodes[cur]
+			if n == nil || seen[cur] {
+				return false
+			}
+			seen[cur] = true
+			cur = n.Parent
+		}
+	}
+	return true
 }
 
 // merger collects the conflicts of one merge.

@@ -215,8 +215,13 @@ func (mg *merger) restoreReferenced(base, ours, theirs *Model) {
 		}
 		for _, id := range sortedKeys(m.Trees) {
 			t := m.Trees[id]
-			if m.Assets[t.Target] == nil {
-				more = element(t.Target, "attack tree "+t.Name) || more
+			if m.Assets[t.Target] == nil && m.Elements[t.Target] == nil {
+				if s := pick(func(s *Model) bool { return s.Assets[t.Target] != nil }); s != nil {
+					m.Assets[t.Target] = s.Assets[t.Target].Clone()
+					note("data asset", t.Target, m.Assets[t.Target].Name, "attack tree "+t.Name, ours.Assets[t.Target] != nil)
+				} else {
+					more = element(t.Target, "attack tree "+t.Name) || more
+				}
 			}
 			for _, n := range t.Nodes {
 				more = element(n.ElementID, "attack tree "+t.Name) || more

@@ -304,3 +304,44 @@ func TestDiffListsConflictsAddedAndResolved(t *testing.T) {
 		t.Errorf("resolving: %v", d)
 	}
 }
+
+// A step-by-step merge of an attack tree that would leave it broken keeps
+// ours' steps and marks the steps as a conflict.
+func TestMergeNeverBreaksAnAttackTree(t *testing.T) {
+	base := twoTier()
+	base.Trees["tr"] = &model.AttackTree{ID: "tr", Name: "Steal orders", Target: "pii", Root: "g", Nodes: map[string]*model.TreeNode{
+		"g": {ID: "g", Label: "Read the orders", Gate: model.Or},
+		"a": {ID: "a", Parent: "g", Label: "Through the API", Gate: model.Or},
+		"b": {ID: "b", Parent: "g", Label: "Through a backup"}}}
+	cases := map[string][2]func(m *model.Model){
+		"a step under a step the other side deleted": {
+			func(m *model.Model) { delete(m.Trees["tr"].Nodes, "a") },
+			func(m *model.Model) { m.Trees["tr"].Nodes["c"] = &model.TreeNode{ID: "c", Parent: "a", Label: "Steal a token"} }},
+		"two moves that make a loop": {
+			func(m *model.Model) { m.Trees["tr"].Nodes["a"].Parent = "b" },
+			func(m *model.Model) { m.Trees["tr"].Nodes["b"].Parent = "a" }},
+		"the target deleted while the tree changed": {
+			func(m *model.Model) { _ = model.DeleteAsset(m, "pii").Apply(m) },
+			func(m *model.Model) { m.Trees["tr"].Nodes["b"].Cost = 5 }},
+	}
+	for name, edits := range cases {
+		t.Run(name, func(t *testing.T) {
+			ours, theirs := base.Clone(), base.Clone()
+			edits[0](ours)
+			edits[1](theirs)
+			m := model.Merge(base, ours, theirs)
+			if err := model.CheckReferences(m); err != nil {
+				t.Fatalf("broken merge: %v", err)
+			}
+			if len(m.Conflicts) == 0 {
+				t.Error("no conflict recorded")
+			}
+			for _, c := range m.ConflictList() {
+				_ = model.ResolveConflict(m, c.ID, model.Theirs).Apply(m)
+				if err := model.CheckReferences(m); err != nil {
+					t.Fatalf("resolving %v broke the model: %v", c, err)
+				}
+			}
+		})
+	}
+}

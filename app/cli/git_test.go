@@ -144,6 +144,9 @@ func TestGitMergeOfModelEditedOnTwoBranches(t *testing.T) {
 	for _, c := range trail {
 		authors = append(authors, c.Author)
 	}
+	if last := trail[len(trail)-1].Action; last != "merged two versions of shop.rampart" {
+		t.Errorf("the trail records the merge as %q", last)
+	}
 	if got := strings.Join(authors, ","); !strings.Contains(got, "Ben,Ana,") {
 		t.Errorf("trail authors = %s, want both sides in time order, then the merge", got)
 	}
@@ -168,7 +171,7 @@ func TestGitMergeConflictIsKeptForTheEditor(t *testing.T) {
 	if err == nil {
 		t.Fatalf("git merge should stop on the conflict:\n%s", out)
 	}
-	if !strings.Contains(out, `ours "Product catalog", theirs "Catalogue"`) {
+	if !strings.Contains(out, `ours "Product catalog", theirs "Catalogue"`) || !strings.Contains(out, "shop.rampart: 1 conflict(s)") {
 		t.Errorf("git merge said:\n%s", out)
 	}
 	if st := r.git("status", "--porcelain"); !strings.Contains(st, "UU shop.rampart") {

@@ -23,7 +23,7 @@ func gitSetupCmd() *cobra.Command {
 		Short: "Make git merge and diff models semantically in the current repository",
 		Long: "Run inside a git repository. Adds to the repository's .gitattributes the lines that send model\n" +
 			"files (*.rampart and *.rampart.json, or the --pattern globs) to Rampart, and sets in the\n" +
-			"repository's git config a merge driver (`rampart merge %O %A %B -o %A`: a three-way merge by\n" +
+			"repository's git config a merge driver (`rampart merge %O %A %B -o %A --path %P`: a three-way merge by\n" +
 			"identity, conflicts kept for the editor) and a diff driver that shows a model as its canonical\n" +
 			"JSON, so `git diff` and `git log -p` read what changed. Running it again changes nothing.\n" +
 			"Commit .gitattributes so the team shares it; each clone runs git-setup once for the config.",
@@ -46,7 +46,7 @@ func gitSetupCmd() *cobra.Command {
 			self := shellQuote(exe)
 			config := [][2]string{
 				{"merge.rampart.name", "Rampart three-way model merge"},
-				{"merge.rampart.driver", self + " merge %O %A %B -o %A"},
+				{"merge.rampart.driver", self + " merge %O %A %B -o %A --path %P"},
 				{"diff.rampart.textconv", self + " export --format json -o -"},
 			}
 			for _, kv := range config {

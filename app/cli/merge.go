@@ -17,7 +17,7 @@ import (
 )
 
 func mergeCmd() *cobra.Command {
-	var out, format string
+	var out, format, name string
 	cmd := &cobra.Command{
 		Use:   "merge BASE OURS THEIRS -o OUT [--format json|rampart]",
 		Short: "Merge two edited versions of a model (three-way, by identity)",
@@ -51,10 +51,16 @@ func mergeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if name == "" {
+				name = out
+				if out == "-" {
+					name = args[1]
+				}
+			}
 			merged := model.Merge(sides[0].model, sides[1].model, sides[2].model)
 			conflicts := merged.ConflictList()
-			if err := writeMerged(cmd.OutOrStdout(), out, form, merged, sides); err != nil {
-				return err
+			if err := writeMerged(cmd.OutOrStdout(), out, form, merged, sides, filepath.Base(name)); err != nil {
+				return fmt.Errorf("merge into %s: %w; nothing was written", name, err)
 			}
 			if len(conflicts) == 0 {
 				return nil
@@ -63,12 +69,13 @@ func mergeCmd() *cobra.Command {
 			for _, c := range conflicts {
 				fmt.Fprintln(stderr, "conflict:", c)
 			}
-			fmt.Fprintf(stderr, "%s: %d conflict(s), kept with both values; open it in Rampart to choose\n", filepath.Base(out), len(conflicts))
+			fmt.Fprintf(stderr, "%s: %d conflict(s), kept with both values; open it in Rampart to choose\n", name, len(conflicts))
 			return errFindings
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "where to write the merged model (- for standard output, JSON only)")
 	cmd.Flags().StringVar(&format, "format", "", "rampart or json (default: from OUT's extension, else from OURS)")
+	cmd.Flags().StringVar(&name, "path", "", "the model's path, for messages and the audit trail (git's merge driver passes %P)")
 	return cmd
 }
 
@@ -132,7 +139,10 @@ func readSides(paths []string) ([3]*side, error) {
 // trails of the sides that have one, and an entry for the merge. When
 // OURS is a .rampart file, the output is OURS changed by what the merge
 // took, rather than a model written whole.
-func writeMerged(stdout io.Writer, out string, form storage.Format, m *model.Model, sides [3]*side) error {
+func writeMerged(stdout io.Writer, out string, form storage.Format, m *model.Model, sides [3]*side, name string) error {
+	if err := model.CheckReferences(m); err != nil {
+		return err // a merge never makes this; a damaged side could
+	}
 	conflicts := len(m.Conflicts)
 	if form == storage.FormatRampartJSON {
 		data, err := storage.MarshalJSON(m)
@@ -146,7 +156,7 @@ func writeMerged(stdout io.Writer, out string, form storage.Format, m *model.Mod
 		return storage.WriteFile(out, func(w io.Writer) error { _, err := w.Write(data); return err })
 	}
 	trail := mergeTrails(sides)
-	action := fmt.Sprintf("merged %s into %s", filepath.Base(sides[2].path), filepath.Base(sides[1].path))
+	action := "merged two versions of " + name
 	if conflicts > 0 {
 		action += fmt.Sprintf(", %d conflict(s) to resolve", conflicts)
 	}
