@@ -316,7 +316,9 @@ func TestMergeNeverBreaksAnAttackTree(t *testing.T) {
 	cases := map[string][2]func(m *model.Model){
 		"a step under a step the other side deleted": {
 			func(m *model.Model) { delete(m.Trees["tr"].Nodes, "a") },
-			func(m *model.Model) { m.Trees["tr"].Nodes["c"] = &model.TreeNode{ID: "c", Parent: "a", Label: "Steal a token"} }},
+			func(m *model.Model) {
+				m.Trees["tr"].Nodes["c"] = &model.TreeNode{ID: "c", Parent: "a", Label: "Steal a token"}
+			}},
 		"two moves that make a loop": {
 			func(m *model.Model) { m.Trees["tr"].Nodes["a"].Parent = "b" },
 			func(m *model.Model) { m.Trees["tr"].Nodes["b"].Parent = "a" }},
