@@ -54,9 +54,9 @@ func (s *session) newWindow(ed *editor.Editor) *window {
 		ed.Author = name
 	}
 	ed.UseClipboard(s.clip)
-	if ed.Path() == "" {
-		ed.EnableAutosave(s.autosave)
-	}
+	// An untitled model is kept against a crash, and so is one whose file
+	// another program replaces while it is open.
+	ed.EnableAutosave(s.autosave)
 	w.build()
 	s.placeWindow(w)
 	w.win.SetCloseIntercept(w.close)
@@ -233,6 +233,9 @@ func (w *window) changed(c editor.Change) {
 func (w *window) refreshTitle() {
 	w.win.SetTitle(title(w.ed))
 	switch {
+	case w.ed.Replaced() != "":
+		w.status.SetText("Not saved: another program replaced " + filepath.Base(w.ed.Replaced()) +
+			" on disk (a git merge or checkout?). Your changes stay in this window: File → Save As keeps them")
 	case w.ed.SaveError() != nil:
 		w.status.SetText("Not saved: " + w.ed.SaveError().Error())
 	case w.ed.ReadOnly() != "":
@@ -253,6 +256,8 @@ func title(ed *editor.Editor) string {
 	switch {
 	case ed.ReadOnly() != "":
 		where = filepath.Base(ed.ReadOnly()) + ", read-only"
+	case ed.Replaced() != "":
+		where = filepath.Base(ed.Replaced()) + " replaced on disk"
 	case ed.Path() != "":
 		where = filepath.Base(ed.Path())
 	}

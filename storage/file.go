@@ -29,6 +29,7 @@ var (
 	ErrCorrupt        = errors.New("the file is damaged")
 	ErrInUse          = errors.New("the file is open in another Rampart window or process")
 	ErrDiskFull       = errors.New("the disk is full: the change is not saved and the file keeps its previous state")
+	ErrReplaced       = errors.New("another program replaced the file on disk (a git merge, checkout or pull?)")
 )
 
 // File is a .rampart file open for writing. It holds a lock so no other
@@ -39,6 +40,7 @@ type File struct {
 	db    *sql.DB
 	lock  *flock.Flock
 	saved *model.Model
+	ident os.FileInfo // the file as opened, to notice another program replacing it
 }
 
 // Path is the file's path.
@@ -76,6 +78,7 @@ func Open(path string) (*File, *model.Model, error) {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	f.saved = m.Clone()
+	f.ident, _ = os.Stat(path)
 	return f, m, nil
 }
 
@@ -159,6 +162,7 @@ func Create(path string, m *model.Model, trail ...model.Change) (*File, error) {
 		f.Close()
 		return nil, openFailure(path, err)
 	}
+	f.ident, _ = os.Stat(path)
 	return f, nil
 }
 
@@ -323,11 +327,28 @@ func (f *File) Save(m *model.Model, log ...model.Change) error {
 	if err := model.CheckReferences(m); err != nil {
 		return fmt.Errorf("save %s: %w", f.path, err)
 	}
+	if f.Replaced() {
+		return fmt.Errorf("save %s: %w", f.path, ErrReplaced)
+	}
 	if err := save(f.db, f.saved, m, log...); err != nil {
 		return fmt.Errorf("save %s: %w", f.path, diskFull(err))
 	}
 	f.saved = m.Clone()
+	// The file alone holds the model between edits: git can commit it,
+	// a copy is whole, and no log is left for a file that replaces it.
+	_, _ = f.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	return nil
+}
+
+// Replaced reports whether the path no longer names the file this one
+// opened: another program replaced or removed it. Saving into the old one
+// would lose the edits with it.
+func (f *File) Replaced() bool {
+	if f.ident == nil {
+		return false
+	}
+	st, err := os.Stat(f.path)
+	return err != nil || !os.SameFile(st, f.ident)
 }
 
 // History returns the file's audit trail, oldest first.

@@ -25,6 +25,7 @@ type Editor struct {
 	autosave    *storage.File // where an untitled model is kept against crashes
 	autosaveDir string
 	readOnly    string // the file viewed read-only, if any (see OpenReadOnly)
+	replaced    string // the file another program replaced under us, if any (see detach)
 	unsaved     bool   // changes not yet in a file
 	saveErr     error  // why the last save failed, if it did
 	diagram     string // ID of the diagram on screen
@@ -131,7 +132,7 @@ func (ed *Editor) SaveAs(path string) error {
 		ed.pending = pending
 		return err
 	}
-	ed.readOnly = ""
+	ed.readOnly, ed.replaced = "", ""
 	if ed.file != nil {
 		ed.file.Close()
 	}
@@ -155,6 +156,9 @@ func (ed *Editor) save() error {
 	}
 	ed.Model.Modified = ed.now().UTC()
 	if err := ed.file.Save(ed.Model, ed.pending...); err != nil {
+		if errors.Is(err, storage.ErrReplaced) {
+			ed.detach()
+		}
 		ed.unsaved, ed.saveErr = true, err
 		return err
 	}
@@ -162,6 +166,20 @@ func (ed *Editor) save() error {
 	ed.unsaved, ed.saveErr = false, nil
 	return nil
 }
+
+// detach lets go of a file another program replaced: the model stays in
+// the window, kept against a crash like an untitled one, until the user
+// saves it under a name (or opens the file as it is now).
+func (ed *Editor) detach() {
+	ed.replaced = ed.file.Path()
+	ed.file.Close()
+	ed.file = nil
+	_ = ed.autosaveNow() // a failure leaves the model in memory, still unsaved
+}
+
+// Replaced is the file another program replaced while this editor had it
+// open, or "".
+func (ed *Editor) Replaced() string { return ed.replaced }
 
 // log records an edit in the audit trail (written with the next save).
 func (ed *Editor) log(action string, subjects ...string) {
@@ -221,7 +239,7 @@ func (ed *Editor) afterEdit() error {
 	err := ed.save()
 	ed.notify(ModelChanged | SelectionChanged)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrNotSaved, err)
+		return fmt.Errorf("%w: %w", ErrNotSaved, err)
 	}
 	return nil
 }
@@ -241,7 +259,7 @@ func (ed *Editor) Apply(e model.Edit) error {
 	}
 	ed.notify(ThreatsChanged)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrNotSaved, err)
+		return fmt.Errorf("%w: %w", ErrNotSaved, err)
 	}
 	return nil
 }

@@ -1,0 +1,66 @@
+package editor_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rampart-tm/rampart/app/editor"
+	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage"
+)
+
+// A git merge or checkout replaces the file under an open editor: the next
+// edit must not vanish into the replaced file. It stays in the window and
+// its crash copy, the new file is left as git wrote it, and Save As keeps
+// the work.
+func TestAFileReplacedOnDiskKeepsTheEdits(t *testing.T) {
+	ed, path := titled(t)
+	crashDir := t.TempDir()
+	ed.EnableAutosave(crashDir)
+	id, err := ed.Place(model.Process, model.Point{X: 100, Y: 100})
+	must(t, err)
+
+	// What git does: write the new version beside, rename it over.
+	theirs := model.New("From the other branch")
+	tmp := filepath.Join(filepath.Dir(path), ".merge_file_x")
+	must(t, storage.WriteNew(tmp, theirs))
+	must(t, os.Rename(tmp, path))
+
+	err = ed.Rename(id, "Orders API")
+	if !errors.Is(err, editor.ErrNotSaved) || !errors.Is(err, storage.ErrReplaced) {
+		t.Fatalf("edit after the file was replaced: %v", err)
+	}
+	if ed.Replaced() != path || ed.Path() != "" || !ed.Unsaved() {
+		t.Errorf("replaced %q, path %q, unsaved %v", ed.Replaced(), ed.Path(), ed.Unsaved())
+	}
+	onDisk, err := storage.Load(path)
+	must(t, err)
+	if onDisk.Name != "From the other branch" {
+		t.Errorf("the file git wrote was changed: %q", onDisk.Name)
+	}
+	if ed.Model.Elements[id].Name != "Orders API" {
+		t.Error("the edit is lost in the window")
+	}
+	// Later edits go on being kept against a crash.
+	must(t, ed.Do(model.Describe(ed.Model, id, "takes orders")))
+	copies, _ := filepath.Glob(filepath.Join(crashDir, "*.rampart"))
+	if len(copies) != 1 {
+		t.Fatalf("crash copies: %v", copies)
+	}
+	if m, err := storage.Load(copies[0]); err != nil || m.Elements[id].Description != "takes orders" {
+		t.Errorf("the crash copy lacks the edits: %v", err)
+	}
+
+	mine := filepath.Join(t.TempDir(), "mine.rampart")
+	must(t, ed.SaveAs(mine))
+	kept, err := storage.Load(mine)
+	must(t, err)
+	if e := kept.Elements[id]; e == nil || e.Name != "Orders API" || e.Description != "takes orders" {
+		t.Errorf("Save As kept %+v", e)
+	}
+	if ed.Replaced() != "" || ed.Unsaved() {
+		t.Error("after Save As the window still reads as replaced or unsaved")
+	}
+}
