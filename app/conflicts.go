@@ -81,7 +81,7 @@ func (p *conflictsPanel) showTab(on bool) {
 // row is one conflict on two lines: what and where, then the values,
 // with the choices beside them.
 func (p *conflictsPanel) row(c *model.Conflict) fyne.CanvasObject {
-	title := c.Name + " (" + c.What + ")"
+	title := model.Printable(c.Name) + " (" + c.What + ")"
 	if c.What == "model" {
 		title = "The model"
 	}
@@ -130,15 +130,24 @@ func (p *conflictsPanel) edit(id string) {
 	if c == nil {
 		return
 	}
+	// Characters that hide or reorder text are shown written out; a value
+	// left as shown is ours exactly.
+	shown := model.Printable(c.Ours)
 	entry := widget.NewMultiLineEntry()
-	entry.SetText(c.Ours)
+	entry.SetText(shown)
 	entry.Wrapping = fyne.TextWrapWord
 	entry.SetMinRowsVisible(3)
-	d := dialog.NewForm("Resolve "+c.Field+" of "+c.Name, "Resolve", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem(c.Field, entry)}, func(ok bool) {
-			if ok {
-				p.resolve(model.ResolveConflictWith(p.w.ed.Model, id, entry.Text))
+	label := p.fieldLabel(c)
+	d := dialog.NewForm("Resolve "+label+" of "+model.Printable(c.Name), "Resolve", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem(label, entry)}, func(ok bool) {
+			if !ok {
+				return
 			}
+			v := entry.Text
+			if v == shown {
+				v = c.Ours
+			}
+			p.resolve(model.ResolveConflictWith(p.w.ed.Model, id, v))
 		}, p.w.win)
 	d.Resize(fyne.NewSize(560, 260))
 	d.Show()

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -141,9 +142,50 @@ func ResolveConflict(m *Model, id string, side Side) Edit {
 		v = c.Theirs
 	}
 	if c.Field == "" {
-		return settle(m, c, deleteWhole(m, c, v == Deleted), "kept "+sideName(side)+" "+c.What+" "+c.Name)
+		outcome := "kept it"
+		if v == Deleted {
+			outcome = "deleted it"
+		}
+		return settle(m, c, deleteWhole(m, c, v == Deleted), fmt.Sprintf("resolved %s %s: took %s, %s", c.What, c.Name, sideName(side), outcome))
 	}
-	return settle(m, c, setField(m, c, v), fmt.Sprintf("resolved %s %s, %s: %s", c.What, c.Name, c.Field, sideName(side)))
+	group := groupOf(m, c)
+	if len(group) == 1 {
+		return settle(m, c, setField(m, c, v), fmt.Sprintf("resolved %s %s, %s: took %s %s", c.What, c.Name, c.Field, sideName(side), ShowValue(v)))
+	}
+	// A threat's triage is taken whole from one side.
+	b := &Batch{Label: fmt.Sprintf("resolved the triage of %s %s: took %s", c.What, c.Name, sideName(side))}
+	trial := m.Clone()
+	for _, g := range group {
+		v := g.Ours
+		if side == Theirs {
+			v = g.Theirs
+		}
+		e := setField(trial, g, v)
+		if err := e.Apply(trial); err != nil {
+			return failed{err}
+		}
+		b.Edits = append(b.Edits, e, conflictChange(g.ID, g.Clone(), nil))
+	}
+	return b
+}
+
+// groupOf is the conflict and those of its subject that are one decision
+// with it (a threat's triage), or the conflict alone.
+func groupOf(m *Model, c *Conflict) []*Conflict {
+	if c.What != "threat" || !isTriage(c.Field) {
+		return []*Conflict{c}
+	}
+	var out []*Conflict
+	for _, o := range m.ConflictList() {
+		if o.What == c.What && o.Subject == c.Subject && isTriage(o.Field) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func isTriage(field string) bool {
+	return field == "status" || field == "justification" || field == "mitigation"
 }
 
 // ResolveConflictWith settles a field's conflict with a value the
@@ -156,14 +198,37 @@ func ResolveConflictWith(m *Model, id, value string) Edit {
 	if c.Field == "" {
 		return failed{fmt.Errorf("resolve conflict: %s %s was deleted on one side: keep or delete it", c.What, c.Name)}
 	}
-	return settle(m, c, setField(m, c, value), fmt.Sprintf("resolved %s %s, %s: edited", c.What, c.Name, c.Field))
+	if err := checkTyped(m, c, value); err != nil {
+		return failed{err}
+	}
+	return settle(m, c, setField(m, c, value), fmt.Sprintf("resolved %s %s, %s: set to %s", c.What, c.Name, c.Field, ShowValue(value)))
+}
+
+// checkTyped refuses a typed value a property's type does not allow: a
+// yes-or-no property takes true or false, a choice one of its options.
+func checkTyped(m *Model, c *Conflict, v string) error {
+	key, ok := strings.CutPrefix(c.Field, "properties.")
+	e := m.Elements[c.Subject]
+	if !ok || c.What != "element" || e == nil || v == "" {
+		return nil
+	}
+	def := PropFor(e.Kind, key)
+	switch {
+	case def == nil:
+		return nil
+	case def.Type == Bool && v != "true" && v != "false":
+		return fmt.Errorf("%s takes true or false, not %q", def.Label, v)
+	case def.Type == Enum && !slices.Contains(def.Options, v):
+		return fmt.Errorf("%s takes one of %s, not %q", def.Label, strings.Join(def.Options, ", "), v)
+	}
+	return nil
 }
 
 func sideName(s Side) string {
 	if s == Theirs {
-		return "theirs:"
+		return "theirs"
 	}
-	return "ours:"
+	return "ours"
 }
 
 // settle makes the edit that applies a resolution and drops the conflict,

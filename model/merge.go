@@ -175,16 +175,23 @@ func merge3[T any](mg *merger, tb table[T], base, ours, theirs, out map[string]*
 // mergeFields merges one thing both sides have (b is nil when both added it).
 func mergeFields[T any](mg *merger, tb table[T], key string, b, o, t *T) *T {
 	m := tb.clone(o)
-	for _, f := range tb.fields(b, o, t) {
+	fields := tb.fields(b, o, t)
+	conflicted := map[string]bool{} // groups with a conflict
+	var differ []mergeField[T]      // fields of a group that took one side
+	for _, f := range fields {
 		bv, ov, tv := "", f.get(o), f.get(t)
 		if b != nil {
 			bv = f.get(b)
 		}
 		switch {
-		case ov == tv || tv == bv:
+		case ov == tv:
+			continue
+		case tv == bv:
+			differ = append(differ, f)
 			continue
 		case ov == bv:
 			_ = f.set(m, tv) // a value read from a model always reads back
+			differ = append(differ, f)
 			continue
 		}
 		if f.merge != nil {
@@ -198,6 +205,21 @@ func mergeFields[T any](mg *merger, tb table[T], key string, b, o, t *T) *T {
 			continue
 		}
 		mg.conflict(&Conflict{What: tb.what, Subject: key, Name: tb.name(o), Field: f.name, Base: bv, Ours: ov, Theirs: tv})
+		if f.group != "" {
+			conflicted[f.group] = true
+		}
+	}
+	// A group is one decision: a triage that conflicts on its status does
+	// not take the other side's justification alone.
+	for _, f := range differ {
+		if f.group != "" && conflicted[f.group] {
+			bv, ov := "", f.get(o)
+			if b != nil {
+				bv = f.get(b)
+			}
+			_ = f.set(m, ov)
+			mg.conflict(&Conflict{What: tb.what, Subject: key, Name: tb.name(o), Field: f.name, Base: bv, Ours: ov, Theirs: f.get(t)})
+		}
 	}
 	return m
 }

@@ -20,6 +20,9 @@ type mergeField[T any] struct {
 	// pick settles two different changes of a value nobody typed (what
 	// analysis wrote, a review's stamp): no conflict.
 	pick func(ours, theirs *T) string
+	// group names fields that are one decision: when one conflicts, the
+	// others that differ conflict too, and are resolved with it.
+	group string
 }
 
 func text[T any](name string, p func(*T) *string) mergeField[T] {
@@ -182,6 +185,12 @@ func assetFields(...*DataAsset) []mergeField[DataAsset] {
 	}
 }
 
+// triageGroup is a threat's triage: its status, the justification and
+// the mitigation notes, one decision.
+const triageGroup = "triage"
+
+func triage(f mergeField[Threat]) mergeField[Threat] { f.group = triageGroup; return f }
+
 // threatFields: the triage is the analyst's and can conflict; what a rule
 // wrote is analysis output, and so are likelihood and impact unless the
 // analyst set them.
@@ -225,10 +234,10 @@ func threatFields(ts ...*Threat) []mergeField[Threat] {
 		risk(level("likelihood", func(t *Threat) *Level { return &t.Likelihood })),
 		risk(level("impact", func(t *Threat) *Level { return &t.Impact })),
 		flag("risk set", func(t *Threat) *bool { return &t.RiskSet }),
-		{name: "status", get: func(t *Threat) string { return t.Status.String() },
-			set: func(t *Threat, v string) (err error) { t.Status, err = ParseStatus(v); return }},
-		text("justification", func(t *Threat) *string { return &t.Justification }),
-		text("mitigation", func(t *Threat) *string { return &t.Mitigation }),
+		triage(mergeField[Threat]{name: "status", get: func(t *Threat) string { return t.Status.String() },
+			set: func(t *Threat, v string) (err error) { t.Status, err = ParseStatus(v); return }}),
+		triage(text("justification", func(t *Threat) *string { return &t.Justification })),
+		triage(text("mitigation", func(t *Threat) *string { return &t.Mitigation })),
 		{name: "DREAD", get: func(t *Threat) string {
 			if d := t.Dread; d != nil {
 				return fmt.Sprintf("%d,%d,%d,%d,%d", d.Damage, d.Reproducibility, d.Exploitability, d.AffectedUsers, d.Discoverability)

@@ -120,7 +120,7 @@ func TestMergeConflictKeepsBothValuesAndResolves(t *testing.T) {
 func TestMergeDeletionAgainstEdit(t *testing.T) {
 	base := twoTier()
 	ours := edit(t, base, model.DeleteElements(base, []string{"db"}))
-	theirs := edit(t, base, model.SetProp(base, "db", "encrypted", "true"))
+	theirs := edit(t, base, model.SetProp(base, "f2", "encrypted", "true"))
 	m := model.Merge(base, ours, theirs)
 	c := m.Conflicts[model.ConflictID("element", "db", "")]
 	if c == nil || c.Ours != model.Deleted || !strings.Contains(c.Theirs, "properties.encrypted") {
@@ -345,5 +345,47 @@ func TestMergeNeverBreaksAnAttackTree(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A threat's triage is one decision: it is never half one side's.
+func TestMergeTriageIsOneDecision(t *testing.T) {
+	base := twoTier()
+	id := "proc.spoofing@api"
+	ours := edit(t, base, model.SetStatus(base, id, model.Mitigated, ""))
+	ours = edit(t, ours, model.SetMitigation(ours, id, "KMS keys per tenant"))
+	theirs := edit(t, base, model.SetStatus(base, id, model.Accepted, "Queue is ephemeral"))
+	m := model.Merge(base, ours, theirs)
+	for _, f := range []string{"status", "justification", "mitigation"} {
+		if m.Conflicts[model.ConflictID("threat", id, f)] == nil {
+			t.Errorf("no conflict on %s: %v", f, m.ConflictList())
+		}
+	}
+	if th := m.Threats[id]; th.Status != model.Mitigated || th.Justification != "" || th.Mitigation != "KMS keys per tenant" {
+		t.Errorf("until resolved the triage is ours whole: %+v", th)
+	}
+	e := model.ResolveConflict(m, model.ConflictID("threat", id, "status"), model.Theirs)
+	if err := e.Apply(m); err != nil {
+		t.Fatal(err)
+	}
+	if th := m.Threats[id]; th.Status != model.Accepted || th.Justification != "Queue is ephemeral" || th.Mitigation != "" || len(m.Conflicts) != 0 {
+		t.Errorf("theirs' triage whole: %+v, conflicts %v", th, m.ConflictList())
+	}
+	if !strings.Contains(e.String(), "triage") || !strings.Contains(e.String(), "theirs") {
+		t.Errorf("history reads %q", e)
+	}
+}
+
+func TestTypedResolutionFollowsThePropertyType(t *testing.T) {
+	base := twoTier()
+	ours := edit(t, base, model.SetProp(base, "f2", "encrypted", "true"))
+	theirs := edit(t, base, model.SetProp(base, "f2", "encrypted", "false"))
+	m := model.Merge(base, ours, theirs)
+	id := model.ConflictID("element", "f2", "properties.encrypted")
+	if err := model.ResolveConflictWith(m, id, "banana").Apply(m); err == nil {
+		t.Error("a yes-or-no property took banana")
+	}
+	if err := model.ResolveConflictWith(m, id, "false").Apply(m); err != nil || m.Elements["f2"].Prop("encrypted") != "false" {
+		t.Errorf("typed false: %v", err)
 	}
 }
