@@ -120,7 +120,7 @@ func TestMergeConflictKeepsBothValuesAndResolves(t *testing.T) {
 func TestMergeDeletionAgainstEdit(t *testing.T) {
 	base := twoTier()
 	ours := edit(t, base, model.DeleteElements(base, []string{"db"}))
-	theirs := edit(t, base, model.SetProp(base, "f2", "encrypted", "true"))
+	theirs := edit(t, base, model.SetProp(base, "db", "encrypted", "true"))
 	m := model.Merge(base, ours, theirs)
 	c := m.Conflicts[model.ConflictID("element", "db", "")]
 	if c == nil || c.Ours != model.Deleted || !strings.Contains(c.Theirs, "properties.encrypted") {
