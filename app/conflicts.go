@@ -101,8 +101,8 @@ func (p *conflictsPanel) row(c *model.Conflict) fyne.CanvasObject {
 	text := widget.NewLabel(values)
 	text.Wrapping = fyne.TextWrapWord
 	id := c.ID
-	ours := widget.NewButton("Use ours", func() { p.resolve(model.ResolveConflict(p.w.ed.Model, id, model.Ours)) })
-	theirs := widget.NewButton("Use theirs", func() { p.resolve(model.ResolveConflict(p.w.ed.Model, id, model.Theirs)) })
+	ours := widget.NewButton("Use ours", func() { p.use(id, model.Ours) })
+	theirs := widget.NewButton("Use theirs", func() { p.use(id, model.Theirs) })
 	buttons := container.NewHBox(ours, theirs)
 	if c.Editable() {
 		buttons.Add(widget.NewButton("Edit…", func() { p.edit(id) }))
@@ -123,6 +123,43 @@ func (p *conflictsPanel) fieldLabel(c *model.Conflict) string {
 }
 
 func (p *conflictsPanel) resolve(e model.Edit) { p.w.do(p.w.ed.Do(e)) }
+
+// use resolves a conflict with one side. When that deletes something that
+// other conflicts are about (a threat triaged differently on an element
+// one side deleted), it asks first, naming them: they go with it.
+func (p *conflictsPanel) use(id string, side model.Side) {
+	m := p.w.ed.Model
+	c := m.Conflicts[id]
+	if c == nil {
+		return
+	}
+	e := model.ResolveConflict(m, id, side)
+	trial := m.Clone()
+	if err := e.Apply(trial); err != nil {
+		p.w.showError(err)
+		return
+	}
+	var others []string
+	for _, o := range m.ConflictList() {
+		if trial.Conflicts[o.ID] == nil && o.Subject != c.Subject {
+			others = append(others, o.String())
+		}
+	}
+	if len(others) == 0 {
+		p.resolve(e)
+		return
+	}
+	msg := fmt.Sprintf("This deletes %s, and settles with it:\n\n%s\n\nDelete it?", model.Printable(c.Name), strings.Join(others, "\n"))
+	label := widget.NewLabel(msg)
+	label.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Delete "+model.Printable(c.Name)+"?", "Delete", "Cancel", container.NewVScroll(label), func(ok bool) {
+		if ok {
+			p.resolve(model.ResolveConflict(p.w.ed.Model, id, side))
+		}
+	}, p.w.win)
+	d.Resize(fyne.NewSize(620, 320))
+	d.Show()
+}
 
 // edit asks for a value of the analyst's own, starting from ours.
 func (p *conflictsPanel) edit(id string) {

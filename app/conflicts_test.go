@@ -91,3 +91,55 @@ func TestConflictsPanelResolvesAsUndoableEdits(t *testing.T) {
 		t.Error("no tab selected")
 	}
 }
+
+// Using the side that deleted an element asks first when other conflicts
+// (a threat triaged on it) would go with it.
+func TestDeletingResolutionAsksAboutWhatGoesWithIt(t *testing.T) {
+	base, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	el, threat := "payments", "manual-1"
+	_ = model.PutThreat(base, &model.Threat{ID: threat, Number: 1, Manual: true, ElementID: el, Title: "Card data leaks",
+		Category: model.InformationDisclosure}, "").Apply(base)
+	ours, theirs := base.Clone(), base.Clone()
+	_ = model.DeleteElements(ours, []string{el}).Apply(ours)
+	_ = model.SetStatus(theirs, threat, model.Accepted, "runAsNonRoot").Apply(theirs)
+	m := model.Merge(base, ours, theirs)
+	w := newTestWindow(t, m)
+	test.Tap(rowButton(t, w.conflicts, model.ConflictID("element", el, ""), "Use ours"))
+	if w.ed.Model.Elements[el] == nil {
+		t.Fatal("deleted without asking")
+	}
+	top := w.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no question asked")
+	}
+	var objs []fyne.CanvasObject
+	var text string
+	var deep func(o fyne.CanvasObject)
+	deep = func(o fyne.CanvasObject) { // through the dialog's widgets too
+		objs = append(objs, o)
+		if l, ok := o.(*widget.Label); ok {
+			text += l.Text
+		}
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				deep(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				deep(c)
+			}
+		}
+	}
+	deep(top)
+	if !strings.Contains(text, "T-0001 Card data leaks") || !strings.Contains(text, "changed status") {
+		t.Errorf("the question does not name the triage that goes: %q", text)
+	}
+	test.Tap(buttonIn(t, objs, "Delete"))
+	if w.ed.Model.Elements[el] != nil || len(w.ed.Model.Conflicts) != 0 {
+		t.Errorf("after Delete: element %v, conflicts %v", w.ed.Model.Elements[el], w.ed.Model.ConflictList())
+	}
+}
