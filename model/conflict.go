@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -64,18 +65,44 @@ func (c *Conflict) Editable() bool {
 }
 
 // Show is one of the conflict's values as people read it (see ShowValue);
-// an attack tree's steps are listed by their labels.
+// for an attack tree's steps, the steps the two sides have differently,
+// with their values.
 func (c *Conflict) Show(v string) string {
-	if c.What == "attack tree" && c.Field == "steps" && v != Deleted {
-		if nodes, err := parseNodes(v); err == nil {
-			var labels []string
-			for _, id := range sortedKeys(nodes) {
-				labels = append(labels, nodes[id].Label)
-			}
-			return ShowValue(fmt.Sprintf("%d steps: %s", len(labels), strings.Join(labels, "; ")))
-		}
+	if c.What != "attack tree" || c.Field != "steps" || v == Deleted {
+		return ShowValue(v)
 	}
-	return ShowValue(v)
+	mine, err1 := parseNodes(v)
+	ours, err2 := parseNodes(c.Ours)
+	theirs, err3 := parseNodes(c.Theirs)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return ShowValue(v)
+	}
+	var shown []string
+	ids := append(sortedKeys(ours), sortedKeys(theirs)...)
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		if nodesText(one(ours[id])) == nodesText(one(theirs[id])) {
+			continue
+		}
+		n := mine[id]
+		if n == nil {
+			name := ours[id]
+			if name == nil {
+				name = theirs[id]
+			}
+			shown = append(shown, "no step "+strconv.Quote(name.Label))
+			continue
+		}
+		shown = append(shown, fmt.Sprintf("%q under %s, cost %g, probability %g, skill %s", n.Label, parentLabel(mine, n), n.Cost, n.Probability, n.Skill))
+	}
+	return Printable(strings.Join(shown, "; "))
+}
+
+func parentLabel(nodes map[string]*TreeNode, n *TreeNode) string {
+	if p := nodes[n.Parent]; p != nil {
+		return strconv.Quote(p.Label)
+	}
+	return "the goal"
 }
 
 // ShowValue is a conflicting value as people read it: quoted, "(none)"
@@ -88,9 +115,7 @@ func ShowValue(v string) string {
 		return v
 	}
 	v = strings.ReplaceAll(v, "\n", " ")
-	if s, cut := Cut(v, 120); cut {
-		v = s + "…"
-	}
+	v, _ = Cut(v, 120) // marks the cut itself
 	return fmt.Sprintf("%q", v)
 }
 

@@ -389,3 +389,21 @@ func TestTypedResolutionFollowsThePropertyType(t *testing.T) {
 		t.Errorf("typed false: %v", err)
 	}
 }
+
+func TestTreeStepsConflictShowsTheStepsThatDiffer(t *testing.T) {
+	base := twoTier()
+	base.Trees["tr"] = &model.AttackTree{ID: "tr", Name: "Steal orders", Target: "pii", Root: "g", Nodes: map[string]*model.TreeNode{
+		"g": {ID: "g", Label: "Read the orders", Gate: model.Or},
+		"a": {ID: "a", Parent: "g", Label: "Through the API", Cost: 10}}}
+	ours, theirs := base.Clone(), base.Clone()
+	ours.Trees["tr"].Nodes["a"].Cost = 100
+	theirs.Trees["tr"].Nodes["a"].Cost = 900
+	m := model.Merge(base, ours, theirs)
+	c := m.Conflicts[model.ConflictID("attack tree", "tr", "steps")]
+	if c == nil {
+		t.Fatalf("conflicts %v", m.ConflictList())
+	}
+	if got := c.Show(c.Theirs); !strings.Contains(got, `"Through the API" under "Read the orders", cost 900`) {
+		t.Errorf("theirs reads %s", got)
+	}
+}
