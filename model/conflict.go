@@ -36,7 +36,8 @@ func (c *Conflict) Clone() *Conflict { x := *c; return &x }
 // String is the conflict as a line of text, with the characters that
 // would steer a terminal written out (see Printable).
 func (c *Conflict) String() string {
-	what := c.What + " " + c.Name
+	name, _ := Cut(c.Name, 80)
+	what := c.What + " " + name
 	if c.What == "model" {
 		what = "the model"
 	}

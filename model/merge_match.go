@@ -7,7 +7,8 @@ import (
 // matchAdded finds what both sides added independently, under different
 // IDs: a diagram refining the same process, an element of the same kind
 // and name in the same diagram (a flow also between the same ends), a
-// data asset of the same name. It returns theirs with those things under
+// data asset of the same name, a threat written by hand with the same
+// title and category on the same element. It returns theirs with those things under
 // ours' IDs, so the merge sees one thing; theirs itself is not changed.
 func matchAdded(base, ours, theirs *Model) *Model {
 	ids := map[string]string{}
@@ -65,6 +66,22 @@ func matchAdded(base, ours, theirs *Model) *Model {
 			}
 		}
 	}
+	// A threat both sides wrote by hand: the same title and category on
+	// the same element.
+	for _, tid := range sortedKeys(theirs.Threats) {
+		th := theirs.Threats[tid]
+		if !th.Manual || !added(tid, base.Threats[tid] != nil, ours.Threats[tid] != nil) {
+			continue
+		}
+		for _, oid := range sortedKeys(ours.Threats) {
+			o := ours.Threats[oid]
+			if o.Manual && o.ElementID == mapped(th.ElementID) && o.Title == th.Title && o.Category == th.Category &&
+				added(oid, base.Threats[oid] != nil, theirs.Threats[oid] != nil) {
+				ids[tid], taken[oid] = oid, true
+				break
+			}
+		}
+	}
 	if len(ids) == 0 {
 		return theirs
 	}
@@ -107,7 +124,9 @@ func renamed(m *Model, ids map[string]string) *Model {
 	for _, t := range m.Threats {
 		t = t.Clone()
 		old := t.ID
-		if t.ID == t.RuleID+"@"+t.ElementID {
+		if n, ok := ids[t.ID]; ok {
+			t.ID = n
+		} else if t.ID == t.RuleID+"@"+t.ElementID {
 			t.ID = t.RuleID + "@" + to(t.ElementID)
 		}
 		t.ElementID = to(t.ElementID)

@@ -407,3 +407,16 @@ func TestTreeStepsConflictShowsTheStepsThatDiffer(t *testing.T) {
 		t.Errorf("theirs reads %s", got)
 	}
 }
+
+func TestMergeBothSidesWritingTheSameThreat(t *testing.T) {
+	base := twoTier()
+	th := func(id string) *model.Threat {
+		return &model.Threat{ID: id, Number: 2, Manual: true, ElementID: "db", Title: "Backups are not encrypted", Category: model.InformationDisclosure}
+	}
+	ours := edit(t, base, model.PutThreat(base, th("mine"), ""))
+	theirs := edit(t, base, model.PutThreat(base, th("yours"), ""))
+	m := model.Merge(base, ours, theirs)
+	if len(m.Threats) != 2 || m.Threats["mine"] == nil || len(m.Conflicts) != 0 {
+		t.Errorf("threats %v, conflicts %v", m.ThreatList(), m.ConflictList())
+	}
+}

@@ -25,7 +25,8 @@ func gitSetupCmd() *cobra.Command {
 			"files (*.rampart and *.rampart.json, or the --pattern globs) to Rampart, and sets in the\n" +
 			"repository's git config a merge driver (`rampart merge %O %A %B -o %A --path %P`: a three-way merge by\n" +
 			"identity, conflicts kept for the editor) and a diff driver that shows a model as its canonical\n" +
-			"JSON, so `git diff` and `git log -p` read what changed. Running it again changes nothing.\n" +
+			"JSON, so `git diff` and `git log -p` read what changed. .gitignore gets the files an open editor\n" +
+			"keeps beside a model. Running it again changes nothing.\n" +
 			"Commit .gitattributes so the team shares it; each clone runs git-setup once for the config.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -54,7 +55,17 @@ func gitSetupCmd() *cobra.Command {
 					return err
 				}
 			}
-			added, err := addAttributes(filepath.Join(top, ".gitattributes"), patterns)
+			var attrs []string
+			for _, p := range patterns {
+				attrs = append(attrs, p+" merge=rampart diff=rampart")
+			}
+			added, err := addLines(filepath.Join(top, ".gitattributes"), "Threat models: merged and diffed by Rampart (rampart git-setup)", attrs)
+			if err != nil {
+				return err
+			}
+			// What an open editor keeps beside a model is not the model.
+			ignored, err := addLines(filepath.Join(top, ".gitignore"), "Beside a model open in Rampart (rampart git-setup)",
+				[]string{"*.rampart-wal", "*.rampart-shm", "*.rampart.lock"})
 			if err != nil {
 				return err
 			}
@@ -65,6 +76,9 @@ func gitSetupCmd() *cobra.Command {
 			} else {
 				fmt.Fprintf(out, ".gitattributes: added %s (commit it so the team shares it)\n", strings.Join(added, ", "))
 			}
+			if len(ignored) > 0 {
+				fmt.Fprintf(out, ".gitignore: added %s\n", strings.Join(ignored, ", "))
+			}
 			return nil
 		},
 	}
@@ -72,19 +86,18 @@ func gitSetupCmd() *cobra.Command {
 	return cmd
 }
 
-// addAttributes appends the lines for patterns that .gitattributes does
-// not have yet, and returns those it added.
-func addAttributes(path string, patterns []string) ([]string, error) {
+// addLines appends to a file (.gitattributes, .gitignore) the lines it
+// does not have yet, under a comment, and returns those it added.
+func addLines(path, comment string, lines []string) ([]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return nil, err
 	}
 	have := strings.Split(string(data), "\n")
 	var add []string
-	for _, p := range patterns {
-		line := p + " merge=rampart diff=rampart"
-		if !slices.Contains(have, line) {
-			add = append(add, line)
+	for _, l := range lines {
+		if !slices.Contains(have, l) {
+			add = append(add, l)
 		}
 	}
 	if len(add) == 0 {
@@ -95,7 +108,7 @@ func addAttributes(path string, patterns []string) ([]string, error) {
 	if len(data) > 0 && !bytes.HasSuffix(data, []byte("\n")) {
 		buf.WriteByte('\n')
 	}
-	buf.WriteString("# Threat models: merged and diffed by Rampart (rampart git-setup)\n")
+	buf.WriteString("# " + comment + "\n")
 	for _, l := range add {
 		buf.WriteString(l + "\n")
 	}

@@ -27,7 +27,8 @@ func mergeCmd() *cobra.Command {
 			"different changes to the same value are conflicts. The output keeps each conflict with both\n" +
 			"values (and the base), marked, for the editor to resolve: nothing is lost. Things both sides\n" +
 			"added (the same kind and name in the same diagram) become one. The audit trails of both sides\n" +
-			"are kept, in time order. Each input may be a .rampart file or Rampart's JSON; OUT is written in\n" +
+			"are kept, in time order. Each input may be a .rampart file, Rampart's JSON or anything import\n" +
+			"reads (versions of one imported model keep their identities); OUT is written in\n" +
 			"the form --format names, else OUT's extension, else the form of OURS (so OUT may be OURS, as\n" +
 			"git's merge driver does). Exits 0 when clean, 1 with conflicts (listed on standard error).",
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -49,6 +50,9 @@ func mergeCmd() *cobra.Command {
 			}
 			sides, err := readSides(args)
 			if err != nil {
+				return err
+			}
+			if err := related(sides); err != nil {
 				return err
 			}
 			if name == "" {
@@ -112,6 +116,25 @@ type side struct {
 	rampart bool
 	model   *model.Model
 	trail   []model.Change
+}
+
+// related refuses to merge a model with an unrelated one: versions of one
+// model share their elements' identities, a different model shares none.
+func related(sides [3]*side) error {
+	base := sides[0].model.Elements
+	for _, s := range sides[1:] {
+		shared := 0
+		for id := range s.model.Elements {
+			if base[id] != nil {
+				shared++
+			}
+		}
+		if shared == 0 && len(base) > 0 && len(s.model.Elements) > 0 {
+			return fmt.Errorf("%s is not a version of %s: it has none of its %d elements; merge needs two versions of one model",
+				s.path, sides[0].path, len(base))
+		}
+	}
+	return nil
 }
 
 // readSides reads the three versions at once (reading a large model is

@@ -244,3 +244,19 @@ func TestMergeBadInputWritesNothing(t *testing.T) {
 		t.Errorf("two files: exit %d", code)
 	}
 }
+
+func TestMergeRefusesAnUnrelatedModel(t *testing.T) {
+	base, ours, _ := sides(t, demoFile(t))
+	other := filepath.Join(t.TempDir(), "other.rampart")
+	if code, _, errOut := run(t, "import", filepath.Join("..", "..", "storage", "threatdragon", "testdata", "three-tier-web-app.json"), "-o", other); code != 0 {
+		t.Fatal(errOut)
+	}
+	out := filepath.Join(t.TempDir(), "out.rampart")
+	code, _, errOut := run(t, "merge", base, ours, other, "-o", out)
+	if code != 2 || !strings.Contains(errOut, "is not a version of") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("written anyway")
+	}
+}
