@@ -347,18 +347,57 @@ func diffTrees(a, b *Model) []Difference {
 		out = append(out, Difference{Op: "added", What: "attack tree", ID: t.ID, Name: t.Name})
 	}
 	for _, p := range both {
-		if fmt.Sprint(treeSig(p[0])) != fmt.Sprint(treeSig(p[1])) {
-			out = append(out, Difference{Op: "changed", What: "attack tree", ID: p[1].ID, Name: p[1].Name,
-				Details: []string{fmt.Sprintf("nodes: %d → %d", len(p[0].Nodes), len(p[1].Nodes))}})
+		if details := stepChanges(p[0], p[1]); len(details) > 0 {
+			out = append(out, Difference{Op: "changed", What: "attack tree", ID: p[1].ID, Name: p[1].Name, Details: details})
 		}
 	}
 	return out
 }
 
-func treeSig(t *AttackTree) []TreeNode {
-	var out []TreeNode
-	for _, id := range sortedKeys(t.Nodes) {
-		out = append(out, *t.Nodes[id])
+// stepChanges says which steps of a tree were added, removed or changed,
+// and how: "step "Phish an admin": cost 10 → 100".
+func stepChanges(a, b *AttackTree) []string {
+	var out []string
+	if a.Root != b.Root {
+		out = append(out, "goal changed")
+	}
+	for _, id := range sortedKeys(b.Nodes) {
+		n, old := b.Nodes[id], a.Nodes[id]
+		switch {
+		case old == nil:
+			out = append(out, fmt.Sprintf("step %q added", n.Label))
+		case *old != *n:
+			var what []string
+			add := func(name string, x, y any) {
+				if x != y {
+					what = append(what, fmt.Sprintf("%s %v → %v", name, x, y))
+				}
+			}
+			add("label", old.Label, n.Label)
+			add("under", labelIn(a, old.Parent), labelIn(b, n.Parent))
+			add("gate", old.Gate, n.Gate)
+			add("cost", old.Cost, n.Cost)
+			add("probability", old.Probability, n.Probability)
+			add("skill", old.Skill, n.Skill)
+			add("defense", old.Defense, n.Defense)
+			add("defended", old.Defended, n.Defended)
+			if len(what) == 0 {
+				what = []string{"its links or order"}
+			}
+			out = append(out, fmt.Sprintf("step %q: %s", n.Label, strings.Join(what, ", ")))
+		}
+	}
+	for _, id := range sortedKeys(a.Nodes) {
+		if b.Nodes[id] == nil {
+			out = append(out, fmt.Sprintf("step %q removed", a.Nodes[id].Label))
+		}
 	}
 	return out
+}
+
+func labelIn(t *AttackTree, id string) string {
+	if n := t.Nodes[id]; n != nil {
+		return n.Label
+	}
+	return "(none)"
 }

@@ -71,3 +71,17 @@ func TestDiffListsSuppressions(t *testing.T) {
 		t.Errorf("lifting it: %+v", back)
 	}
 }
+
+func TestDiffSaysWhichStepOfATreeChanged(t *testing.T) {
+	old := model.New("m")
+	old.Trees["tr"] = &model.AttackTree{ID: "tr", Name: "Steal orders", Root: "g", Nodes: map[string]*model.TreeNode{
+		"g": {ID: "g", Label: "Read the orders", Gate: model.Or},
+		"a": {ID: "a", Parent: "g", Label: "Phish an admin", Cost: 10}}}
+	new := old.Clone()
+	new.Trees["tr"].Nodes["a"].Cost = 100
+	new.Trees["tr"].Nodes["b"] = &model.TreeNode{ID: "b", Parent: "g", Label: "Buy a backup"}
+	d := model.Diff(old, new)
+	if len(d) != 1 || !strings.Contains(d[0].String(), `step "Phish an admin": cost 10 → 100`) || !strings.Contains(d[0].String(), `step "Buy a backup" added`) {
+		t.Errorf("diff = %v", d)
+	}
+}
