@@ -30,6 +30,13 @@ func text[T any](name string, p func(*T) *string) mergeField[T] {
 		set: func(x *T, v string) error { *p(x) = v; return nil }}
 }
 
+// prose is a text of several lines: edits of different lines merge.
+func prose[T any](name string, p func(*T) *string) mergeField[T] {
+	f := text(name, p)
+	f.merge = mergeLines
+	return f
+}
+
 func flag[T any](name string, p func(*T) *bool) mergeField[T] {
 	return mergeField[T]{name: name, get: func(x *T) string { return strconv.FormatBool(*p(x)) },
 		set: func(x *T, v string) (err error) { *p(x), err = strconv.ParseBool(v); return }}
@@ -86,7 +93,7 @@ func elementFields(es ...*Element) []mergeField[Element] {
 			set: func(e *Element, v string) (err error) { e.Kind, err = ParseKind(v); return }},
 		text("diagram", func(e *Element) *string { return &e.Diagram }),
 		text("name", func(e *Element) *string { return &e.Name }),
-		text("description", func(e *Element) *string { return &e.Description }),
+		prose("description", func(e *Element) *string { return &e.Description }),
 		{name: "bounds", get: func(e *Element) string {
 			return numText(e.X) + "," + numText(e.Y) + "," + numText(e.W) + "," + numText(e.H)
 		},
@@ -119,7 +126,7 @@ func elementFields(es ...*Element) []mergeField[Element] {
 		{name: "data assets", get: func(e *Element) string { return strings.Join(e.Assets, " ") },
 			set: func(e *Element, v string) error { e.Assets = sortedUnique(strings.Fields(v)); return nil }, merge: set3},
 		flag("out of scope", func(e *Element) *bool { return &e.OutOfScope }),
-		text("out-of-scope reason", func(e *Element) *string { return &e.OutOfScopeReason }),
+		prose("out-of-scope reason", func(e *Element) *string { return &e.OutOfScopeReason }),
 	}
 	var keys []string
 	for _, e := range es {
@@ -176,7 +183,7 @@ func diagramFields(...*Diagram) []mergeField[Diagram] {
 func assetFields(...*DataAsset) []mergeField[DataAsset] {
 	return []mergeField[DataAsset]{
 		text("name", func(a *DataAsset) *string { return &a.Name }),
-		text("description", func(a *DataAsset) *string { return &a.Description }),
+		prose("description", func(a *DataAsset) *string { return &a.Description }),
 		{name: "classification", get: func(a *DataAsset) string { return a.Classification.String() },
 			set: func(a *DataAsset, v string) (err error) { a.Classification, err = ParseClassification(v); return }},
 		level("confidentiality", func(a *DataAsset) *Level { return &a.Confidentiality }),
@@ -236,8 +243,8 @@ func threatFields(ts ...*Threat) []mergeField[Threat] {
 		flag("risk set", func(t *Threat) *bool { return &t.RiskSet }),
 		triage(mergeField[Threat]{name: "status", get: func(t *Threat) string { return t.Status.String() },
 			set: func(t *Threat, v string) (err error) { t.Status, err = ParseStatus(v); return }}),
-		triage(text("justification", func(t *Threat) *string { return &t.Justification })),
-		triage(text("mitigation", func(t *Threat) *string { return &t.Mitigation })),
+		triage(prose("justification", func(t *Threat) *string { return &t.Justification })),
+		triage(prose("mitigation", func(t *Threat) *string { return &t.Mitigation })),
 		{name: "DREAD", get: func(t *Threat) string {
 			if d := t.Dread; d != nil {
 				return fmt.Sprintf("%d,%d,%d,%d,%d", d.Damage, d.Reproducibility, d.Exploitability, d.AffectedUsers, d.Discoverability)
@@ -264,13 +271,13 @@ func threatFields(ts ...*Threat) []mergeField[Threat] {
 }
 
 func suppressionFields(...*Suppression) []mergeField[Suppression] {
-	return []mergeField[Suppression]{text("justification", func(s *Suppression) *string { return &s.Justification })}
+	return []mergeField[Suppression]{prose("justification", func(s *Suppression) *string { return &s.Justification })}
 }
 
 func ruleSetFields(...*RuleSet) []mergeField[RuleSet] {
 	return []mergeField[RuleSet]{
 		text("format", func(r *RuleSet) *string { return &r.Format }),
-		text("rules", func(r *RuleSet) *string { return &r.Data }),
+		prose("rules", func(r *RuleSet) *string { return &r.Data }),
 	}
 }
 
@@ -354,7 +361,7 @@ func one(n *TreeNode) map[string]*TreeNode {
 func infoFields(...*Info) []mergeField[Info] {
 	return []mergeField[Info]{
 		text("name", func(i *Info) *string { return &i.Name }),
-		text("description", func(i *Info) *string { return &i.Description }),
+		prose("description", func(i *Info) *string { return &i.Description }),
 		text("version", func(i *Info) *string { return &i.Version }),
 		{name: "authors", get: func(i *Info) string { return strings.Join(i.Authors, "\n") },
 			set: func(i *Info, v string) error {
@@ -363,8 +370,8 @@ func infoFields(...*Info) []mergeField[Info] {
 			}, merge: lines3},
 		text("owner", func(i *Info) *string { return &i.Owner }),
 		text("reviewer", func(i *Info) *string { return &i.Reviewer }),
-		text("scope", func(i *Info) *string { return &i.Scope }),
-		text("assumptions", func(i *Info) *string { return &i.Assumptions }),
+		prose("scope", func(i *Info) *string { return &i.Scope }),
+		prose("assumptions", func(i *Info) *string { return &i.Assumptions }),
 	}
 }
 
