@@ -38,6 +38,7 @@ func benchWindow(b *testing.B) *diagramView {
 	s := newSession(a, "")
 	w := s.newWindow(editor.New(bigDiagram()))
 	w.analysis.manualOnly()
+	w.stopWatching()
 	w.win.Resize(fyne.NewSize(1600, 1000))
 	w.canvas.zoom, w.canvas.pan, w.canvas.autoFit = 0.3, fyne.NewPos(0, 0), false
 	w.canvas.Refresh()

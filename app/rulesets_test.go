@@ -46,6 +46,7 @@ func TestEditorNamesTheRuleSetsAndWarnsOfOverrides(t *testing.T) {
 	}
 	s := newSession(test.NewTempApp(t), "")
 	w := s.newWindow(ed)
+	w.stopWatching()
 	t.Cleanup(w.win.Close)
 	if !strings.Contains(w.rulesNote.Text, "override 1 built-in rule") {
 		t.Errorf("status bar note: %q", w.rulesNote.Text)

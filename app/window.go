@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -45,6 +46,7 @@ type window struct {
 	reviewLabel *widget.Label
 	bottom      *container.AppTabs
 	work        *container.Split // the canvas above the tabs
+	unwatch     chan struct{}    // stops the look for another program replacing the file
 	overlay     *fyne.Container
 }
 
@@ -61,7 +63,41 @@ func (s *session) newWindow(ed *editor.Editor) *window {
 	s.placeWindow(w)
 	w.win.SetCloseIntercept(w.close)
 	s.windows = append(s.windows, w)
+	w.watchFile()
 	return w
+}
+
+// fileCheckEvery is how often a window looks whether another program
+// replaced its file (a git merge or checkout).
+const fileCheckEvery = 2 * time.Second
+
+// stopWatching ends watchFile.
+func (w *window) stopWatching() {
+	if w.unwatch != nil {
+		close(w.unwatch)
+		w.unwatch = nil
+	}
+}
+
+// watchFile checks the window's file until the window closes.
+func (w *window) watchFile() {
+	w.unwatch = make(chan struct{})
+	tick := time.NewTicker(fileCheckEvery)
+	go func() {
+		defer tick.Stop()
+		for {
+			select {
+			case <-w.unwatch:
+				return
+			case <-tick.C:
+				fyne.Do(func() {
+					if w.ed.CheckFile() {
+						w.refreshTitle()
+					}
+				})
+			}
+		}
+	}()
 }
 
 // build lays the window out: palette on top, diagrams and elements on
@@ -338,6 +374,7 @@ func (w *window) close() {
 }
 
 func (w *window) closeNow() {
+	w.stopWatching()
 	w.s.rememberSize(w)
 	w.showError(w.ed.Close())
 	w.s.forget(w)

@@ -177,6 +177,19 @@ func (ed *Editor) detach() {
 	_ = ed.autosaveNow() // a failure leaves the model in memory, still unsaved
 }
 
+// CheckFile lets go of the file when another program replaced it since
+// the editor opened it, and reports whether it did: the window then says
+// so at once, not only at the next edit. What the window shows is then in
+// no file, so it counts as unsaved.
+func (ed *Editor) CheckFile() bool {
+	if ed.file == nil || !ed.file.Replaced() {
+		return false
+	}
+	ed.detach()
+	ed.unsaved = true
+	return true
+}
+
 // Replaced is the file another program replaced while this editor had it
 // open, or "".
 func (ed *Editor) Replaced() string { return ed.replaced }

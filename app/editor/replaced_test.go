@@ -64,3 +64,22 @@ func TestAFileReplacedOnDiskKeepsTheEdits(t *testing.T) {
 		t.Error("after Save As the window still reads as replaced or unsaved")
 	}
 }
+
+// The window asks CheckFile on a timer, so it says at once that git
+// replaced the file, before anyone edits.
+func TestCheckFileNoticesAReplacementAtOnce(t *testing.T) {
+	ed, path := titled(t)
+	if ed.CheckFile() {
+		t.Fatal("an untouched file reads as replaced")
+	}
+	must(t, ed.SaveAs(path)) // its own save keeps it the same file
+	if ed.CheckFile() {
+		t.Fatal("the editor's own save reads as a replacement")
+	}
+	tmp := path + ".new"
+	must(t, storage.WriteNew(tmp, model.New("theirs")))
+	must(t, os.Rename(tmp, path))
+	if !ed.CheckFile() || ed.Replaced() != path || !ed.Unsaved() {
+		t.Errorf("replacement not noticed: replaced %q, unsaved %v", ed.Replaced(), ed.Unsaved())
+	}
+}
