@@ -86,7 +86,7 @@ func (p *conflictsPanel) row(c *model.Conflict) fyne.CanvasObject {
 		title = "The model"
 	}
 	if c.Field != "" {
-		title += ": " + p.fieldLabel(c)
+		title += ": " + c.FieldLabel(p.w.ed.Model)
 	} else {
 		title += ": deleted on one side, changed on the other"
 	}
@@ -108,18 +108,6 @@ func (p *conflictsPanel) row(c *model.Conflict) fyne.CanvasObject {
 		buttons.Add(widget.NewButton("Edit…", func() { p.edit(id) }))
 	}
 	return container.NewBorder(head, nil, nil, container.NewVBox(buttons), text)
-}
-
-// fieldLabel names a property as the properties panel does.
-func (p *conflictsPanel) fieldLabel(c *model.Conflict) string {
-	key, ok := strings.CutPrefix(c.Field, "properties.")
-	if e := p.w.ed.Model.Elements[c.Subject]; ok && c.What == "element" && e != nil {
-		if def := model.PropFor(e.Kind, key); def != nil {
-			return def.Label
-		}
-		return key
-	}
-	return c.Field
 }
 
 func (p *conflictsPanel) resolve(e model.Edit) { p.w.do(p.w.ed.Do(e)) }
@@ -174,7 +162,7 @@ func (p *conflictsPanel) edit(id string) {
 	entry.SetText(shown)
 	entry.Wrapping = fyne.TextWrapWord
 	entry.SetMinRowsVisible(3)
-	label := p.fieldLabel(c)
+	label := c.FieldLabel(p.w.ed.Model)
 	d := dialog.NewForm("Resolve "+label+" of "+model.Printable(c.Name), "Resolve", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem(label, entry)}, func(ok bool) {
 			if !ok {

@@ -34,7 +34,8 @@ func newHistoryPanel(w *window) *historyPanel {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(p.entries) {
 				c := p.entries[i]
-				o.(*widget.Label).SetText(fmt.Sprintf("%s   %s   %s", c.At.Local().Format("2006-01-02 15:04"), c.Author, c.Action))
+				// Names in the trail may hold characters that reorder text.
+				o.(*widget.Label).SetText(model.Printable(fmt.Sprintf("%s   %s   %s", c.At.Local().Format("2006-01-02 15:04"), c.Author, c.Action)))
 			}
 		})
 	p.list.OnSelected = func(i widget.ListItemID) {
@@ -105,7 +106,7 @@ func (w *window) statusHistory(threatID string) string {
 	var lines []string
 	for _, c := range trail {
 		if slices.Contains(c.Subjects, threatID) && strings.Contains(c.Action, " status ") {
-			lines = append(lines, fmt.Sprintf("%s  %s: %s", c.At.Local().Format("2006-01-02 15:04"), c.Author, c.Action))
+			lines = append(lines, model.Printable(fmt.Sprintf("%s  %s: %s", c.At.Local().Format("2006-01-02 15:04"), c.Author, c.Action)))
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -54,6 +54,23 @@ func (c *Conflict) Values() string {
 	return Printable(fmt.Sprintf("%s: ours %s, theirs %s", field, c.Show(c.Ours), c.Show(c.Theirs)))
 }
 
+// FieldLabel names the value in conflict as the editor's panels do: a
+// property by its label ("Access restricted"), other fields by their
+// name ("Name", "Status").
+func (c *Conflict) FieldLabel(m *Model) string {
+	key, ok := strings.CutPrefix(c.Field, "properties.")
+	if e := m.Elements[c.Subject]; ok && c.What == "element" && e != nil {
+		if def := PropFor(e.Kind, key); def != nil {
+			return def.Label
+		}
+		return key
+	}
+	if c.Field == "" {
+		return ""
+	}
+	return strings.ToUpper(c.Field[:1]) + c.Field[1:]
+}
+
 // Editable reports whether the analyst may type the value that settles
 // the conflict: a text or a property, not a position or a tree's steps.
 func (c *Conflict) Editable() bool {
@@ -172,14 +189,14 @@ func ResolveConflict(m *Model, id string, side Side) Edit {
 		if v == Deleted {
 			outcome = "deleted it"
 		}
-		return settle(m, c, deleteWhole(m, c, v == Deleted), fmt.Sprintf("resolved %s %s: took %s, %s", c.What, c.Name, sideName(side), outcome))
+		return settle(m, c, deleteWhole(m, c, v == Deleted), fmt.Sprintf("resolved %s %s: took %s, %s", c.What, Printable(c.Name), sideName(side), outcome))
 	}
 	group := groupOf(m, c)
 	if len(group) == 1 {
-		return settle(m, c, setField(m, c, v), fmt.Sprintf("resolved %s %s, %s: took %s %s", c.What, c.Name, c.Field, sideName(side), ShowValue(v)))
+		return settle(m, c, setField(m, c, v), fmt.Sprintf("resolved %s %s, %s: took %s %s", c.What, Printable(c.Name), c.FieldLabel(m), sideName(side), c.Show(v)))
 	}
 	// A threat's triage is taken whole from one side.
-	b := &Batch{Label: fmt.Sprintf("resolved the triage of %s %s: took %s", c.What, c.Name, sideName(side))}
+	b := &Batch{Label: fmt.Sprintf("resolved the triage of %s %s: took %s", c.What, Printable(c.Name), sideName(side))}
 	trial := m.Clone()
 	for _, g := range group {
 		v := g.Ours
@@ -227,7 +244,7 @@ func ResolveConflictWith(m *Model, id, value string) Edit {
 	if err := checkTyped(m, c, value); err != nil {
 		return failed{err}
 	}
-	return settle(m, c, setField(m, c, value), fmt.Sprintf("resolved %s %s, %s: set to %s", c.What, c.Name, c.Field, ShowValue(value)))
+	return settle(m, c, setField(m, c, value), fmt.Sprintf("resolved %s %s, %s: set to %s", c.What, Printable(c.Name), c.FieldLabel(m), ShowValue(value)))
 }
 
 // checkTyped refuses a typed value a property's type does not allow: a

@@ -53,7 +53,7 @@ func Merge(base, ours, theirs *Model) *Model {
 	merge3(mg, table[Conflict]{"conflict", (*Conflict).Clone, conflictFields, func(c *Conflict) string { return c.Name }},
 		base.Conflicts, ours.Conflicts, theirs.Conflicts, out.Conflicts)
 
-	mg.keepTreesWhole(ours, theirs)
+	mg.keepTreesWhole(base, ours, theirs)
 	mg.restoreReferenced(base, ours, theirs)
 	for _, c := range mg.found {
 		c.Name = mg.nameNow(c)
@@ -66,7 +66,7 @@ func Merge(base, ours, theirs *Model) *Model {
 // keepTreesWhole undoes a step-by-step merge of an attack tree that left
 // it broken (a step under a step the other side deleted, two moves that
 // make a loop): the tree keeps ours' steps, and its steps are a conflict.
-func (mg *merger) keepTreesWhole(ours, theirs *Model) {
+func (mg *merger) keepTreesWhole(base, ours, theirs *Model) {
 	for _, id := range sortedKeys(mg.out.Trees) {
 		t := mg.out.Trees[id]
 		if treeShapeHolds(t) {
@@ -82,8 +82,11 @@ func (mg *merger) keepTreesWhole(ours, theirs *Model) {
 		if slices.ContainsFunc(mg.found, func(c *Conflict) bool { return c.ID == cid }) || o == nil || th == nil {
 			continue
 		}
-		mg.conflict(&Conflict{What: "attack tree", Subject: id, Name: t.Name, Field: "steps",
-			Ours: nodesText(o.Nodes), Theirs: nodesText(th.Nodes)})
+		c := &Conflict{What: "attack tree", Subject: id, Name: t.Name, Field: "steps", Ours: nodesText(o.Nodes), Theirs: nodesText(th.Nodes)}
+		if bt := base.Trees[id]; bt != nil {
+			c.Base = nodesText(bt.Nodes)
+		}
+		mg.conflict(c)
 	}
 }
 
@@ -177,6 +180,7 @@ func mergeFields[T any](mg *merger, tb table[T], key string, b, o, t *T) *T {
 	m := tb.clone(o)
 	fields := tb.fields(b, o, t)
 	conflicted := map[string]bool{} // groups with a conflict
+	changedBy := map[string]int{}   // groups: 1 ours changed some, 2 theirs, 3 both
 	var differ []mergeField[T]      // fields of a group that took one side
 	for _, f := range fields {
 		bv, ov, tv := "", f.get(o), f.get(t)
@@ -188,15 +192,19 @@ func mergeFields[T any](mg *merger, tb table[T], key string, b, o, t *T) *T {
 			continue
 		case tv == bv:
 			differ = append(differ, f)
+			changedBy[f.group] |= 1
 			continue
 		case ov == bv:
 			_ = f.set(m, tv) // a value read from a model always reads back
 			differ = append(differ, f)
+			changedBy[f.group] |= 2
 			continue
 		}
 		if f.merge != nil {
 			if v, ok := f.merge(bv, ov, tv); ok {
 				_ = f.set(m, v)
+				differ = append(differ, f)
+				changedBy[f.group] |= 3
 				continue
 			}
 		}
@@ -209,10 +217,11 @@ func mergeFields[T any](mg *merger, tb table[T], key string, b, o, t *T) *T {
 			conflicted[f.group] = true
 		}
 	}
-	// A group is one decision: a triage that conflicts on its status does
-	// not take the other side's justification alone.
+	// A group is one decision: when both sides changed it (one the
+	// status, the other the justification, say), no mix of the two is
+	// taken; each field that differs is a conflict, resolved together.
 	for _, f := range differ {
-		if f.group != "" && conflicted[f.group] {
+		if f.group != "" && (conflicted[f.group] || changedBy[f.group] == 3) {
 			bv, ov := "", f.get(o)
 			if b != nil {
 				bv = f.get(b)

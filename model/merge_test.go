@@ -420,3 +420,17 @@ func TestMergeBothSidesWritingTheSameThreat(t *testing.T) {
 		t.Errorf("threats %v, conflicts %v", m.ThreatList(), m.ConflictList())
 	}
 }
+
+func TestMergeTriageChangedInDifferentFieldsConflicts(t *testing.T) {
+	base := twoTier()
+	id := "proc.spoofing@api"
+	ours := edit(t, base, model.SetStatus(base, id, model.Mitigated, ""))
+	theirs := edit(t, base, model.SetStatus(base, id, model.Open, "Only orders service writes"))
+	m := model.Merge(base, ours, theirs)
+	if th := m.Threats[id]; th.Status != model.Mitigated || th.Justification != "" {
+		t.Errorf("a mix nobody decided: %+v", th)
+	}
+	if m.Conflicts[model.ConflictID("threat", id, "status")] == nil || m.Conflicts[model.ConflictID("threat", id, "justification")] == nil {
+		t.Errorf("conflicts %v", m.ConflictList())
+	}
+}
