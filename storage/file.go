@@ -337,18 +337,20 @@ func (f *File) Save(m *model.Model, log ...model.Change) error {
 	// The file alone holds the model between edits: git can commit it,
 	// a copy is whole, and no log is left for a file that replaces it.
 	_, _ = f.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	f.ident, _ = os.Stat(f.path) // as this save left it
 	return nil
 }
 
-// Replaced reports whether the path no longer names the file this one
-// opened: another program replaced or removed it. Saving into the old one
-// would lose the edits with it.
+// Replaced reports whether another program replaced, removed or
+// rewrote the file since this one last wrote it (a git merge or checkout
+// renames a new file over it; cp or rsync write over it in place). Saving
+// into it would lose the edits, or mix two models in one file.
 func (f *File) Replaced() bool {
 	if f.ident == nil {
 		return false
 	}
 	st, err := os.Stat(f.path)
-	return err != nil || !os.SameFile(st, f.ident)
+	return err != nil || !os.SameFile(st, f.ident) || st.Size() != f.ident.Size() || !st.ModTime().Equal(f.ident.ModTime())
 }
 
 // History returns the file's audit trail, oldest first.

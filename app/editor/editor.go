@@ -8,6 +8,8 @@ package editor
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"os/user"
 	"slices"
 	"time"
@@ -113,7 +115,8 @@ func (ed *Editor) SaveError() error { return ed.saveErr }
 
 // SaveAs writes the model to a new file and keeps editing that file.
 func (ed *Editor) SaveAs(path string) error {
-	if ed.file != nil && ed.file.Path() == path {
+	ed.CheckFile() // a file another program replaced is let go, so its name can be taken again
+	if ed.file != nil && samePath(ed.file.Path(), path) {
 		return ed.save()
 	}
 	// An untitled model brings the trail its autosave file kept, and a
@@ -144,6 +147,16 @@ func (ed *Editor) SaveAs(path string) error {
 	}
 	ed.notify(FileChanged)
 	return nil
+}
+
+// samePath reports whether two paths name one file, however written.
+func samePath(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // save writes the model to its file, if it has one, with the trail

@@ -83,3 +83,42 @@ func TestCheckFileNoticesAReplacementAtOnce(t *testing.T) {
 		t.Errorf("replacement not noticed: replaced %q, unsaved %v", ed.Replaced(), ed.Unsaved())
 	}
 }
+
+// cp or rsync write over the file in place: the same file, other bytes.
+func TestAFileOverwrittenInPlaceIsNoticed(t *testing.T) {
+	ed, path := titled(t)
+	id, err := ed.Place(model.Process, model.Point{X: 100, Y: 100})
+	must(t, err)
+	other := filepath.Join(t.TempDir(), "other.rampart")
+	must(t, storage.WriteNew(other, model.New("another model")))
+	data, err := os.ReadFile(other)
+	must(t, err)
+	must(t, os.WriteFile(path, data, 0o644)) // same inode
+	if err := ed.Rename(id, "Orders API"); !errors.Is(err, storage.ErrReplaced) {
+		t.Fatalf("edit after an overwrite: %v", err)
+	}
+	onDisk, err := storage.Load(path)
+	must(t, err)
+	if onDisk.Name != "another model" || len(onDisk.Elements) != 0 {
+		t.Errorf("the overwritten file was written into: %q, %d elements", onDisk.Name, len(onDisk.Elements))
+	}
+}
+
+// After a replacement the user may keep their version under the same name.
+func TestSaveAsOverTheReplacedFile(t *testing.T) {
+	ed, path := titled(t)
+	id, err := ed.Place(model.Process, model.Point{X: 100, Y: 100})
+	must(t, err)
+	tmp := path + ".new"
+	must(t, storage.WriteNew(tmp, model.New("theirs")))
+	must(t, os.Rename(tmp, path))
+	must(t, ed.SaveAs(path)) // before the window's check noticed
+	if ed.Replaced() != "" || ed.Path() != path {
+		t.Errorf("after Save As: replaced %q, path %q", ed.Replaced(), ed.Path())
+	}
+	kept, err := storage.Load(path)
+	must(t, err)
+	if kept.Elements[id] == nil {
+		t.Error("Save As over the replaced file did not keep the window's model")
+	}
+}
