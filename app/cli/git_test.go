@@ -228,3 +228,35 @@ func TestGitMergeOfJSONModels(t *testing.T) {
 		t.Errorf("merged properties = %v", e.Props)
 	}
 }
+
+// Both branches add the same model file: git passes an empty BASE.
+func TestGitMergeOfAModelBothBranchesAdded(t *testing.T) {
+	r := newRepo(t)
+	r.run(true, os.Args[0], "git-setup")
+	r.git("add", ".")
+	r.git("commit", "-qm", "setup")
+	add := func(branch, extra string) {
+		r.git("checkout", "-q", "-b", branch, "main")
+		demo, err := storage.Demo()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = model.AddElement(&model.Element{ID: model.NewID(), Kind: model.Process, Diagram: demo.Root().ID, Name: extra,
+			X: 2000, Y: 100, W: 120, H: 60}).Apply(demo)
+		if err := storage.WriteNew(filepath.Join(r.dir, "shop.rampart"), demo); err != nil {
+			t.Fatal(err)
+		}
+		r.git("add", ".")
+		r.git("commit", "-qm", branch)
+	}
+	add("a", "Fraud scoring")
+	add("b", "Loyalty points")
+	out, err := r.run(false, "git", "merge", "--no-edit", "a")
+	m := r.load("shop.rampart")
+	if named(m, "Fraud scoring") == nil || named(m, "Loyalty points") == nil {
+		t.Fatalf("git merge (%v): %s; merged model lacks a side's element", err, out)
+	}
+	if strings.Contains(out, ".merge_file") {
+		t.Errorf("messages name git's temporary files: %s", out)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -48,18 +49,22 @@ func mergeCmd() *cobra.Command {
 			if err := storage.CheckOutput(out, form, args[0], args[2]); err != nil {
 				return err
 			}
-			sides, err := readSides(args)
-			if err != nil {
-				return err
-			}
-			if err := related(sides); err != nil {
-				return err
-			}
+			given := name
 			if name == "" {
 				name = out
 				if out == "-" {
 					name = args[1]
 				}
+			}
+			sides, err := readSides(args)
+			if err == nil {
+				err = related(sides)
+			}
+			if err != nil && given != "" {
+				return fmt.Errorf("merge of %s: %w", given, err) // git's driver: its temporary files mean nothing to the user
+			}
+			if err != nil {
+				return err
 			}
 			merged := model.Merge(sides[0].model, sides[1].model, sides[2].model)
 			conflicts := merged.ConflictList()
@@ -146,6 +151,16 @@ func readSides(paths []string) ([3]*side, error) {
 	for i, p := range paths {
 		wg.Go(func() {
 			s := &side{path: p, rampart: storage.FormatOf(p) == storage.FormatRampart}
+			defer func() {
+				if errs[i] != nil {
+					errs[i] = fmt.Errorf("%s: %w", [3]string{"BASE", "OURS", "THEIRS"}[i], errs[i])
+				}
+			}()
+			if st, err := os.Stat(p); err == nil && st.Size() == 0 && i == 0 {
+				// git passes an empty BASE when both branches added the file.
+				s.model, sides[i] = model.Empty(), s
+				return
+			}
 			if s.rampart {
 				s.model, s.trail, errs[i] = storage.LoadWithHistory(p) // as the file holds it, for WriteFrom
 			} else {
