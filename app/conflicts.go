@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -114,7 +115,8 @@ func (p *conflictsPanel) resolve(e model.Edit) { p.w.do(p.w.ed.Do(e)) }
 
 // use resolves a conflict with one side. When that deletes something that
 // other conflicts are about (a threat triaged differently on an element
-// one side deleted), it asks first, naming them: they go with it.
+// one side deleted), or an attack tree aimed at it, it asks first, naming
+// them: they go with it.
 func (p *conflictsPanel) use(id string, side model.Side) {
 	m := p.w.ed.Model
 	c := m.Conflicts[id]
@@ -133,6 +135,12 @@ func (p *conflictsPanel) use(id string, side model.Side) {
 			others = append(others, o.String())
 		}
 	}
+	for _, t := range m.Trees {
+		if trial.Trees[t.ID] == nil && !(c.What == "attack tree" && c.Subject == t.ID) {
+			others = append(others, "attack tree "+model.Printable(t.Name)+", which targets it")
+		}
+	}
+	slices.Sort(others)
 	if len(others) == 0 {
 		p.resolve(e)
 		return

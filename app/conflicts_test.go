@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/rampart-tm/rampart/app/editor"
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/storage"
 )
@@ -141,5 +142,64 @@ func TestDeletingResolutionAsksAboutWhatGoesWithIt(t *testing.T) {
 	test.Tap(buttonIn(t, objs, "Delete"))
 	if w.ed.Model.Elements[el] != nil || len(w.ed.Model.Conflicts) != 0 {
 		t.Errorf("after Delete: element %v, conflicts %v", w.ed.Model.Elements[el], w.ed.Model.ConflictList())
+	}
+}
+
+// Deleting a data asset one side deleted also deletes the attack tree the
+// other side aimed at it: the question says so, and the panel of data
+// assets shows no ghost of it.
+func TestDeletingAnAssetNamesTheTreeThatGoes(t *testing.T) {
+	base, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	asset := base.AssetList()[0]
+	ours, theirs := base.Clone(), base.Clone()
+	_ = model.DeleteAsset(ours, asset.ID).Apply(ours)
+	_ = model.PutTree(theirs, &model.AttackTree{ID: "tr", Name: "Steal " + asset.Name, Target: asset.ID, Root: "g",
+		Nodes: map[string]*model.TreeNode{"g": {ID: "g", Label: "Read it", Gate: model.Or}}}, "").Apply(theirs)
+	w := newTestWindow(t, model.Merge(base, ours, theirs))
+	test.Tap(rowButton(t, w.conflicts, model.ConflictID("data asset", asset.ID, ""), "Use ours"))
+	top := w.win.Canvas().Overlays().Top()
+	if top == nil || w.ed.Model.Assets[asset.ID] == nil {
+		t.Fatal("deleted without asking")
+	}
+	var text string
+	var objs []fyne.CanvasObject
+	var deep func(o fyne.CanvasObject)
+	deep = func(o fyne.CanvasObject) {
+		objs = append(objs, o)
+		if l, ok := o.(*widget.Label); ok {
+			text += l.Text
+		}
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				deep(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				deep(c)
+			}
+		}
+	}
+	deep(top)
+	if !strings.Contains(text, "attack tree Steal "+asset.Name) {
+		t.Errorf("the question does not name the tree: %q", text)
+	}
+	test.Tap(buttonIn(t, objs, "Delete"))
+	if w.ed.Model.Assets[asset.ID] != nil || len(w.ed.Model.Trees) != 0 {
+		t.Fatal("not deleted")
+	}
+	w.ed.Select()
+	w.props.refresh(editor.SelectionChanged)
+	cards := 0
+	for _, o := range w.props.box.Objects {
+		if _, ok := o.(*widget.Card); ok {
+			cards++
+		}
+	}
+	if cards != len(w.ed.Model.Assets) {
+		t.Errorf("the data assets panel shows %d assets, the model has %d", cards, len(w.ed.Model.Assets))
 	}
 }

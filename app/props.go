@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -45,17 +47,22 @@ func (p *propertiesPanel) refresh(c editor.Change) {
 	default:
 		want = "*"
 	}
-	if want == p.showing && len(p.syncs) > 0 && (want == "" || want == "*" || p.w.ed.Model.Elements[want] != nil) {
+	if want == "" {
+		// The model's panel lists its data assets: rebuilt when they come
+		// or go (an undo, a merge resolved), not only through its buttons.
+		want = "model:" + strings.Join(slices.Sorted(maps.Keys(p.w.ed.Model.Assets)), ",")
+	}
+	if want == p.showing && len(p.syncs) > 0 && (strings.HasPrefix(want, "model:") || want == "*" || p.w.ed.Model.Elements[want] != nil) {
 		p.sync()
 		return
 	}
 	p.showing = want
 	p.syncs = nil
 	p.box.RemoveAll()
-	switch want {
-	case "":
+	switch {
+	case strings.HasPrefix(want, "model:"):
 		p.buildModel()
-	case "*":
+	case want == "*":
 		p.box.Add(heading(fmt.Sprintf("%d elements selected", len(sel))))
 		p.box.Add(widget.NewLabel("Drag to move them together, Delete to remove them,\nCtrl+C to copy them."))
 	default:
@@ -373,6 +380,9 @@ func (p *propertiesPanel) assetForm(id string) fyne.CanvasObject {
 		return &model.DataAsset{}
 	}
 	update := func(change func(*model.DataAsset)) error {
+		if ed.Model.Assets[id] == nil {
+			return nil // deleted while its form was on screen
+		}
 		a := asset().Clone()
 		change(a)
 		return ed.Do(model.UpdateAsset(ed.Model, a))
