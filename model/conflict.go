@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Conflict is a thing two merged versions of a model changed in different
@@ -51,7 +52,29 @@ func (c *Conflict) Values() string {
 	if field == "" {
 		field = "deleted on one side"
 	}
-	return Printable(fmt.Sprintf("%s: ours %s, theirs %s", field, c.Show(c.Ours), c.Show(c.Theirs)))
+	o, t := c.Ours, c.Theirs
+	if c.What != "attack tree" {
+		o, t = fromDifference(o, t)
+	}
+	return Printable(fmt.Sprintf("%s: ours %s, theirs %s", field, c.Show(o), c.Show(t)))
+}
+
+// fromDifference starts two long texts a little before where they first
+// differ, so that cutting them short keeps what tells them apart.
+func fromDifference(a, b string) (string, string) {
+	const before = 30
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	if n <= before+10 {
+		return a, b
+	}
+	start := n - before
+	for start > 0 && !utf8.RuneStart(a[start]) {
+		start--
+	}
+	return "…" + a[start:], "…" + b[start:]
 }
 
 // FieldLabel names the value in conflict as the editor's panels do: a

@@ -434,3 +434,11 @@ func TestMergeTriageChangedInDifferentFieldsConflicts(t *testing.T) {
 		t.Errorf("conflicts %v", m.ConflictList())
 	}
 }
+
+func TestConflictLinesShowWhereLongValuesDiffer(t *testing.T) {
+	long := strings.Repeat("The orders service keeps its data in one region. ", 4)
+	c := &model.Conflict{What: "element", Name: "Orders", Field: "description", Ours: long + "Ours adds backups.", Theirs: long + "Theirs adds replicas."}
+	if s := c.String(); !strings.Contains(s, "Ours adds backups") || !strings.Contains(s, "Theirs adds replicas") {
+		t.Errorf("conflict line hides the difference: %s", s)
+	}
+}
