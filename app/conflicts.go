@@ -95,7 +95,8 @@ func (p *conflictsPanel) row(c *model.Conflict) fyne.CanvasObject {
 	head.Importance = widget.LowImportance
 	head.Alignment = widget.ButtonAlignLeading
 
-	values := "Ours " + c.Show(c.Ours) + "    Theirs " + c.Show(c.Theirs)
+	oursText, theirsText := c.Sides()
+	values := "Ours " + oursText + "    Theirs " + theirsText
 	if c.Field != "" {
 		values += "    Base " + c.Show(c.Base)
 	}

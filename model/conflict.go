@@ -52,11 +52,18 @@ func (c *Conflict) Values() string {
 	if field == "" {
 		field = "deleted on one side"
 	}
+	o, t := c.Sides()
+	return Printable(fmt.Sprintf("%s: ours %s, theirs %s", field, o, t))
+}
+
+// Sides are ours and theirs as people read them (see Show); two long
+// texts start a little before where they differ.
+func (c *Conflict) Sides() (ours, theirs string) {
 	o, t := c.Ours, c.Theirs
 	if c.What != "attack tree" {
 		o, t = fromDifference(o, t)
 	}
-	return Printable(fmt.Sprintf("%s: ours %s, theirs %s", field, c.Show(o), c.Show(t)))
+	return c.Show(o), c.Show(t)
 }
 
 // fromDifference starts two long texts a little before where they first
