@@ -54,7 +54,10 @@ func Merge(base, ours, theirs *Model) *Model {
 		base.Conflicts, ours.Conflicts, theirs.Conflicts, out.Conflicts)
 
 	mg.keepTreesWhole(base, ours, theirs)
-	mg.restoreReferenced(base, ours, theirs)
+	for more := true; more; {
+		mg.restoreReferenced(base, ours, theirs)
+		more = mg.keepBelongings(ours, theirs)
+	}
 	for _, c := range mg.found {
 		c.Name = mg.nameNow(c)
 		out.Conflicts[c.ID] = c

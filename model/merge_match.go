@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -255,4 +256,55 @@ func (mg *merger) restoreReferenced(base, ours, theirs *Model) {
 			}
 		}
 	}
+}
+
+// keepBelongings keeps, with an element the merge keeps although one side
+// deleted it, what that side deleted with it and the other side still
+// has: its flows, the child diagram that refines it with everything in
+// it, and their threats and suppressions. Choosing the side that kept it
+// then gives that side's model back whole; choosing the side that deleted
+// it deletes them all again. It reports whether it restored anything.
+func (mg *merger) keepBelongings(ours, theirs *Model) bool {
+	m := mg.out
+	restored := false
+	for _, c := range slices.Clone(mg.found) {
+		if c.What != "element" || c.Field != "" || m.Elements[c.Subject] == nil {
+			continue
+		}
+		keeper := theirs
+		if c.Theirs == Deleted {
+			keeper = ours
+		}
+		held := map[string]bool{c.Subject: true}
+		for grew := true; grew; {
+			grew = false
+			for _, d := range keeper.Diagrams {
+				if held[d.Refines] && !held[d.ID] {
+					held[d.ID], grew = true, true
+					if m.Diagrams[d.ID] == nil {
+						m.Diagrams[d.ID], restored = d.Clone(), true
+					}
+				}
+			}
+			for _, e := range keeper.Elements {
+				if !held[e.ID] && (held[e.Source] || held[e.Target] || held[e.Diagram]) {
+					held[e.ID], grew = true, true
+					if m.Elements[e.ID] == nil {
+						m.Elements[e.ID], restored = e.Clone(), true
+					}
+				}
+			}
+		}
+		for _, t := range keeper.Threats {
+			if held[t.ElementID] && m.Threats[t.ID] == nil {
+				m.Threats[t.ID], restored = t.Clone(), true
+			}
+		}
+		for k, sup := range keeper.Suppressions {
+			if held[sup.ElementID] && m.Suppressions[k] == nil {
+				m.Suppressions[k], restored = sup.Clone(), true
+			}
+		}
+	}
+	return restored
 }

@@ -442,3 +442,29 @@ func TestConflictLinesShowWhereLongValuesDiffer(t *testing.T) {
 		t.Errorf("conflict line hides the difference: %s", s)
 	}
 }
+
+// Keeping an element one side deleted keeps what went with it: choosing
+// the side that kept it gives that side's model back whole.
+func TestKeepingADeletedElementKeepsItsFlows(t *testing.T) {
+	base := twoTier()
+	ours := edit(t, base, model.DeleteElements(base, []string{"db"}))
+	theirs := edit(t, base, model.SetProp(base, "db", "encrypted_at_rest", "true"))
+	m := model.Merge(base, ours, theirs)
+	if m.Elements["f2"] == nil {
+		t.Fatal("the flow deleted with the store is not kept with it")
+	}
+	c := model.ConflictID("element", "db", "")
+	kept := m.Clone()
+	if err := model.ResolveConflict(kept, c, model.Theirs).Apply(kept); err != nil {
+		t.Fatal(err)
+	}
+	if d := model.Diff(theirs, kept); len(d) != 0 {
+		t.Errorf("using theirs does not give theirs: %v", d)
+	}
+	if err := model.ResolveConflict(m, c, model.Ours).Apply(m); err != nil {
+		t.Fatal(err)
+	}
+	if d := model.Diff(ours, m); len(d) != 0 {
+		t.Errorf("using ours does not give ours: %v", d)
+	}
+}

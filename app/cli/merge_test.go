@@ -260,3 +260,34 @@ func TestMergeRefusesAnUnrelatedModel(t *testing.T) {
 		t.Error("written anyway")
 	}
 }
+
+// The demo's Email provider is deleted on one side (with its flow and the
+// interface flow of the platform's child diagram) and described on the
+// other: using theirs gives theirs whole, so the levels still balance.
+func TestUsingTheSideThatKeptAnElementBalances(t *testing.T) {
+	base, err := storage.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, theirs := base.Clone(), base.Clone()
+	if err := model.DeleteElements(ours, []string{"email-provider"}).Apply(ours); err != nil {
+		t.Fatal(err)
+	}
+	if err := model.Describe(theirs, "email-provider", "Sends receipts").Apply(theirs); err != nil {
+		t.Fatal(err)
+	}
+	m := model.Merge(base, ours, theirs)
+	for _, c := range m.ConflictList() {
+		if err := model.ResolveConflict(m, c.ID, model.Theirs).Apply(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := model.Diff(theirs, m); len(d) != 0 {
+		t.Errorf("using theirs everywhere is not theirs: %v", d)
+	}
+	for _, f := range model.Validate(m) {
+		if f.Severity == model.Error {
+			t.Errorf("after resolving: %s", f)
+		}
+	}
+}
