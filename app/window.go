@@ -92,6 +92,8 @@ func (w *window) watchFile() {
 			case <-tick.C:
 				fyne.Do(func() {
 					if w.ed.CheckFile() {
+						_, err := w.ed.Rejoin() // on failure the window says the file was replaced
+						w.showError(err)
 						w.refreshTitle()
 					}
 				})
@@ -268,6 +270,10 @@ func (w *window) changed(c editor.Change) {
 
 func (w *window) refreshTitle() {
 	w.win.SetTitle(title(w.ed))
+	if notice := w.ed.Notice(); notice != "" {
+		w.status.SetText(notice)
+		return
+	}
 	switch {
 	case w.ed.Replaced() != "":
 		w.status.SetText("Not saved: another program replaced " + filepath.Base(w.ed.Replaced()) +

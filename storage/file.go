@@ -341,6 +341,10 @@ func (f *File) Save(m *model.Model, log ...model.Change) error {
 	return nil
 }
 
+// Saved is the model as this file last wrote it (or opened it): the base
+// to merge with when another program replaced the file. Not to be changed.
+func (f *File) Saved() *model.Model { return f.saved }
+
 // Replaced reports whether another program replaced, removed or
 // rewrote the file since this one last wrote it (a git merge or checkout
 // renames a new file over it; cp or rsync write over it in place). Saving

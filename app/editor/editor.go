@@ -23,17 +23,19 @@ type Editor struct {
 	Model   *model.Model
 	History model.History
 
-	file        *storage.File // nil while the model is untitled
-	autosave    *storage.File // where an untitled model is kept against crashes
-	autosaveDir string
-	readOnly    string // the file viewed read-only, if any (see OpenReadOnly)
-	replaced    string // the file another program replaced under us, if any (see detach)
-	unsaved     bool   // changes not yet in a file
-	saveErr     error  // why the last save failed, if it did
-	diagram     string // ID of the diagram on screen
-	selected    map[string]bool
-	clip        *Clipboard
-	noSnap      bool // grid snapping is off
+	file         *storage.File // nil while the model is untitled
+	autosave     *storage.File // where an untitled model is kept against crashes
+	autosaveDir  string
+	readOnly     string       // the file viewed read-only, if any (see OpenReadOnly)
+	replaced     string       // the file another program replaced under us, if any (see detach)
+	replacedBase *model.Model // what this editor last saved in it, to merge with what replaced it
+	notice       string       // see TakeNotice
+	unsaved      bool         // changes not yet in a file
+	saveErr      error        // why the last save failed, if it did
+	diagram      string       // ID of the diagram on screen
+	selected     map[string]bool
+	clip         *Clipboard
+	noSnap       bool // grid snapping is off
 
 	// Changed is called after every change of model, diagram or
 	// selection, so views can refresh.
@@ -115,7 +117,14 @@ func (ed *Editor) SaveError() error { return ed.saveErr }
 
 // SaveAs writes the model to a new file and keeps editing that file.
 func (ed *Editor) SaveAs(path string) error {
-	ed.CheckFile() // a file another program replaced is let go, so its name can be taken again
+	// Saving over the file another program replaced merges into it, as
+	// the window does on its own: writing over it would drop that work.
+	if ed.CheckFile() || (ed.replaced != "" && samePath(ed.replaced, path)) {
+		if samePath(ed.replaced, path) {
+			_, err := ed.Rejoin()
+			return err
+		}
+	}
 	if ed.file != nil && samePath(ed.file.Path(), path) {
 		return ed.save()
 	}
@@ -171,6 +180,9 @@ func (ed *Editor) save() error {
 	if err := ed.file.Save(ed.Model, ed.pending...); err != nil {
 		if errors.Is(err, storage.ErrReplaced) {
 			ed.detach()
+			if _, rerr := ed.Rejoin(); rerr == nil {
+				return nil // the edit is in the file as another program left it
+			}
 		}
 		ed.unsaved, ed.saveErr = true, err
 		return err
@@ -184,10 +196,58 @@ func (ed *Editor) save() error {
 // the window, kept against a crash like an untitled one, until the user
 // saves it under a name (or opens the file as it is now).
 func (ed *Editor) detach() {
-	ed.replaced = ed.file.Path()
+	ed.replaced, ed.replacedBase = ed.file.Path(), ed.file.Saved()
 	ed.file.Close()
 	ed.file = nil
 	_ = ed.autosaveNow() // a failure leaves the model in memory, still unsaved
+}
+
+// Rejoin opens again the file another program replaced, and merges into
+// what it holds now the changes this window made since it last saved
+// there: a three-way merge whose base is what the window saved, so
+// nobody's work is lost and what both changed differently becomes
+// conflicts to resolve. Without changes in the window it is a reload.
+// It returns the number of conflicts the merge left.
+func (ed *Editor) Rejoin() (int, error) {
+	if ed.replaced == "" {
+		return 0, nil
+	}
+	f, disk, err := storage.Open(ed.replaced)
+	if err != nil {
+		return 0, err
+	}
+	changed := len(model.Diff(ed.replacedBase, ed.Model)) > 0
+	merged := disk
+	if changed {
+		merged = model.Merge(ed.replacedBase, ed.Model, disk)
+		ed.log(fmt.Sprintf("merged this window's changes into %s as another program left it", filepath.Base(ed.replaced)))
+	}
+	// The same Model, filled anew: views and analysis hold this pointer.
+	*ed.Model = *merged
+	ed.History.Clear() // the undo steps were made on the model before
+	ed.file, ed.replaced, ed.replacedBase = f, "", nil
+	ed.dropAutosave()
+	if r := ed.Model.Root(); ed.Model.Diagrams[ed.diagram] == nil && r != nil {
+		ed.diagram = r.ID
+	}
+	ed.dropMissingSelection()
+	name := filepath.Base(f.Path())
+	switch n := len(ed.Model.Conflicts); {
+	case !changed:
+		ed.notice = "Another program changed " + name + " (a git merge or checkout?): reloaded"
+	case n > 0:
+		ed.notice = fmt.Sprintf("Another program changed %s (a git merge or checkout?): reloaded, with this window's changes merged in; %d conflict(s) to resolve", name, n)
+	default:
+		ed.notice = "Another program changed " + name + " (a git merge or checkout?): reloaded, with this window's changes merged in"
+	}
+	err = nil
+	if changed {
+		err = ed.save()
+	} else {
+		ed.pending, ed.unsaved, ed.saveErr = nil, false, nil
+	}
+	ed.notify(ModelChanged | DiagramChanged | SelectionChanged | FileChanged)
+	return len(ed.Model.Conflicts), err
 }
 
 // CheckFile lets go of the file when another program replaced it since
@@ -202,6 +262,11 @@ func (ed *Editor) CheckFile() bool {
 	ed.unsaved = true
 	return true
 }
+
+// Notice is what the editor did on its own that the user should know (a
+// file reloaded after another program changed it), until the next edit;
+// or "".
+func (ed *Editor) Notice() string { return ed.notice }
 
 // Replaced is the file another program replaced while this editor had it
 // open, or "".
@@ -253,6 +318,7 @@ func (ed *Editor) Do(e model.Edit) error {
 	if err := ed.History.Do(ed.Model, e); err != nil {
 		return err
 	}
+	ed.notice = ""
 	ed.log(e.String(), model.Subjects(e)...)
 	return ed.afterEdit()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rampart-tm/rampart/app/editor"
@@ -11,63 +12,56 @@ import (
 	"github.com/rampart-tm/rampart/storage"
 )
 
-// A git merge or checkout replaces the file under an open editor: the next
-// edit must not vanish into the replaced file. It stays in the window and
-// its crash copy, the new file is left as git wrote it, and Save As keeps
-// the work.
-func TestAFileReplacedOnDiskKeepsTheEdits(t *testing.T) {
-	ed, path := titled(t)
-	crashDir := t.TempDir()
-	ed.EnableAutosave(crashDir)
-	id, err := ed.Place(model.Process, model.Point{X: 100, Y: 100})
+// otherVersion writes, as git would, another version of the editor's
+// file: what the editor saved, changed by change. inPlace writes over the
+// same file (cp, rsync) instead of renaming a new one over it.
+func otherVersion(t *testing.T, ed *editor.Editor, path string, inPlace bool, change func(m *model.Model)) {
+	t.Helper()
+	m, err := storage.Load(path)
 	must(t, err)
-
-	// What git does: write the new version beside, rename it over.
-	theirs := model.New("From the other branch")
-	tmp := filepath.Join(filepath.Dir(path), ".merge_file_x")
-	must(t, storage.WriteNew(tmp, theirs))
+	change(m)
+	tmp := filepath.Join(t.TempDir(), "theirs.rampart")
+	must(t, storage.WriteNew(tmp, m))
+	if inPlace {
+		data, err := os.ReadFile(tmp)
+		must(t, err)
+		must(t, os.WriteFile(path, data, 0o644))
+		return
+	}
 	must(t, os.Rename(tmp, path))
+}
 
-	err = ed.Rename(id, "Orders API")
-	if !errors.Is(err, editor.ErrNotSaved) || !errors.Is(err, storage.ErrReplaced) {
-		t.Fatalf("edit after the file was replaced: %v", err)
-	}
-	if ed.Replaced() != path || ed.Path() != "" || !ed.Unsaved() {
-		t.Errorf("replaced %q, path %q, unsaved %v", ed.Replaced(), ed.Path(), ed.Unsaved())
-	}
-	onDisk, err := storage.Load(path)
-	must(t, err)
-	if onDisk.Name != "From the other branch" {
-		t.Errorf("the file git wrote was changed: %q", onDisk.Name)
-	}
-	if ed.Model.Elements[id].Name != "Orders API" {
-		t.Error("the edit is lost in the window")
-	}
-	// Later edits go on being kept against a crash.
-	must(t, ed.Do(model.Describe(ed.Model, id, "takes orders")))
-	copies, _ := filepath.Glob(filepath.Join(crashDir, "*.rampart"))
-	if len(copies) != 1 {
-		t.Fatalf("crash copies: %v", copies)
-	}
-	if m, err := storage.Load(copies[0]); err != nil || m.Elements[id].Description != "takes orders" {
-		t.Errorf("the crash copy lacks the edits: %v", err)
-	}
+func addProcess(m *model.Model, id, name string) {
+	m.Elements[id] = &model.Element{ID: id, Kind: model.Process, Diagram: m.Root().ID, Name: name, X: 600, Y: 100, W: 120, H: 60}
+}
 
-	mine := filepath.Join(t.TempDir(), "mine.rampart")
-	must(t, ed.SaveAs(mine))
-	kept, err := storage.Load(mine)
-	must(t, err)
-	if e := kept.Elements[id]; e == nil || e.Name != "Orders API" || e.Description != "takes orders" {
-		t.Errorf("Save As kept %+v", e)
-	}
-	if ed.Replaced() != "" || ed.Unsaved() {
-		t.Error("after Save As the window still reads as replaced or unsaved")
+// A git merge or checkout replaces the file under an open editor: the
+// next edit is merged into the file as git left it, not written into the
+// replaced one nor over git's version.
+func TestAnEditAfterGitReplacedTheFileIsMergedIn(t *testing.T) {
+	for _, inPlace := range []bool{false, true} {
+		ed, path := titled(t)
+		id, err := ed.Place(model.Process, model.Point{X: 100, Y: 100})
+		must(t, err)
+		otherVersion(t, ed, path, inPlace, func(m *model.Model) { m.Name = "Renamed on a branch"; addProcess(m, "b", "Billing") })
+
+		must(t, ed.Rename(id, "Orders API"))
+		onDisk, err := storage.Load(path)
+		must(t, err)
+		if onDisk.Name != "Renamed on a branch" || onDisk.Elements["b"] == nil || onDisk.Elements[id].Name != "Orders API" {
+			t.Errorf("in place %v: the file lost a side: %q, %v, %q", inPlace, onDisk.Name, onDisk.Elements["b"], onDisk.Elements[id].Name)
+		}
+		if ed.Path() != path || ed.Unsaved() || ed.Replaced() != "" {
+			t.Errorf("in place %v: path %q, unsaved %v, replaced %q", inPlace, ed.Path(), ed.Unsaved(), ed.Replaced())
+		}
+		if n := ed.Notice(); !strings.Contains(n, "merged in") {
+			t.Errorf("notice %q", n)
+		}
 	}
 }
 
-// The window asks CheckFile on a timer, so it says at once that git
-// replaced the file, before anyone edits.
-func TestCheckFileNoticesAReplacementAtOnce(t *testing.T) {
+// With no change in the window, a replaced file is simply reloaded.
+func TestAReplacedFileIsReloaded(t *testing.T) {
 	ed, path := titled(t)
 	if ed.CheckFile() {
 		t.Fatal("an untouched file reads as replaced")
@@ -76,49 +70,70 @@ func TestCheckFileNoticesAReplacementAtOnce(t *testing.T) {
 	if ed.CheckFile() {
 		t.Fatal("the editor's own save reads as a replacement")
 	}
-	tmp := path + ".new"
-	must(t, storage.WriteNew(tmp, model.New("theirs")))
-	must(t, os.Rename(tmp, path))
-	if !ed.CheckFile() || ed.Replaced() != path || !ed.Unsaved() {
-		t.Errorf("replacement not noticed: replaced %q, unsaved %v", ed.Replaced(), ed.Unsaved())
+	otherVersion(t, ed, path, false, func(m *model.Model) { addProcess(m, "b", "Billing") })
+	if !ed.CheckFile() {
+		t.Fatal("the replacement is not noticed")
+	}
+	n, err := ed.Rejoin()
+	must(t, err)
+	if n != 0 || ed.Model.Elements["b"] == nil || ed.Unsaved() || !strings.Contains(ed.Notice(), "reloaded") {
+		t.Errorf("reload: %d conflicts, billing %v, unsaved %v", n, ed.Model.Elements["b"], ed.Unsaved())
 	}
 }
 
-// cp or rsync write over the file in place: the same file, other bytes.
-func TestAFileOverwrittenInPlaceIsNoticed(t *testing.T) {
+// What the window and the other program changed differently becomes a
+// conflict to resolve, with both values.
+func TestAReplacementThatConflictsWithTheWindow(t *testing.T) {
 	ed, path := titled(t)
 	id, err := ed.Place(model.Process, model.Point{X: 100, Y: 100})
 	must(t, err)
-	other := filepath.Join(t.TempDir(), "other.rampart")
-	must(t, storage.WriteNew(other, model.New("another model")))
-	data, err := os.ReadFile(other)
-	must(t, err)
-	must(t, os.WriteFile(path, data, 0o644)) // same inode
-	if err := ed.Rename(id, "Orders API"); !errors.Is(err, storage.ErrReplaced) {
-		t.Fatalf("edit after an overwrite: %v", err)
+	otherVersion(t, ed, path, false, func(m *model.Model) { m.Elements[id].Name = "Checkout API" })
+	must(t, ed.Rename(id, "Orders API"))
+	c := ed.Model.Conflicts[model.ConflictID("element", id, "name")]
+	if c == nil || c.Ours != "Orders API" || c.Theirs != "Checkout API" {
+		t.Fatalf("conflict %+v", c)
 	}
 	onDisk, err := storage.Load(path)
 	must(t, err)
-	if onDisk.Name != "another model" || len(onDisk.Elements) != 0 {
-		t.Errorf("the overwritten file was written into: %q, %d elements", onDisk.Name, len(onDisk.Elements))
+	if len(onDisk.Conflicts) != 1 {
+		t.Error("the conflict is not in the file")
 	}
 }
 
-// After a replacement the user may keep their version under the same name.
-func TestSaveAsOverTheReplacedFile(t *testing.T) {
+// Save As onto the file another program replaced merges into it too.
+func TestSaveAsOverTheReplacedFileMerges(t *testing.T) {
 	ed, path := titled(t)
 	id, err := ed.Place(model.Process, model.Point{X: 100, Y: 100})
 	must(t, err)
-	tmp := path + ".new"
-	must(t, storage.WriteNew(tmp, model.New("theirs")))
-	must(t, os.Rename(tmp, path))
-	must(t, ed.SaveAs(path)) // before the window's check noticed
-	if ed.Replaced() != "" || ed.Path() != path {
-		t.Errorf("after Save As: replaced %q, path %q", ed.Replaced(), ed.Path())
-	}
-	kept, err := storage.Load(path)
+	otherVersion(t, ed, path, false, func(m *model.Model) { addProcess(m, "b", "Billing") })
+	must(t, ed.SaveAs(path))
+	onDisk, err := storage.Load(path)
 	must(t, err)
-	if kept.Elements[id] == nil {
-		t.Error("Save As over the replaced file did not keep the window's model")
+	if onDisk.Elements[id] == nil || onDisk.Elements["b"] == nil {
+		t.Error("Save As over the replaced file dropped a side")
+	}
+}
+
+// When what replaced the file cannot be opened (not a model, held by
+// another Rampart), the window keeps its work and says the file was
+// replaced; Save As elsewhere keeps it.
+func TestAFileReplacedByWhatCannotOpenKeepsTheEdits(t *testing.T) {
+	ed, path := titled(t)
+	ed.EnableAutosave(t.TempDir())
+	id, err := ed.Place(model.Process, model.Point{X: 100, Y: 100})
+	must(t, err)
+	tmp := filepath.Join(t.TempDir(), "junk")
+	must(t, os.WriteFile(tmp, []byte("<<<<<<< HEAD\nnot a model\n"), 0o644))
+	must(t, os.Rename(tmp, path))
+	err = ed.Rename(id, "Orders API")
+	if !errors.Is(err, storage.ErrReplaced) || ed.Replaced() != path || !ed.Unsaved() {
+		t.Fatalf("err %v, replaced %q, unsaved %v", err, ed.Replaced(), ed.Unsaved())
+	}
+	mine := filepath.Join(t.TempDir(), "mine.rampart")
+	must(t, ed.SaveAs(mine))
+	kept, err := storage.Load(mine)
+	must(t, err)
+	if kept.Elements[id].Name != "Orders API" {
+		t.Error("Save As lost the edit")
 	}
 }
