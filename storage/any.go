@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +51,9 @@ type Imported struct {
 // Threat Modeling Tool model (.tm7), an Open Threat Model (JSON or YAML)
 // or a Threagile model (YAML). It only reads; nothing is written.
 func ImportFile(path string) (*Imported, error) {
+	if st, err := os.Stat(path); err == nil && st.Mode()&(os.ModeNamedPipe|os.ModeCharDevice) != 0 {
+		return importStream(path)
+	}
 	head := make([]byte, 16)
 	fh, err := os.Open(path)
 	if err != nil {
@@ -124,6 +129,42 @@ func nameAfterFile(m *model.Model, path, placeholder string) {
 	if m.Name == placeholder {
 		m.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
+}
+
+// importStream reads a model from a pipe (`rampart diff <(git show
+// HEAD~1:shop.rampart) shop.rampart`): SQLite and the importers read
+// files, so it goes through a temporary copy first.
+func importStream(path string) (*Imported, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, unwrapPathError(err))
+	}
+	defer fh.Close()
+	dir, err := os.MkdirTemp("", "rampart-stream-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "model")
+	out, err := os.Create(tmp)
+	if err != nil {
+		return nil, err
+	}
+	n, err := io.Copy(out, io.LimitReader(fh, maxJSONSize+1))
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	case n > maxJSONSize:
+		return nil, fmt.Errorf("%s: too large to be a model", path)
+	}
+	in, err := ImportFile(tmp)
+	if err != nil {
+		return nil, errors.New(strings.ReplaceAll(err.Error(), tmp, path))
+	}
+	return in, nil
 }
 
 // readBounded reads a whole file, refusing one larger than maxJSONSize.

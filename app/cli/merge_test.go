@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -289,5 +290,25 @@ func TestUsingTheSideThatKeptAnElementBalances(t *testing.T) {
 		if f.Severity == model.Error {
 			t.Errorf("after resolving: %s", f)
 		}
+	}
+}
+
+// `rampart diff <(git show HEAD~1:shop.rampart) shop.rampart` reads the
+// old version from a pipe.
+func TestDiffReadsAModelFromAPipe(t *testing.T) {
+	if _, err := os.Stat("/dev/fd/0"); err != nil {
+		t.Skip("no /dev/fd on this system")
+	}
+	path := demoFile(t)
+	data, _ := os.ReadFile(path)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { w.Write(data); w.Close() }()
+	defer r.Close()
+	code, out, errOut := run(t, "diff", fmt.Sprintf("/dev/fd/%d", r.Fd()), path)
+	if code != 0 || !strings.Contains(out, "0 change(s)") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
 	}
 }
