@@ -49,8 +49,8 @@ func (p *conflictsPanel) refresh() {
 	}
 	p.shown = key.String()
 	p.box.RemoveAll()
-	p.count.SetText(plural(len(list), "merge conflict", "merge conflicts") +
-		": the two versions changed these differently. The model holds ours until you choose.")
+	p.count.SetText(plural(len(list), "merge conflict", "merge conflicts") + ", " + plural(model.Decisions(list), "choice", "choices") +
+		" to make: the two versions changed these differently. The model holds ours until you choose.")
 	for _, c := range list {
 		p.box.Add(p.row(c))
 		p.box.Add(widget.NewSeparator())

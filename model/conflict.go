@@ -242,6 +242,20 @@ func ResolveConflict(m *Model, id string, side Side) Edit {
 	return b
 }
 
+// Decisions counts the choices the conflicts ask for: a threat's triage,
+// in conflict over several fields, is one.
+func Decisions(cs []*Conflict) int {
+	seen := map[string]bool{}
+	for _, c := range cs {
+		key := c.ID
+		if c.What == "threat" && isTriage(c.Field) {
+			key = "triage:" + c.Subject
+		}
+		seen[key] = true
+	}
+	return len(seen)
+}
+
 // groupOf is the conflict and those of its subject that are one decision
 // with it (a threat's triage), or the conflict alone.
 func groupOf(m *Model, c *Conflict) []*Conflict {

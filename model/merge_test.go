@@ -361,6 +361,9 @@ func TestMergeTriageIsOneDecision(t *testing.T) {
 			t.Errorf("no conflict on %s: %v", f, m.ConflictList())
 		}
 	}
+	if n := model.Decisions(m.ConflictList()); n != 1 {
+		t.Errorf("a triage in conflict is %d choices, want 1", n)
+	}
 	if th := m.Threats[id]; th.Status != model.Mitigated || th.Justification != "" || th.Mitigation != "KMS keys per tenant" {
 		t.Errorf("until resolved the triage is ours whole: %+v", th)
 	}

@@ -171,7 +171,7 @@ func TestGitMergeConflictIsKeptForTheEditor(t *testing.T) {
 	if err == nil {
 		t.Fatalf("git merge should stop on the conflict:\n%s", out)
 	}
-	if !strings.Contains(out, `ours "Product catalog", theirs "Catalogue"`) || !strings.Contains(out, "shop.rampart: 1 conflict(s)") {
+	if !strings.Contains(out, `ours "Product catalog", theirs "Catalogue"`) || !strings.Contains(out, "shop.rampart: 1 conflict(s), 1 choice(s)") {
 		t.Errorf("git merge said:\n%s", out)
 	}
 	if st := r.git("status", "--porcelain"); !strings.Contains(st, "UU shop.rampart") {

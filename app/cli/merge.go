@@ -78,7 +78,8 @@ func mergeCmd() *cobra.Command {
 			for _, c := range conflicts {
 				fmt.Fprintln(stderr, "conflict:", c)
 			}
-			fmt.Fprintf(stderr, "%s: %d conflict(s), kept with both values; open it in Rampart to choose\n", name, len(conflicts))
+			fmt.Fprintf(stderr, "%s: %d conflict(s), %d choice(s) to make, kept with both values; open it in Rampart to choose\n",
+				name, len(conflicts), model.Decisions(conflicts))
 			return errFindings
 		},
 	}
