@@ -93,6 +93,30 @@ func TestConflictsPanelResolvesAsUndoableEdits(t *testing.T) {
 	}
 }
 
+// dialogContents is every object of a dialog, through its widgets, and
+// the text of its labels.
+func dialogContents(top fyne.CanvasObject) (objs []fyne.CanvasObject, text string) {
+	var deep func(o fyne.CanvasObject)
+	deep = func(o fyne.CanvasObject) {
+		objs = append(objs, o)
+		if l, ok := o.(*widget.Label); ok {
+			text += l.Text
+		}
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				deep(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				deep(c)
+			}
+		}
+	}
+	deep(top)
+	return objs, text
+}
+
 // Using the side that deleted an element asks first when other conflicts
 // (a threat triaged on it) would go with it.
 func TestDeletingResolutionAsksAboutWhatGoesWithIt(t *testing.T) {
@@ -116,26 +140,7 @@ func TestDeletingResolutionAsksAboutWhatGoesWithIt(t *testing.T) {
 	if top == nil {
 		t.Fatal("no question asked")
 	}
-	var objs []fyne.CanvasObject
-	var text string
-	var deep func(o fyne.CanvasObject)
-	deep = func(o fyne.CanvasObject) { // through the dialog's widgets too
-		objs = append(objs, o)
-		if l, ok := o.(*widget.Label); ok {
-			text += l.Text
-		}
-		switch x := o.(type) {
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				deep(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				deep(c)
-			}
-		}
-	}
-	deep(top)
+	objs, text := dialogContents(top)
 	if !strings.Contains(text, "T-0001 Card data leaks") || !strings.Contains(text, "changed status") {
 		t.Errorf("the question does not name the triage that goes: %q", text)
 	}
@@ -164,26 +169,7 @@ func TestDeletingAnAssetNamesTheTreeThatGoes(t *testing.T) {
 	if top == nil || w.ed.Model.Assets[asset.ID] == nil {
 		t.Fatal("deleted without asking")
 	}
-	var text string
-	var objs []fyne.CanvasObject
-	var deep func(o fyne.CanvasObject)
-	deep = func(o fyne.CanvasObject) {
-		objs = append(objs, o)
-		if l, ok := o.(*widget.Label); ok {
-			text += l.Text
-		}
-		switch x := o.(type) {
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				deep(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(x).Objects() {
-				deep(c)
-			}
-		}
-	}
-	deep(top)
+	objs, text := dialogContents(top)
 	if !strings.Contains(text, "attack tree Steal "+asset.Name) {
 		t.Errorf("the question does not name the tree: %q", text)
 	}
