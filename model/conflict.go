@@ -49,8 +49,18 @@ func (c *Conflict) String() string {
 // "Orders API", theirs "Checkout API"".
 func (c *Conflict) Values() string {
 	field := c.Field
-	if field == "" {
+	switch {
+	case field == "":
 		field = "deleted on one side"
+	case c.What == "attack tree" && strings.HasPrefix(field, stepPrefix):
+		field = "a step"
+		for _, v := range []string{c.Ours, c.Theirs, c.Base} {
+			if nodes, err := parseNodes(v); err == nil {
+				for _, n := range nodes {
+					field = "step " + strconv.Quote(n.Label)
+				}
+			}
+		}
 	}
 	o, t := c.Sides()
 	return Printable(fmt.Sprintf("%s: ours %s, theirs %s", field, o, t))
@@ -95,6 +105,12 @@ func (c *Conflict) FieldLabel(m *Model) string {
 		}
 		return key
 	}
+	if id, ok := strings.CutPrefix(c.Field, stepPrefix); ok && c.What == "attack tree" {
+		if t := m.Trees[c.Subject]; t != nil && t.Nodes[id] != nil {
+			return "Step " + strconv.Quote(t.Nodes[id].Label)
+		}
+		return "A step"
+	}
 	if c.Field == "" {
 		return ""
 	}
@@ -116,6 +132,15 @@ func (c *Conflict) Editable() bool {
 // for an attack tree's steps, the steps the two sides have differently,
 // with their values.
 func (c *Conflict) Show(v string) string {
+	if c.What == "attack tree" && strings.HasPrefix(c.Field, stepPrefix) && v != Deleted {
+		nodes, err := parseNodes(v)
+		for _, n := range nodes {
+			if err == nil {
+				return Printable(fmt.Sprintf("%q, cost %g, probability %g, skill %s", n.Label, n.Cost, n.Probability, n.Skill))
+			}
+		}
+		return "(no such step)"
+	}
 	if c.What != "attack tree" || c.Field != "steps" || v == Deleted {
 		return ShowValue(v)
 	}

@@ -81,6 +81,10 @@ func (mg *merger) keepTreesWhole(base, ours, theirs *Model) {
 			kept = th
 		}
 		t.Root, t.Nodes = kept.Root, kept.Clone().Nodes
+		// One conflict over the steps stands for those of single steps.
+		mg.found = slices.DeleteFunc(mg.found, func(c *Conflict) bool {
+			return c.What == "attack tree" && c.Subject == id && strings.HasPrefix(c.Field, stepPrefix)
+		})
 		cid := ConflictID("attack tree", id, "steps")
 		if slices.ContainsFunc(mg.found, func(c *Conflict) bool { return c.ID == cid }) || o == nil || th == nil {
 			continue
@@ -326,7 +330,11 @@ func setField(m *Model, c *Conflict, v string) Edit {
 	case "rule set":
 		return setIn(m.RuleSets, ruleSetFields(), c, v, func(r *RuleSet) Edit { return PutRuleSet(m, r) })
 	case "attack tree":
-		return setIn(m.Trees, treeFields(), c, v, func(t *AttackTree) Edit { return PutTree(m, t, "") })
+		fs := []mergeField[AttackTree]{stepsField}
+		if id, ok := strings.CutPrefix(c.Field, stepPrefix); ok {
+			fs = append(fs, stepField(id))
+		}
+		return setIn(m.Trees, append(treeFields(), fs...), c, v, func(t *AttackTree) Edit { return PutTree(m, t, "") })
 	}
 	return failed{fmt.Errorf("resolve conflict: unknown kind of thing %q", c.What)}
 }

@@ -286,17 +286,56 @@ func conflictFields(...*Conflict) []mergeField[Conflict] {
 		derived(text("theirs", func(c *Conflict) *string { return &c.Theirs }))}
 }
 
-// treeFields: the steps of a tree merge step by step; when both sides
-// changed one step differently, the tree's steps are one conflict.
-func treeFields(...*AttackTree) []mergeField[AttackTree] {
-	return []mergeField[AttackTree]{
+// treeFields: each step of a tree is a value of its own, so that two
+// sides changing different steps merge, and a step both changed
+// differently is one conflict (see keepTreesWhole for a merge of steps
+// that would break the tree).
+func treeFields(ts ...*AttackTree) []mergeField[AttackTree] {
+	fs := []mergeField[AttackTree]{
 		text("name", func(t *AttackTree) *string { return &t.Name }),
 		text("target", func(t *AttackTree) *string { return &t.Target }),
 		text("goal", func(t *AttackTree) *string { return &t.Root }),
-		{name: "steps", get: func(t *AttackTree) string { return nodesText(t.Nodes) },
-			set: func(t *AttackTree, v string) (err error) { t.Nodes, err = parseNodes(v); return }, merge: mergeNodes},
 	}
+	var ids []string
+	for _, t := range ts {
+		if t != nil {
+			ids = append(ids, sortedKeys(t.Nodes)...)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		fs = append(fs, stepField(id))
+	}
+	return fs
 }
+
+// stepPrefix starts the field of one step of a tree: "steps/n12".
+const stepPrefix = "steps/"
+
+// stepField is one step of a tree, as JSON; "" when the tree lacks it.
+func stepField(id string) mergeField[AttackTree] {
+	return mergeField[AttackTree]{name: stepPrefix + id,
+		get: func(t *AttackTree) string { return nodesText(one(t.Nodes[id])) },
+		set: func(t *AttackTree, v string) error {
+			n, err := parseNodes(v)
+			if err != nil {
+				return err
+			}
+			if t.Nodes == nil {
+				t.Nodes = map[string]*TreeNode{}
+			}
+			delete(t.Nodes, id)
+			if n[id] != nil {
+				t.Nodes[id] = n[id]
+			}
+			return nil
+		}}
+}
+
+// stepsField is all the steps of a tree, for the conflict a broken merge
+// of steps leaves.
+var stepsField = mergeField[AttackTree]{name: "steps", get: func(t *AttackTree) string { return nodesText(t.Nodes) },
+	set: func(t *AttackTree, v string) (err error) { t.Nodes, err = parseNodes(v); return }}
 
 // nodesText is a tree's nodes as JSON, one per line in ID order: the same
 // nodes always give the same text.
@@ -322,33 +361,6 @@ func parseNodes(s string) (map[string]*TreeNode, error) {
 		out[n.ID] = &n
 	}
 	return out, nil
-}
-
-func mergeNodes(base, ours, theirs string) (string, bool) {
-	b, errB := parseNodes(base)
-	o, errO := parseNodes(ours)
-	t, errT := parseNodes(theirs)
-	if errB != nil || errO != nil || errT != nil {
-		return "", false
-	}
-	out := map[string]*TreeNode{}
-	ids := append(append(sortedKeys(b), sortedKeys(o)...), sortedKeys(t)...)
-	for _, id := range ids {
-		bv, ov, tv := nodesText(one(b[id])), nodesText(one(o[id])), nodesText(one(t[id]))
-		switch {
-		case ov == tv || tv == bv:
-			if o[id] != nil {
-				out[id] = o[id]
-			}
-		case ov == bv:
-			if t[id] != nil {
-				out[id] = t[id]
-			}
-		default:
-			return "", false
-		}
-	}
-	return nodesText(out), true
 }
 
 func one(n *TreeNode) map[string]*TreeNode {

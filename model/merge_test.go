@@ -261,7 +261,7 @@ func TestMergeConflictKinds(t *testing.T) {
 		model.ConflictID("model", "", "description"),
 		model.ConflictID("data asset", "pii", "integrity"),
 		model.ConflictID("suppression", model.SuppressionKey("r1", "api"), "justification"),
-		model.ConflictID("attack tree", "tr", "steps"),
+		model.ConflictID("attack tree", "tr", "steps/s1"),
 	}
 	for _, id := range want {
 		if m.Conflicts[id] == nil {
@@ -397,17 +397,26 @@ func TestTreeStepsConflictShowsTheStepsThatDiffer(t *testing.T) {
 	base := twoTier()
 	base.Trees["tr"] = &model.AttackTree{ID: "tr", Name: "Steal orders", Target: "pii", Root: "g", Nodes: map[string]*model.TreeNode{
 		"g": {ID: "g", Label: "Read the orders", Gate: model.Or},
-		"a": {ID: "a", Parent: "g", Label: "Through the API", Cost: 10}}}
+		"a": {ID: "a", Parent: "g", Label: "Through the API", Cost: 10},
+		"b": {ID: "b", Parent: "g", Label: "Through a backup", Cost: 10}}}
 	ours, theirs := base.Clone(), base.Clone()
 	ours.Trees["tr"].Nodes["a"].Cost = 100
+	ours.Trees["tr"].Nodes["b"].Label = "Through an old backup"
 	theirs.Trees["tr"].Nodes["a"].Cost = 900
 	m := model.Merge(base, ours, theirs)
-	c := m.Conflicts[model.ConflictID("attack tree", "tr", "steps")]
-	if c == nil {
+	c := m.Conflicts[model.ConflictID("attack tree", "tr", "steps/a")]
+	if c == nil || len(m.Conflicts) != 1 {
 		t.Fatalf("conflicts %v", m.ConflictList())
 	}
-	if got := c.Show(c.Theirs); !strings.Contains(got, `"Through the API" under "Read the orders", cost 900`) {
-		t.Errorf("theirs reads %s", got)
+	if got := c.String(); !strings.Contains(got, `step "Through the API": ours "Through the API", cost 100`) || !strings.Contains(got, "cost 900") {
+		t.Errorf("conflict reads %s", got)
+	}
+	if m.Trees["tr"].Nodes["b"].Label != "Through an old backup" {
+		t.Error("the step only ours changed is not taken")
+	}
+	if err := model.ResolveConflict(m, c.ID, model.Theirs).Apply(m); err != nil || m.Trees["tr"].Nodes["a"].Cost != 900 ||
+		m.Trees["tr"].Nodes["b"].Label != "Through an old backup" {
+		t.Errorf("using theirs for one step: %v, %+v", err, m.Trees["tr"].Nodes)
 	}
 }
 
