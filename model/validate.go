@@ -81,11 +81,15 @@ func Validate(m *Model) []Finding {
 	return v.out
 }
 
+// UnresolvedConflict starts the message of a finding about a merge
+// conflict, which is about the model's versions, not its diagrams.
+const UnresolvedConflict = "merge conflict not resolved"
+
 // conflicts reports each merge conflict not yet resolved, on the element
 // it is about (a threat's on its element), so the canvas marks it.
 func (v *validator) conflicts() {
 	for _, c := range v.m.ConflictList() {
-		f := Finding{Severity: Error, Message: "merge conflict not resolved (choose ours or theirs in Rampart): " + c.String()}
+		f := Finding{Severity: Error, Message: UnresolvedConflict + " (choose ours or theirs in Rampart): " + c.String()}
 		switch c.What {
 		case "element":
 			f.ElementID = c.Subject

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/rampart-tm/rampart/model"
 )
@@ -58,6 +59,9 @@ func (r *report) findingCounts() (errs, warnings int) {
 			continue
 		}
 		seen[key] = true
+		if strings.HasPrefix(f.Message, model.UnresolvedConflict) {
+			continue // counted as the choices a merge left (see the summary)
+		}
 		if f.Severity == model.Error {
 			errs++
 		} else {

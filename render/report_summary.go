@@ -46,6 +46,13 @@ func (r *report) summary() {
 	if reviewed, total := m.ReviewCoverage(); reviewed > 0 {
 		text += fmt.Sprintf(" The workshop has reviewed %d of %d elements and flows (see Review coverage).", reviewed, total)
 	}
+	if n := len(m.Conflicts); n > 0 {
+		// A merge of two versions left choices open: this is not yet one
+		// agreed model, and the figures above may change.
+		text += fmt.Sprintf(" The model was merged from two versions and %s still open (see Validation findings): "+
+			"where the versions disagree this report shows one of them, and its figures may change once they are resolved.",
+			count(model.Decisions(m.ConflictList()), "choice is", "choices are"))
+	}
 	r.para(text)
 
 	r.section("Scope and assumptions", 1)

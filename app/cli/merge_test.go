@@ -312,3 +312,26 @@ func TestDiffReadsAModelFromAPipe(t *testing.T) {
 		t.Errorf("exit %d: %s%s", code, out, errOut)
 	}
 }
+
+// An auditor reading the report of a model with open merge conflicts is
+// told on its first page that it is not one agreed model yet.
+func TestReportOfAMergedModelSaysChoicesAreOpen(t *testing.T) {
+	base, ours, theirs := sides(t, demoFile(t))
+	editFile(t, ours, "Ana", func(m *model.Model) model.Edit { return model.Rename(m, "catalog-svc", "Product catalog") })
+	editFile(t, theirs, "Ben", func(m *model.Model) model.Edit { return model.Rename(m, "catalog-svc", "Catalogue") })
+	out := filepath.Join(t.TempDir(), "merged.rampart")
+	if code, _, errOut := run(t, "merge", base, ours, theirs, "-o", out); code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	pdf := filepath.Join(t.TempDir(), "merged.pdf")
+	if code, _, errOut := run(t, "report", out, "-o", pdf); code != 0 {
+		t.Fatal(errOut)
+	}
+	text := pdfWords(t, pdf)
+	if !strings.Contains(text, "merged from two versions and 1 choice is still open") {
+		t.Error("the summary does not say the merge left a choice open")
+	}
+	if strings.Contains(text, "Validation found 1 error") {
+		t.Error("the conflict is counted as an error in the diagrams")
+	}
+}
