@@ -296,8 +296,10 @@ func groupOf(m *Model, c *Conflict) []*Conflict {
 	return out
 }
 
+// isTriage reports whether a threat's field is part of its triage, as
+// threatFields groups them.
 func isTriage(field string) bool {
-	return field == "status" || field == "justification" || field == "mitigation"
+	return slices.ContainsFunc(threatFields(), func(f mergeField[Threat]) bool { return f.name == field && f.group == triageGroup })
 }
 
 // ResolveConflictWith settles a field's conflict with a value the
@@ -324,14 +326,8 @@ func checkTyped(m *Model, c *Conflict, v string) error {
 	if !ok || c.What != "element" || e == nil || v == "" {
 		return nil
 	}
-	def := PropFor(e.Kind, key)
-	switch {
-	case def == nil:
-		return nil
-	case def.Type == Bool && v != "true" && v != "false":
-		return fmt.Errorf("%s takes true or false, not %q", def.Label, v)
-	case def.Type == Enum && !slices.Contains(def.Options, v):
-		return fmt.Errorf("%s takes one of %s, not %q", def.Label, strings.Join(def.Options, ", "), v)
+	if def := PropFor(e.Kind, key); def != nil {
+		return def.Check(v)
 	}
 	return nil
 }

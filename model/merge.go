@@ -285,46 +285,27 @@ func renumberThreats(m, ours *Model) {
 
 // setField is the edit that gives a conflict's value to its subject.
 func setField(m *Model, c *Conflict, v string) Edit {
-	fail := func(err error) Edit { return failed{fmt.Errorf("resolve %s %s: %w", c.What, c.Field, err)} }
 	switch c.What {
 	case "model":
 		i := m.Info.Clone()
 		if err := setNamed(infoFields(), &i, c.Field, v); err != nil {
-			return fail(err)
+			return failed{fmt.Errorf("resolve %s %s: %w", c.What, c.Field, err)}
 		}
 		return SetInfo(m, i)
 	case "element":
-		e := m.Elements[c.Subject]
-		if e == nil {
-			return missing("resolve conflict", c.Subject)
-		}
-		e = e.Clone()
-		fs := elementFields(e)
+		fs := elementFields(m.Elements[c.Subject])
 		if key, ok := strings.CutPrefix(c.Field, "properties."); ok {
 			fs = append(fs, propField(key))
 		}
-		if err := setNamed(fs, e, c.Field, v); err != nil {
-			return fail(err)
-		}
-		return UpdateElement(m, e, "")
+		return setIn(m.Elements, fs, c, v, func(e *Element) Edit { return UpdateElement(m, e, "") })
 	case "diagram":
-		d := m.Diagrams[c.Subject]
-		if d == nil {
-			return missing("resolve conflict", c.Subject)
-		}
-		d = d.Clone()
-		if err := setNamed(diagramFields(), d, c.Field, v); err != nil {
-			return fail(err)
-		}
-		return &change[Diagram]{diagrams, (*Diagram).Clone, d.ID, m.Diagrams[d.ID].Clone(), d, ""}
+		return setIn(m.Diagrams, diagramFields(), c, v, func(d *Diagram) Edit {
+			return &change[Diagram]{diagrams, (*Diagram).Clone, d.ID, m.Diagrams[d.ID].Clone(), d, ""}
+		})
 	case "data asset":
 		return setIn(m.Assets, assetFields(), c, v, func(a *DataAsset) Edit { return UpdateAsset(m, a) })
 	case "threat":
-		t := m.Threats[c.Subject]
-		if t == nil {
-			return missing("resolve conflict", c.Subject)
-		}
-		return setIn(m.Threats, threatFields(t), c, v, func(t *Threat) Edit { return PutThreat(m, t, "") })
+		return setIn(m.Threats, threatFields(m.Threats[c.Subject]), c, v, func(t *Threat) Edit { return PutThreat(m, t, "") })
 	case "suppression":
 		return setIn(m.Suppressions, suppressionFields(), c, v, func(s *Suppression) Edit { return Suppress(m, s) })
 	case "rule set":

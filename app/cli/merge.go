@@ -42,12 +42,8 @@ func mergeCmd() *cobra.Command {
 			if out == "" {
 				return usagef("merge needs -o OUT (it may be OURS)")
 			}
-			form, err := mergeFormat(format, out, args[1])
-			if err != nil {
-				return err
-			}
-			if err := storage.CheckOutput(out, form, args[0], args[2]); err != nil {
-				return err
+			if format != "" && format != "rampart" && format != "json" {
+				return usagef("unknown format %q (want rampart or json)", format)
 			}
 			given := name
 			if name == "" {
@@ -64,6 +60,13 @@ func mergeCmd() *cobra.Command {
 				return fmt.Errorf("merge of %s: %w", given, err) // git's driver: its temporary files mean nothing to the user
 			}
 			if err != nil {
+				return err
+			}
+			form, err := mergeFormat(format, out, sides[1].rampart)
+			if err != nil {
+				return err
+			}
+			if err := storage.CheckOutput(out, form, args[0], args[2]); err != nil {
 				return err
 			}
 			merged := model.Merge(sides[0].model, sides[1].model, sides[2].model)
@@ -89,8 +92,9 @@ func mergeCmd() *cobra.Command {
 	return cmd
 }
 
-// mergeFormat is the form the merged model is written in.
-func mergeFormat(flag, out, ours string) (storage.Format, error) {
+// mergeFormat is the form the merged model is written in (flag is
+// checked already).
+func mergeFormat(flag, out string, oursRampart bool) (storage.Format, error) {
 	switch flag {
 	case "rampart":
 		if out == "-" {
@@ -99,9 +103,6 @@ func mergeFormat(flag, out, ours string) (storage.Format, error) {
 		return storage.FormatRampart, nil
 	case "json":
 		return storage.FormatRampartJSON, nil
-	case "":
-	default:
-		return 0, usagef("unknown format %q (want rampart or json)", flag)
 	}
 	switch filepath.Ext(out) {
 	case ".rampart":
@@ -109,7 +110,7 @@ func mergeFormat(flag, out, ours string) (storage.Format, error) {
 	case ".json":
 		return storage.FormatRampartJSON, nil
 	}
-	if out != "-" && storage.FormatOf(ours) == storage.FormatRampart {
+	if out != "-" && oursRampart {
 		return storage.FormatRampart, nil
 	}
 	return storage.FormatRampartJSON, nil
