@@ -12,6 +12,7 @@ import (
 	"github.com/expr-lang/expr"
 
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage/tmt"
 )
 
 // KB is a Microsoft Threat Modeling Tool knowledge base (a .tb7, or the
@@ -19,7 +20,7 @@ import (
 type KB struct {
 	Name, Version string
 	parents       map[string]string // stencil ID → parent stencil ID
-	categories    map[string]string // category id and name, lower case → the category's id and name
+	categories    tmt.Categories
 	Types         []KBThreatType
 }
 
@@ -38,13 +39,10 @@ type kbXML struct {
 		NameElem    string `xml:"Name"`
 		VersionElem string `xml:"Version"`
 	} `xml:"Manifest"`
-	Categories []struct {
-		ID   string `xml:"Id"`
-		Name string `xml:"Name"`
-	} `xml:"ThreatCategories>ThreatCategory"`
-	Generic  []kbElement `xml:"GenericElements>ElementType"`
-	Standard []kbElement `xml:"StandardElements>ElementType"`
-	Types    []struct {
+	Categories []tmt.KBCategory `xml:"ThreatCategories>ThreatCategory"`
+	Generic    []kbElement      `xml:"GenericElements>ElementType"`
+	Standard   []kbElement      `xml:"StandardElements>ElementType"`
+	Types      []struct {
 		Include     string `xml:"GenerationFilters>Include"`
 		Exclude     string `xml:"GenerationFilters>Exclude"`
 		ID          string `xml:"Id"`
@@ -92,12 +90,7 @@ func ParseKB(data []byte) (*KB, error) {
 	}
 	kb := &KB{Name: strings.TrimSpace(x.Manifest.Name + x.Manifest.NameElem),
 		Version: strings.TrimSpace(x.Manifest.Version + x.Manifest.VersionElem), parents: map[string]string{},
-		categories: map[string]string{}}
-	for _, c := range x.Categories {
-		id, name := strings.TrimSpace(c.ID), strings.TrimSpace(c.Name)
-		kb.categories[strings.ToLower(name)] = id + "\x00" + name
-		kb.categories[strings.ToLower(id)] = id + "\x00" + name // an id wins over a name that looks like it
-	}
+		categories: tmt.NewCategories(x.Categories)}
 	for _, e := range append(x.Generic, x.Standard...) {
 		id, parent := e.ID+e.IDUpper, e.ParentID+e.ParentElement
 		if id != "" {
@@ -176,17 +169,6 @@ var tmtAttributes = map[string]string{
 	"Signed": "signed", "Backup": "backup", "shared": "shared",
 }
 
-// tmtAttrKey is the property an imported stencil keeps a TMT attribute in
-// (see storage/tmt.AttributeKey): an attribute named like the stencil's
-// own type is kept apart from it.
-func tmtAttrKey(name string) string {
-	switch name {
-	case "type", "generic", "stencil":
-		return "tmt:attr:" + name
-	}
-	return "tmt:" + name
-}
-
 // functions are the expression functions translated filters call.
 func (kb *KB) functions() []expr.Option {
 	facts := func(v any) Facts {
@@ -227,7 +209,7 @@ func (kb *KB) functions() []expr.Option {
 			f := facts(p[0])
 			name, _ := p[1].(string)
 			want, _ := p[2].(string)
-			v, ok := f[tmtAttrKey(name)].(string)
+			v, ok := f[tmt.AttributeKey(name)].(string)
 			if !ok {
 				if rk := tmtAttributes[name]; rk != "" {
 					if b, isBool := f[rk].(bool); isBool && containsString(f["set"], rk) {
@@ -340,21 +322,7 @@ func (kb *KB) rule(t KBThreatType) (*Rule, error) {
 // knowledge base's own list, by id, then by name: TMT's templates use the
 // STRIDE letters as ids, custom templates GUIDs, which only the
 // category's name explains.
-func (kb *KB) category(value string) (model.Category, bool) {
-	v := strings.TrimSpace(value)
-	if known, ok := kb.categories[strings.ToLower(v)]; ok {
-		id, name, _ := strings.Cut(known, "\x00")
-		if len(id) == 1 {
-			if c, ok := model.CategoryNamed(id); ok {
-				return c, true
-			}
-		}
-		if c, ok := model.CategoryNamed(name); ok {
-			return c, true
-		}
-	}
-	return model.CategoryNamed(v)
-}
+func (kb *KB) category(value string) (model.Category, bool) { return kb.categories.STRIDE(value) }
 
 // translateFilter turns a TMT generation filter into an expression:
 //

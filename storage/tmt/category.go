@@ -6,21 +6,22 @@ import (
 	"github.com/rampart-tm/rampart/model"
 )
 
-// kbCategory is a threat category of a knowledge base. TMT's templates
+// KBCategory is a threat category of a knowledge base. TMT's templates
 // use the STRIDE letters as ids; custom templates use GUIDs, and then only
 // the name says which STRIDE category it is.
-type kbCategory struct {
+type KBCategory struct {
 	ID   string `xml:"Id"`
 	Name string `xml:"Name"`
 }
 
-// categories finds a knowledge base's categories by id, then by name.
-type categories struct {
-	byID, byName map[string]kbCategory
+// Categories finds a knowledge base's categories by id, then by name.
+type Categories struct {
+	byID, byName map[string]KBCategory
 }
 
-func newCategories(list []kbCategory) categories {
-	c := categories{byID: map[string]kbCategory{}, byName: map[string]kbCategory{}}
+// NewCategories indexes a knowledge base's categories.
+func NewCategories(list []KBCategory) Categories {
+	c := Categories{byID: map[string]KBCategory{}, byName: map[string]KBCategory{}}
 	for _, k := range list {
 		k.ID, k.Name = strings.TrimSpace(k.ID), strings.TrimSpace(k.Name)
 		c.byID[strings.ToLower(k.ID)] = k
@@ -29,10 +30,10 @@ func newCategories(list []kbCategory) categories {
 	return c
 }
 
-// stride maps a category as a threat records it (an id or a name) onto
+// STRIDE maps a category as a threat records it (an id or a name) onto
 // STRIDE, through the knowledge base's own list: its id when that is a
 // STRIDE letter, else its name.
-func (c categories) stride(value string) (model.Category, bool) {
+func (c Categories) STRIDE(value string) (model.Category, bool) {
 	v := strings.ToLower(strings.TrimSpace(value))
 	k, ok := c.byID[v]
 	if !ok {

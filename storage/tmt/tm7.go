@@ -35,7 +35,7 @@ type tm7 struct {
 	KB      struct {
 		Generic    []elementType `xml:"GenericElements>ElementType"`
 		Standard   []elementType `xml:"StandardElements>ElementType"`
-		Categories []kbCategory  `xml:"ThreatCategories>ThreatCategory"`
+		Categories []KBCategory  `xml:"ThreatCategories>ThreatCategory"`
 		Types      []struct {
 			ID       string `xml:"Id"`
 			Category string `xml:"Category"`
@@ -455,7 +455,7 @@ func technology(k model.Kind, stencil string) string {
 // recorded (priority, state, justification, the mitigation text) is kept
 // as the analyst's triage, so analysis does not replace it.
 func (r *reader) threats(doc tm7) {
-	cats := newCategories(doc.KB.Categories)
+	cats := NewCategories(doc.KB.Categories)
 	typeCategory := map[string]string{}
 	for _, t := range doc.KB.Types {
 		typeCategory[strings.TrimSpace(t.ID)] = strings.TrimSpace(t.Category)
@@ -485,7 +485,7 @@ func (r *reader) threats(doc tm7) {
 		if cat == "" {
 			cat = typeCategory[typeID]
 		}
-		if c, ok := cats.stride(cat); ok {
+		if c, ok := cats.STRIDE(cat); ok {
 			t.Category = c
 		} else {
 			t.Category = model.Tampering
