@@ -225,7 +225,7 @@ func openThreatsOn(m *model.Model, id string) []*model.Threat {
 	on := insideOf(m, id)
 	var out []*model.Threat
 	for _, t := range m.ThreatList() {
-		if on[t.ElementID] && t.Status == model.Open && !t.Obsolete && m.Suppressed(t.RuleID, t.ElementID) == nil {
+		if on[t.ElementID] && m.IsOpen(t) {
 			out = append(out, t)
 		}
 	}

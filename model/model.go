@@ -247,6 +247,12 @@ func (m *Model) Suppressed(ruleID, elementID string) *Suppression {
 	return m.Suppressions[SuppressionKey(ruleID, "")]
 }
 
+// IsOpen reports whether a threat still asks for work: open, raised by
+// the current analysis (not obsolete) and not suppressed.
+func (m *Model) IsOpen(t *Threat) bool {
+	return t.Status == Open && !t.Obsolete && m.Suppressed(t.RuleID, t.ElementID) == nil
+}
+
 // Root returns the context diagram (the first top-level diagram by ID), or
 // nil in a model without diagrams.
 func (m *Model) Root() *Diagram {

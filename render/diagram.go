@@ -61,7 +61,7 @@ func Badges(m *model.Model, findings []model.Finding) map[string]Badge {
 		out[id] = b
 	}
 	for _, t := range m.Threats {
-		if t.Status != model.Open || t.Obsolete || m.Suppressed(t.RuleID, t.ElementID) != nil {
+		if !m.IsOpen(t) {
 			continue
 		}
 		b := out[t.ElementID]

@@ -255,7 +255,7 @@ func (r *report) triage() {
 }
 
 func (r *report) isOpen(t *model.Threat) bool {
-	return t.Status == model.Open && !t.Obsolete && r.m.Suppressed(t.RuleID, t.ElementID) == nil
+	return r.m.IsOpen(t)
 }
 
 func (r *report) maxLevel() int {

@@ -23,7 +23,7 @@ type Question struct {
 func Questions(m *model.Model) []Question {
 	byKey := map[string]*Question{}
 	for _, t := range m.ThreatList() {
-		if t.Obsolete || t.Status != model.Open || t.Confidence != model.Assumed || m.Suppressed(t.RuleID, t.ElementID) != nil {
+		if !m.IsOpen(t) || t.Confidence != model.Assumed {
 			continue
 		}
 		for _, a := range t.Assumes {

@@ -153,7 +153,7 @@ func reportable(m *model.Model) []*model.Threat {
 
 // failing reports whether a threat should fail the pipeline.
 func failing(m *model.Model, t *model.Threat, threshold model.Severity) bool {
-	return t.Status == model.Open && !t.Obsolete && m.Suppressed(t.RuleID, t.ElementID) == nil && t.Severity() >= threshold
+	return m.IsOpen(t) && t.Severity() >= threshold
 }
 
 func writeTable(w io.Writer, m *model.Model, threats []*model.Threat) {

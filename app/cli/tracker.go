@@ -24,7 +24,7 @@ type trackerItem struct {
 func trackerItems(m *model.Model, lib *stride.Library, what string) []trackerItem {
 	var open []*model.Threat
 	for _, t := range m.ThreatList() {
-		if t.Status == model.Open && !t.Obsolete && m.Suppressed(t.RuleID, t.ElementID) == nil {
+		if m.IsOpen(t) {
 			open = append(open, t)
 		}
 	}
