@@ -120,10 +120,10 @@ func (p *presentation) show() {
 	v.emphasis = max(1, presentLabelPx/(float32(editor.FontSize)*v.zoom))
 	// The focus is drawn as the selection without selecting: the editor's
 	// panels, hidden while presenting, need not follow every step.
-	if e := p.focus(); e != nil {
+	e := p.focus()
+	if e != nil {
 		v.reveal(e)
 	}
-	e := p.focus()
 	p.bar.Objects = []fyne.CanvasObject{p.barFor(e)}
 	p.bar.Refresh()
 	v.Refresh()
