@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage/internal/lenient"
 )
 
 // flows makes a flow of each dataflow. One between a component outside a
@@ -118,7 +119,7 @@ func (r *reader) flow(df *dataflow) {
 		if df.Bidirectional != nil && bool(*df.Bidirectional) {
 			e.Props["bidirectional"] = "true"
 		}
-		if tags := textsOf(df.Tags); len(tags) > 0 {
+		if tags := lenient.Texts(df.Tags); len(tags) > 0 {
 			e.Props["otm:tags"] = strings.Join(tags, ", ")
 		}
 	}

@@ -2,7 +2,8 @@ package otm
 
 import (
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/rampart-tm/rampart/model"
@@ -170,7 +171,7 @@ func propValue(d *model.PropDef, v string) (string, bool) {
 // nothing to keep. It reports out of scope and the reason apart.
 func foreignProps(e *model.Element, attrs ...attributes) {
 	for _, a := range attrs {
-		for _, k := range sortedKeys(a) {
+		for _, k := range slices.Sorted(maps.Keys(a)) {
 			v := a[k]
 			key := strings.TrimSpace(k)
 			s := strings.TrimSpace(scalar(v))
@@ -212,26 +213,6 @@ func foreignProps(e *model.Element, attrs ...attributes) {
 	if !e.OutOfScope {
 		e.OutOfScopeReason = ""
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// textsOf is a list of texts, empty ones left out.
-func textsOf(list []text) []string {
-	var out []string
-	for _, t := range list {
-		if s := strings.TrimSpace(string(t)); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // attr reads one attribute as text.

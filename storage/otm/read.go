@@ -2,12 +2,15 @@ package otm
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage/internal/lenient"
 )
 
 // Tool names the format in a model's provenance and on the threats its
@@ -90,11 +93,11 @@ func (r *reader) info() {
 		r.m.Owner = strings.TrimSpace(r.m.Owner + " <" + c + ">")
 	}
 	if !r.own {
-		if tags := textsOf(p.Tags); len(tags) > 0 {
+		if tags := lenient.Texts(p.Tags); len(tags) > 0 {
 			r.note("the project's tags (%s) were left out", strings.Join(tags, ", "))
 		}
 		if len(a) > 0 {
-			r.note("the project's attributes (%s) were left out", strings.Join(sortedKeys(a), ", "))
+			r.note("the project's attributes (%s) were left out", strings.Join(slices.Sorted(maps.Keys(a)), ", "))
 		}
 		return
 	}
@@ -412,7 +415,7 @@ func (r *reader) zoneProps(e *model.Element, z *trustZone) {
 }
 
 func (r *reader) componentKind(e *model.Element, c *component) {
-	typ, tags := strings.TrimSpace(string(c.Type)), textsOf(c.Tags)
+	typ, tags := strings.TrimSpace(string(c.Type)), lenient.Texts(c.Tags)
 	if r.own {
 		if err := e.Kind.UnmarshalText([]byte(c.Attributes.text("rampart:kind"))); err != nil || !e.Kind.IsNode() {
 			e.Kind = kindOf(typ, tags)
@@ -447,7 +450,7 @@ func (r *reader) holdings(e *model.Element, h *holdings) {
 func (r *reader) assetIDs(owner string, list []text) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, id := range textsOf(list) {
+	for _, id := range lenient.Texts(list) {
 		switch {
 		case seen[id]:
 		case r.m.Assets[id] == nil:

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage/internal/lenient"
 )
 
 // threats turns the threats on components and dataflows into the threats
@@ -83,14 +84,14 @@ func (r *reader) instance(e *model.Element, def *threat, in instance, mits map[s
 	r.number++
 	t := &model.Threat{ID: "otm:" + strings.TrimSpace(string(def.ID)) + "@" + e.ID, Number: r.number, ElementID: e.ID,
 		Title: strings.TrimSpace(string(def.Name)), Description: string(def.Description), Manual: true, Origin: Tool,
-		References: textsOf(def.CWEs), RiskSet: true}
+		References: lenient.Texts(def.CWEs), RiskSet: true}
 	if r.m.Threats[t.ID] != nil {
 		t.ID += "#" + strconv.Itoa(r.number)
 	}
 	if t.Title == "" {
 		t.Title = "Untitled threat"
 	}
-	cats := textsOf(def.Categories)
+	cats := lenient.Texts(def.Categories)
 	t.Category = categoryOf(cats)
 	if len(cats) > 0 && (len(cats) > 1 || cats[0] != t.Category.Label() && cats[0] != t.Category.String()) {
 		t.Facts = append(t.Facts, "OTM categories: "+strings.Join(cats, ", "))

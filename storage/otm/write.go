@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,7 +94,7 @@ func (w *writer) document() *document {
 	}
 	if len(m.Suppressions) > 0 {
 		var list []model.Suppression
-		for _, k := range sortedKeys(m.Suppressions) {
+		for _, k := range slices.Sorted(maps.Keys(m.Suppressions)) {
 			list = append(list, *m.Suppressions[k])
 		}
 		a["rampart:suppressions"] = jsonText(list)
@@ -151,11 +153,11 @@ func (w *writer) document() *document {
 	// Attack trees and rule sets have no place in OTM: they travel in the
 	// project's attributes, for Rampart to read back.
 	var trees []*model.AttackTree
-	for _, id := range sortedKeys(m.Trees) {
+	for _, id := range slices.Sorted(maps.Keys(m.Trees)) {
 		trees = append(trees, m.Trees[id])
 	}
 	var sets []*model.RuleSet
-	for _, name := range sortedKeys(m.RuleSets) {
+	for _, name := range slices.Sorted(maps.Keys(m.RuleSets)) {
 		sets = append(sets, m.RuleSets[name])
 	}
 	for key, v := range map[string]any{"rampart:attack_trees": trees, "rampart:rule_sets": sets, "rampart:loose_flows": w.loose} {

@@ -3,12 +3,15 @@ package threagile
 import (
 	"fmt"
 	"html"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage/internal/lenient"
 	"github.com/rampart-tm/rampart/storage/internal/place"
 )
 
@@ -58,16 +61,6 @@ func plainText(t text) string {
 	return strings.TrimSpace(html.UnescapeString(tag.ReplaceAllString(string(t), "")))
 }
 
-// sorted lists a map's keys in order, so the same file gives the same model.
-func sorted[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func (r *reader) info() {
 	d := r.doc
 	r.m.Name = plainText(d.Title)
@@ -90,7 +83,7 @@ func (r *reader) info() {
 			return ""
 		}
 		lines := []string{title}
-		for _, k := range sorted(items) {
+		for _, k := range slices.Sorted(maps.Keys(items)) {
 			line := "- " + strings.TrimSpace(k)
 			if v := plainText(items[k]); v != "" {
 				line += ": " + v
@@ -107,7 +100,7 @@ func (r *reader) info() {
 }
 
 func (r *reader) dataAssets() {
-	for _, title := range sorted(r.doc.DataAssets) {
+	for _, title := range slices.Sorted(maps.Keys(r.doc.DataAssets)) {
 		a := r.doc.DataAssets[title]
 		id := strings.TrimSpace(string(a.ID))
 		if id == "" || r.m.Assets[id] != nil {
@@ -149,7 +142,7 @@ func (r *reader) assetIDs(owner string, lists ...[]text) []string {
 }
 
 func (r *reader) boundaries() {
-	for _, title := range sorted(r.doc.Boundaries) {
+	for _, title := range slices.Sorted(maps.Keys(r.doc.Boundaries)) {
 		b := r.doc.Boundaries[title]
 		id := strings.TrimSpace(string(b.ID))
 		if id == "" || r.m.Elements[id] != nil {
@@ -164,18 +157,18 @@ func (r *reader) boundaries() {
 				e.Props["zone"] = "cluster"
 			}
 		}
-		if tags := texts(b.Tags); len(tags) > 0 {
+		if tags := lenient.Texts(b.Tags); len(tags) > 0 {
 			e.Props["threagile:tags"] = strings.Join(tags, ", ")
 		}
 		r.m.Elements[id] = e
 	}
-	for _, title := range sorted(r.doc.Boundaries) {
+	for _, title := range slices.Sorted(maps.Keys(r.doc.Boundaries)) {
 		b := r.doc.Boundaries[title]
 		outer := strings.TrimSpace(string(b.ID))
 		if r.m.Elements[outer] == nil {
 			continue
 		}
-		for _, in := range texts(b.Nested) {
+		for _, in := range lenient.Texts(b.Nested) {
 			switch e := r.m.Elements[in]; {
 			case e == nil || e.Kind != model.TrustBoundary:
 				r.note("trust boundary %q nests %q, which is not a trust boundary in the model; it was left out", title, in)
@@ -202,21 +195,11 @@ func (r *reader) encloses(a, b string) bool {
 	return false
 }
 
-func texts(list []text) []string {
-	var out []string
-	for _, t := range list {
-		if s := strings.TrimSpace(string(t)); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func (r *reader) technicalAssets() {
 	inside := map[string]string{} // asset → the boundary that lists it
-	for _, title := range sorted(r.doc.Boundaries) {
+	for _, title := range slices.Sorted(maps.Keys(r.doc.Boundaries)) {
 		b := r.doc.Boundaries[title]
-		for _, a := range texts(b.Inside) {
+		for _, a := range lenient.Texts(b.Inside) {
 			if prev, ok := inside[a]; ok && prev != string(b.ID) {
 				r.note("technical asset %q is inside both %q and %q; it was drawn in the first", a, prev, b.ID)
 				continue
@@ -224,7 +207,7 @@ func (r *reader) technicalAssets() {
 			inside[a] = strings.TrimSpace(string(b.ID))
 		}
 	}
-	for _, title := range sorted(r.doc.Assets) {
+	for _, title := range slices.Sorted(maps.Keys(r.doc.Assets)) {
 		a := r.doc.Assets[title]
 		id := strings.TrimSpace(string(a.ID))
 		if id == "" || r.m.Elements[id] != nil {
@@ -295,7 +278,7 @@ func (r *reader) assetProps(e *model.Element, a technicalAsset) {
 	if a.Human {
 		p["threagile:used_as_client_by_human"] = "true"
 	}
-	if tags := texts(a.Tags); len(tags) > 0 {
+	if tags := lenient.Texts(a.Tags); len(tags) > 0 {
 		p["threagile:tags"] = strings.Join(tags, ", ")
 	}
 	if v, ok := keepFlag("internet", a.Internet); ok {
@@ -325,7 +308,7 @@ func (r *reader) assetProps(e *model.Element, a technicalAsset) {
 			}
 		}
 	}
-	if formats := texts(a.Formats); len(formats) > 0 {
+	if formats := lenient.Texts(a.Formats); len(formats) > 0 {
 		p["threagile:data_formats_accepted"] = strings.Join(formats, ", ")
 		deserializes := false
 		for _, f := range formats {
@@ -350,13 +333,13 @@ func linkID(source, title string) string {
 
 func (r *reader) communicationLinks() {
 	callers := map[string][]commLink{} // process → the links that call it
-	for _, title := range sorted(r.doc.Assets) {
+	for _, title := range slices.Sorted(maps.Keys(r.doc.Assets)) {
 		a := r.doc.Assets[title]
 		src := strings.TrimSpace(string(a.ID))
 		if e := r.m.Elements[src]; e == nil || !e.Kind.IsNode() {
 			continue
 		}
-		for _, lt := range sorted(a.Links) {
+		for _, lt := range slices.Sorted(maps.Keys(a.Links)) {
 			l := a.Links[lt]
 			dst := strings.TrimSpace(string(l.Target))
 			if e := r.m.Elements[dst]; e == nil || !e.Kind.IsNode() {
@@ -392,7 +375,7 @@ func (r *reader) communicationLinks() {
 }
 
 func (r *reader) assetByID(id string) *technicalAsset {
-	for _, title := range sorted(r.doc.Assets) {
+	for _, title := range slices.Sorted(maps.Keys(r.doc.Assets)) {
 		if a := r.doc.Assets[title]; strings.TrimSpace(string(a.ID)) == id {
 			return &a
 		}
@@ -444,10 +427,10 @@ func (r *reader) linkProps(f *model.Element, l commLink, src technicalAsset, dst
 	for key, v := range map[string]flag{"vpn": l.VPN, "ip_filtered": l.IPFiltered, "readonly": l.Readonly} {
 		p["threagile:"+key] = fmt.Sprint(bool(v))
 	}
-	if tags := texts(l.Tags); len(tags) > 0 {
+	if tags := lenient.Texts(l.Tags); len(tags) > 0 {
 		p["threagile:tags"] = strings.Join(tags, ", ")
 	}
-	if recv := texts(l.Received); len(recv) > 0 {
+	if recv := lenient.Texts(l.Received); len(recv) > 0 {
 		p["threagile:data_assets_received"] = strings.Join(recv, ", ")
 	}
 }
@@ -455,8 +438,8 @@ func (r *reader) linkProps(f *model.Element, l commLink, src technicalAsset, dst
 // runtimes records, on each technical asset, the shared runtime it runs
 // on: Rampart has no element for one.
 func (r *reader) runtimes() {
-	for _, title := range sorted(r.doc.Runtimes) {
-		for _, id := range texts(r.doc.Runtimes[title].Running) {
+	for _, title := range slices.Sorted(maps.Keys(r.doc.Runtimes)) {
+		for _, id := range lenient.Texts(r.doc.Runtimes[title].Running) {
 			if e := r.m.Elements[id]; e != nil && e.Kind.IsNode() {
 				e.Props["threagile:shared_runtime"] = strings.TrimSpace(title)
 			} else {

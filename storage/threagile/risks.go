@@ -2,10 +2,13 @@ package threagile
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/rampart-tm/rampart/model"
+	"github.com/rampart-tm/rampart/storage/internal/lenient"
 )
 
 // risks turns the hand-written individual risks into the threats
@@ -14,11 +17,11 @@ import (
 // nothing to apply to: Rampart raises its own threats.
 func (r *reader) risks() {
 	tracked := map[string]bool{}
-	for _, title := range sorted(r.doc.RiskCategories) {
+	for _, title := range slices.Sorted(maps.Keys(r.doc.RiskCategories)) {
 		c := r.doc.RiskCategories[title]
 		cid := strings.TrimSpace(string(c.ID))
 		cat, ok := strideOf(string(c.STRIDE))
-		for _, rt := range sorted(c.Risks) {
+		for _, rt := range slices.Sorted(maps.Keys(c.Risks)) {
 			rk := c.Risks[rt]
 			ids := []string{string(rk.TechnicalAsset), string(rk.CommunicationLink), string(rk.TrustBoundary),
 				string(rk.SharedRuntime), string(rk.DataAsset)}
@@ -65,7 +68,7 @@ func (r *reader) risks() {
 		}
 	}
 	var untracked []string
-	for _, key := range sorted(r.doc.Tracking) {
+	for _, key := range slices.Sorted(maps.Keys(r.doc.Tracking)) {
 		if !tracked[key] {
 			untracked = append(untracked, key)
 		}
@@ -85,9 +88,9 @@ func (r *reader) relevant(rk risk) string {
 		}
 	}
 	if rt := strings.TrimSpace(string(rk.SharedRuntime)); rt != "" {
-		for _, title := range sorted(r.doc.Runtimes) {
+		for _, title := range slices.Sorted(maps.Keys(r.doc.Runtimes)) {
 			if s := r.doc.Runtimes[title]; strings.TrimSpace(string(s.ID)) == rt {
-				for _, id := range texts(s.Running) {
+				for _, id := range lenient.Texts(s.Running) {
 					if r.m.Elements[id] != nil {
 						return id
 					}
@@ -95,7 +98,7 @@ func (r *reader) relevant(rk risk) string {
 			}
 		}
 	}
-	for _, id := range texts(rk.BreachAssets) {
+	for _, id := range lenient.Texts(rk.BreachAssets) {
 		if r.m.Elements[id] != nil {
 			return id
 		}
@@ -109,7 +112,7 @@ func (r *reader) trackingOf(synthetic string) (string, tracking) {
 	if tr, ok := r.doc.Tracking[synthetic]; ok {
 		return synthetic, tr
 	}
-	for _, key := range sorted(r.doc.Tracking) {
+	for _, key := range slices.Sorted(maps.Keys(r.doc.Tracking)) {
 		if !strings.Contains(key, "*") {
 			continue
 		}

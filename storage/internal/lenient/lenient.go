@@ -37,6 +37,17 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Texts is a list of texts, trimmed, empty ones left out.
+func Texts(list []Text) []string {
+	var out []string
+	for _, t := range list {
+		if s := strings.TrimSpace(string(t)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Number is a number that may have been written as text, or left empty.
 type Number float64
 
