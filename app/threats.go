@@ -342,12 +342,7 @@ func (p *threatsPanel) show(id string) {
 	}
 	if lib := p.w.analysis.lib; lib != nil {
 		for i, mt := range stride.NewFitter(lib, ed.Model).Mitigations(t) {
-			text := mt.Do
-			if mt.Example != "" {
-				text += "\nExample: " + mt.Example
-			}
-			text += "\nVerify: " + mt.Verify
-			p.addText(fmt.Sprintf("Mitigation %d", i+1), text)
+			p.addText(fmt.Sprintf("Mitigation %d", i+1), mt.Text())
 		}
 	}
 	if len(t.References) > 0 {

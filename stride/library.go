@@ -32,6 +32,19 @@ type Mitigation struct {
 	Fits []string `yaml:"fits,omitempty" json:"fits,omitempty"`
 }
 
+// Text is the mitigation as one text: what to do, then its example and
+// how to verify it, each on a line of its own.
+func (mt Mitigation) Text() string {
+	text := mt.Do
+	if mt.Example != "" {
+		text += "\nExample: " + mt.Example
+	}
+	if mt.Verify != "" {
+		text += "\nVerify: " + mt.Verify
+	}
+	return text
+}
+
 // Rule is one entry of the library: where it applies, the condition on
 // properties (an expression), and the threat it raises.
 type Rule struct {

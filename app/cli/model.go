@@ -263,15 +263,26 @@ func writeModel(cmd *cobra.Command, m *model.Model, path string) error {
 	return nil
 }
 
+// analyseModel runs the analysis on a model as analyze does, with the
+// rules that apply to it, warning on w of what did not load or run
+// (prefixed by where, when given).
+func analyseModel(w io.Writer, where, path string, m *model.Model) (*stride.Library, error) {
+	lib, errs := stride.ForModel(path, m)
+	if lib == nil {
+		return nil, errs[0]
+	}
+	for _, e := range append(errs, stride.Run(lib, m)...) {
+		fmt.Fprintf(w, "rampart: warning: %s%v\n", where, e)
+	}
+	return lib, nil
+}
+
 // exportTracker analyses the model as analyze does and writes its open
 // threats, or their mitigations, for an issue tracker.
 func exportTracker(cmd *cobra.Command, path string, m *model.Model, out, what string, jira bool) error {
-	lib, errs := stride.ForModel(path, m)
-	if lib == nil {
-		return errs[0]
-	}
-	for _, e := range append(errs, stride.Run(lib, m)...) {
-		fmt.Fprintln(cmd.ErrOrStderr(), "rampart: warning:", e)
+	lib, err := analyseModel(cmd.ErrOrStderr(), "", path, m)
+	if err != nil {
+		return err
 	}
 	items := trackerItems(m, lib, what)
 	return writeOutput(cmd, out, func(w io.Writer) error { return writeTracker(w, items, jira) })

@@ -70,12 +70,9 @@ func portfolio(cmd *cobra.Command, dir string, threshold model.Severity, failOn 
 			}
 			continue // not a model
 		}
-		lib, errs := stride.ForModel(path, m)
-		if lib == nil {
-			return nil, errs[0]
-		}
-		for _, e := range append(errs, stride.Run(lib, m)...) {
-			fmt.Fprintf(cmd.ErrOrStderr(), "rampart: warning: %s: %v\n", path, e)
+		lib, err := analyseModel(cmd.ErrOrStderr(), path+": ", path, m)
+		if err != nil {
+			return nil, err
 		}
 		e := summarise(m)
 		e.Path, _ = filepath.Rel(dir, path)

@@ -39,7 +39,7 @@ func trackerItems(m *model.Model, lib *stride.Library, what string) []trackerIte
 		for _, t := range open {
 			var mitigation []string
 			for _, mt := range fit.Mitigations(t) {
-				mitigation = append(mitigation, mitigationText(mt))
+				mitigation = append(mitigation, stride.Mitigation.Text(mt))
 			}
 			if t.Mitigation != "" {
 				mitigation = append([]string{"Notes: " + t.Mitigation}, mitigation...)
@@ -60,7 +60,7 @@ func trackerItems(m *model.Model, lib *stride.Library, what string) []trackerIte
 				i, at[key] = len(out), len(out)
 				out = append(out, trackerItem{key: mitigationKey(t, mt), severity: t.Severity(), labels: labels(t),
 					summary:    fmt.Sprintf("%s: %s", elementName(m, t.ElementID), mt.Do),
-					mitigation: mitigationText(mt), description: "Settles:"})
+					mitigation: stride.Mitigation.Text(mt), description: "Settles:"})
 			}
 			out[i].description += "\n- " + t.Code() + " " + t.Title + " (" + t.Severity().String() + ")"
 		}
@@ -80,17 +80,6 @@ func shortHash(s string) string {
 		h = (h ^ uint32(s[i])) * 16777619
 	}
 	return fmt.Sprintf("%08x", h)
-}
-
-func mitigationText(mt stride.Mitigation) string {
-	text := mt.Do
-	if mt.Example != "" {
-		text += "\nExample: " + mt.Example
-	}
-	if mt.Verify != "" {
-		text += "\nVerify: " + mt.Verify
-	}
-	return text
 }
 
 // threatDescription says what the threat is, on which element, and why
