@@ -45,8 +45,9 @@ type reader struct {
 	doc    *document
 	m      *model.Model
 	notes  []string
-	within map[string]string         // element → the trust boundary that holds it
-	links  map[string]*model.Element // Threagile's link id → its flow
+	within map[string]string          // element → the trust boundary that holds it
+	links  map[string]*model.Element  // Threagile's link id → its flow
+	byID   map[string]*technicalAsset // technical assets by their id, made on first use
 	number int
 }
 
@@ -375,12 +376,16 @@ func (r *reader) communicationLinks() {
 }
 
 func (r *reader) assetByID(id string) *technicalAsset {
-	for _, title := range slices.Sorted(maps.Keys(r.doc.Assets)) {
-		if a := r.doc.Assets[title]; strings.TrimSpace(string(a.ID)) == id {
-			return &a
+	if r.byID == nil {
+		r.byID = map[string]*technicalAsset{}
+		for _, title := range slices.Sorted(maps.Keys(r.doc.Assets)) {
+			a := r.doc.Assets[title]
+			if key := strings.TrimSpace(string(a.ID)); r.byID[key] == nil {
+				r.byID[key] = &a // the first by title, as before
+			}
 		}
 	}
-	return nil
+	return r.byID[id]
 }
 
 // linkProps maps a link's protocol, authentication, authorization and
