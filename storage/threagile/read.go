@@ -48,6 +48,7 @@ type reader struct {
 	within map[string]string          // element → the trust boundary that holds it
 	links  map[string]*model.Element  // Threagile's link id → its flow
 	byID   map[string]*technicalAsset // technical assets by their id, made on first use
+	wild   []wildcard                 // the tracking keys with a *, made on first use
 	number int
 }
 

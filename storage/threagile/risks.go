@@ -112,16 +112,29 @@ func (r *reader) trackingOf(synthetic string) (string, tracking) {
 	if tr, ok := r.doc.Tracking[synthetic]; ok {
 		return synthetic, tr
 	}
-	for _, key := range slices.Sorted(maps.Keys(r.doc.Tracking)) {
-		if !strings.Contains(key, "*") {
-			continue
+	if r.wild == nil {
+		r.wild = []wildcard{} // compiled once for all the risks
+		for _, key := range slices.Sorted(maps.Keys(r.doc.Tracking)) {
+			if !strings.Contains(key, "*") {
+				continue
+			}
+			if re, err := regexp.Compile(strings.ReplaceAll(regexp.QuoteMeta(key), `\*`, `[^@]+`)); err == nil {
+				r.wild = append(r.wild, wildcard{key, re})
+			}
 		}
-		re, err := regexp.Compile(strings.ReplaceAll(regexp.QuoteMeta(key), `\*`, `[^@]+`))
-		if err == nil && re.MatchString(synthetic) {
-			return key, r.doc.Tracking[key]
+	}
+	for _, w := range r.wild {
+		if w.re.MatchString(synthetic) {
+			return w.key, r.doc.Tracking[w.key]
 		}
 	}
 	return "", tracking{}
+}
+
+// wildcard is a tracking key with a * and the pattern it stands for.
+type wildcard struct {
+	key string
+	re  *regexp.Regexp
 }
 
 // track sets a threat's status from its tracking, and says who checked
