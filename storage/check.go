@@ -65,6 +65,9 @@ func escapePath(p string) string {
 type roFile struct {
 	db  *sql.DB
 	tmp string // the folder of a private copy, removed on close
+	// fixed is the path of a file opened immutable, which more
+	// connections may read at once; empty otherwise.
+	fixed string
 }
 
 func (r *roFile) Close() {
@@ -86,7 +89,7 @@ func openReadOnly(path string) (*roFile, error) {
 		if err != nil {
 			return nil, openFailure(path, err)
 		}
-		return &roFile{db: db}, nil
+		return &roFile{db: db, fixed: path}, nil
 	}
 	if shm, err := os.OpenFile(path+"-shm", os.O_RDWR, 0); err == nil {
 		// An editor has the file open (or left its log and index behind):
@@ -228,40 +231,53 @@ func checkDB(path string, db *sql.DB) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := checkShape(path, db); err != nil {
+		return 0, err
+	}
+	return version, checkIntegrity(path, db)
+}
+
+// checkIntegrity runs SQLite's integrity check, the part of check that
+// reads every page.
+func checkIntegrity(path string, db *sql.DB) error {
 	var problems []string
 	rows, err := db.Query("PRAGMA integrity_check(5)")
 	if err != nil {
-		return 0, openFailure(path, err)
+		return openFailure(path, err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var line string
 		if err := rows.Scan(&line); err != nil {
-			rows.Close()
-			return 0, openFailure(path, err)
+			return openFailure(path, err)
 		}
 		if line != "ok" {
 			problems = append(problems, line)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		rows.Close()
-		return 0, openFailure(path, err)
+		return openFailure(path, err)
 	}
-	rows.Close()
 	if len(problems) > 0 {
-		return 0, fmt.Errorf("%s: %w: %s", path, ErrCorrupt, strings.Join(problems, "; "))
+		return fmt.Errorf("%s: %w: %s", path, ErrCorrupt, strings.Join(problems, "; "))
 	}
+	return nil
+}
+
+// checkShape refuses a file that holds more than a model can, or triggers
+// or views: the quick part of check, which bounds what reading it costs.
+func checkShape(path string, db *sql.DB) error {
 	if err := checkSizes(db); err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	var extra string
-	err = db.QueryRow("SELECT type || ' ' || name FROM sqlite_master WHERE type IN ('trigger', 'view') LIMIT 1").Scan(&extra)
+	err := db.QueryRow("SELECT type || ' ' || name FROM sqlite_master WHERE type IN ('trigger', 'view') LIMIT 1").Scan(&extra)
 	if err == nil {
-		return 0, fmt.Errorf("%s: %w: it contains a %s that Rampart does not define", path, ErrNotRampartFile, extra)
+		return fmt.Errorf("%s: %w: it contains a %s that Rampart does not define", path, ErrNotRampartFile, extra)
 	} else if !errors.Is(err, sql.ErrNoRows) {
-		return 0, openFailure(path, err)
+		return openFailure(path, err)
 	}
-	return version, nil
+	return nil
 }
 
 // Bounds on what a file may hold: far above any real model, low enough

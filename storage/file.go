@@ -97,11 +97,27 @@ func LoadWithHistory(path string) (*model.Model, []model.Change, error) {
 }
 
 func load(path string, withTrail bool) (*model.Model, []model.Change, error) {
-	r, version, err := openChecked(path)
+	if err := checkHeader(path); err != nil {
+		return nil, nil, err
+	}
+	r, err := openReadOnly(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer r.Close()
+	version, err := identifyDB(path, r.db)
+	if err == nil {
+		err = checkShape(path, r.db)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if version == Version && r.fixed != "" {
+		return loadAtOnce(r, withTrail)
+	}
+	if err := checkIntegrity(path, r.db); err != nil {
+		return nil, nil, err
+	}
 	db := r.db
 	if version < Version {
 		var dir string
@@ -122,6 +138,45 @@ func load(path string, withTrail bool) (*model.Model, []model.Change, error) {
 		}
 	}
 	return m, trail, nil
+}
+
+// loadAtOnce is load for a file of the current format opened immutable:
+// SQLite checks its integrity on one connection while the model is read
+// on two others. Damage found by the check is reported as such, whatever
+// reading the damaged file gave.
+func loadAtOnce(r *roFile, withTrail bool) (*model.Model, []model.Change, error) {
+	path := r.fixed
+	checked := make(chan error, 1)
+	go func() { checked <- checkIntegrity(path, r.db) }()
+	m, trail, err := readFixed(path, withTrail)
+	if cerr := <-checked; cerr != nil {
+		return nil, nil, cerr
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return m, trail, nil
+}
+
+// readFixed reads the model (and its trail) of a file that cannot change,
+// on two connections of its own.
+func readFixed(path string, withTrail bool) (*model.Model, []model.Change, error) {
+	diagrams, err := openDB(path, modeImmutable)
+	if err != nil {
+		return nil, nil, openFailure(path, err)
+	}
+	defer diagrams.Close()
+	threats, err := openDB(path, modeImmutable)
+	if err != nil {
+		return nil, nil, openFailure(path, err)
+	}
+	defer threats.Close()
+	m, err := readAtOnce(diagrams, threats)
+	var trail []model.Change
+	if err == nil && withTrail {
+		trail, err = readHistory(diagrams)
+	}
+	return m, trail, err
 }
 
 // openChecked opens a file for reading after the checks of check.

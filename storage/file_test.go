@@ -35,6 +35,49 @@ func TestLoadOfSaveIsTheSameModel(t *testing.T) {
 	}
 }
 
+// Properties are read joined by SQLite and split again: any text, with
+// spaces, digits, other scripts, control characters or great length, comes
+// back as it was, through both the reader and the editor's connection.
+func TestPropertiesOfAnyTextComeBackAsWritten(t *testing.T) {
+	m := modelgen.Random(rand.New(rand.NewPCG(7, 1)))
+	var e *model.Element
+	for _, el := range m.ElementList() {
+		if el.Kind == model.Process {
+			e = el
+			break
+		}
+	}
+	e.Props = map[string]string{
+		"":          "empty key",
+		"empty":     "",
+		"12 34":     "5 6 78",
+		"日本語":       "値 \u00e9 é",
+		"nul":       "a\x00b",
+		"lines":     "one\ntwo\r\n",
+		"long":      strings.Repeat("ab 1", 50_000),
+		"tmt:x y z": " leading and trailing ",
+	}
+	path := filepath.Join(t.TempDir(), "props.rampart")
+	if err := storage.WriteNew(path, m); err != nil {
+		t.Fatal(err)
+	}
+	got, err := storage.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Elements[e.ID].Props, e.Props) {
+		t.Fatalf("read %q, want %q", got.Elements[e.ID].Props, e.Props)
+	}
+	f, opened, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if !reflect.DeepEqual(opened.Elements[e.ID].Props, e.Props) {
+		t.Fatalf("opened %q, want %q", opened.Elements[e.ID].Props, e.Props)
+	}
+}
+
 func TestIncrementalSavesKeepTheFileEqualToTheModel(t *testing.T) {
 	dir := t.TempDir()
 	for seed := range uint64(30) {
