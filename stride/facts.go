@@ -26,8 +26,9 @@ import (
 //
 // Nodes also have incoming and outgoing (lists of flow facts), has_inbound
 // and callers (whether and how many distinct processes or entities send to
-// it: reading a store is not a call) and exposed (reachable from the
-// Internet or an untrusted zone). Flows also have source and target (node
+// it: reading a store is not a call), exposed (reachable from the
+// Internet or an untrusted zone) and non_web (every flow into it names a
+// protocol, and none is a web or RPC one: web rules do not apply). Flows also have source and target (node
 // facts), crosses, crossings (how many boundaries), boundaries (their
 // names), trust_drop (the target's zone is less trusted than the source's),
 // from_lower_trust (the source's zone is less trusted than the target's) and
@@ -42,7 +43,7 @@ var roles = map[string]bool{"el": true, "flow": true, "source": true, "target": 
 
 var computedNode = []string{"id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names",
 	"zone", "zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed", "client", "person",
-	"consumes", "reads", "receives_input", "managed"}
+	"consumes", "reads", "receives_input", "managed", "non_web"}
 
 var computedFlow = []string{"id", "name", "kind", "out_of_scope", "set", "data", "data_names", "zone", "zone_trust",
 	"zone_name", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local",
@@ -446,6 +447,10 @@ func (fb *factBase) nodeLinks(e *model.Element, ends map[string]endFacts, know f
 		}
 	}
 	f["incoming"], f["outgoing"] = in, out
+	f["non_web"] = len(in) > 0 && !slices.ContainsFunc(in, func(fl any) bool {
+		p, _ := fl.(Facts)["protocol"].(string)
+		return p == "" || webProtocol.MatchString(p)
+	})
 	f["has_inbound"], f["callers"] = len(callers) > 0, len(callers)
 	// A process that consumes messages or reads a store takes input too,
 	// though nobody calls it.

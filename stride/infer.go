@@ -101,6 +101,10 @@ func set(words ...string) map[string]bool {
 	return m
 }
 
+// webProtocol matches the protocols a web or API edge handles (HTTP and
+// what runs over it, RPC, and bare TCP or TLS, which may carry either).
+var webProtocol = regexp.MustCompile(`(?i)http|rest|graphql|grpc|soap|websocket|\bwss?\b|json|xml|\bapi\b|\btcp\b|\btls\b|\bssl\b|quic`)
+
 // protocolTraits reads what a protocol's name says about the channel.
 func protocolTraits(protocol string) protocolInfo {
 	p := strings.ToLower(protocol)

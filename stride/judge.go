@@ -20,7 +20,7 @@ type Confidence = model.Confidence
 var structural = set("id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names", "zone",
 	"zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed", "source", "target",
 	"crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local", "crossing_types", "client",
-	"person", "response", "protocol", "port", "bidirectional", "consumes", "reads", "receives_input", "managed")
+	"person", "response", "protocol", "port", "bidirectional", "consumes", "reads", "receives_input", "managed", "non_web")
 
 // judge decides how far a threat that fired rests on what the model
 // states. It is confirmed when a stated property the rule read points at
@@ -171,11 +171,22 @@ func (fb *factBase) markResponses() {
 	}
 	for p, forth := range byPair {
 		back := byPair[pair{p.b, p.a}]
-		if len(back) == 0 || !fb.requestsGo(p.a, p.b, forth, back) {
+		if len(back) == 0 {
 			continue
 		}
+		if fb.requestsGo(p.a, p.b, forth, back) {
+			for _, f := range back {
+				fb.facts[f.ID]["response"] = true
+			}
+			continue
+		}
+		// Requests may go both ways between two services (each stores
+		// to the other); a flow whose name says it answers ("C-FIND
+		// response") is still a response.
 		for _, f := range back {
-			fb.facts[f.ID]["response"] = true
+			if responseName.MatchString(f.Name) && !requestName.MatchString(f.Name) && !initiatedName.MatchString(f.Name) {
+				fb.facts[f.ID]["response"] = true
+			}
 		}
 	}
 }
@@ -318,6 +329,7 @@ var computedPhrases = map[string]string{
 	"local":            "it does not cross a network",
 	"response":         "it answers another flow",
 	"managed":          "it is a service a cloud provider runs",
+	"non_web":          "every flow into it names a protocol other than a web or RPC one",
 }
 
 // computedLine says a computed fact in words, or "" when not worth saying.
