@@ -430,6 +430,14 @@ func (r *reader) flow(diagram string, c tdCell) {
 	if src == "" || dst == "" {
 		r.warn("flow %q is not connected at both ends in Threat Dragon", f.Label())
 	}
+	for _, end := range []struct {
+		td *tdEnd
+		id string
+	}{{c.Source, src}, {c.Target, dst}} {
+		if end.id != "" && end.td.Cell == "" && end.td.ID == "" {
+			r.warn("flow %q ends beside %q in Threat Dragon, not on it; it was attached to it", f.Label(), r.m.Elements[end.id].Label())
+		}
+	}
 	for tdKey, key := range map[string]string{"isEncrypted": "encrypted", "isPublicNetwork": "public_network", "isBidirectional": "bidirectional"} {
 		if b, ok := flag(p, tdKey); ok && b { // a false flag is Threat Dragon's default (see node)
 			f.Props[key] = "true"
