@@ -48,6 +48,7 @@ func (f *Finding) Threat() *model.Threat {
 		}
 		t := f.threat
 		t.Confidence, t.Assumes = f.Confidence, f.Assumes
+		t.Facts = append(t.Facts, f.fb.recordedLines(f.Element, t.Category)...)
 		// An assumption is never critical: until someone states the
 		// weakness, it is only as likely as the assumption.
 		for t.Confidence == model.Assumed && t.Severity() == model.SeverityCritical && t.Likelihood > model.Low {

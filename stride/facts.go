@@ -194,6 +194,9 @@ type factBase struct {
 	contexts map[string][]string
 	// distances caches entryDistances.
 	distances map[string]int
+	// recorded lists, per element, the threats people wrote on it (by
+	// hand, or in the tool the model came from).
+	recorded map[string][]*model.Threat
 }
 
 func newFactBase(m *model.Model) *factBase {
@@ -250,7 +253,31 @@ func newFactBase(m *model.Model) *factBase {
 	}
 	fb.learnEach(nodes, func(e *model.Element, know func(key, because string)) { fb.nodeLinks(e, ends, know) })
 	fb.markResponses()
+	fb.recorded = map[string][]*model.Threat{}
+	for _, t := range m.ThreatList() {
+		if t.Manual {
+			fb.recorded[t.ElementID] = append(fb.recorded[t.ElementID], t)
+		}
+	}
 	return fb
+}
+
+// recordedLines name the threats people wrote on an element in a STRIDE
+// category, so that a suggestion reads beside what they already decided
+// (one they marked mitigated, say) rather than as news.
+func (fb *factBase) recordedLines(e *model.Element, c model.Category) []string {
+	var out []string
+	for _, t := range fb.recorded[e.ID] {
+		if t.Category != c || t.Obsolete {
+			continue
+		}
+		by := "by hand"
+		if t.Origin != "" {
+			by = "in " + t.Origin
+		}
+		out = append(out, fmt.Sprintf("recorded %s on %s: %s “%s” (%s)", by, e.Label(), t.Code(), t.Title, t.Status.Label()))
+	}
+	return out
 }
 
 // nodeOrNone tells whether an element is a node, or missing.
