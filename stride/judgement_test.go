@@ -57,6 +57,27 @@ func TestRecordedThreatsHaveAGeneratedCounterpart(t *testing.T) {
 	}
 }
 
+// A suggestion on an element names what the model's authors recorded
+// there in its category, with their status: the analyst triages it beside
+// their decision.
+func TestSuggestionsNameWhatTheAuthorsRecorded(t *testing.T) {
+	m := analyzed(t, builtin(t), importTD(t, "v2-threat-model.json"))
+	named := 0
+	for _, th := range live(m) {
+		for _, f := range th.Facts {
+			if strings.HasPrefix(f, "recorded in Threat Dragon on ") {
+				named++
+				if !strings.Contains(f, "(open)") && !strings.Contains(f, "(mitigated)") {
+					t.Errorf("%s: %q does not give the recorded threat's status", th.Title, f)
+				}
+			}
+		}
+	}
+	if named == 0 {
+		t.Error("no suggestion names the threats the authors recorded on its element")
+	}
+}
+
 // Confirmed threats stay few: on models that state little, most threats
 // are assumptions to ask about, not findings.
 func TestConfirmedThreatsAverageAtMostTwoPerElement(t *testing.T) {
