@@ -2,6 +2,8 @@ package stride_test
 
 import (
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -286,5 +288,36 @@ func TestMitigationsFitALocalCall(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+var networkAdvice = regexp.MustCompile(`\bports?\b|\bsubnet`)
+
+// A configuration file drawn as a store is told about file permissions,
+// deployment and secrets managers, not subnets, ports and snapshots; a
+// database beside it keeps the network advice.
+func TestMitigationsFitAConfigurationFile(t *testing.T) {
+	lib := builtin(t)
+	m := analyzed(t, lib, importTD(t, "v2-threat-model.json"))
+	fit := stride.NewFitter(lib, m)
+	seen := map[string]bool{}
+	for _, th := range live(m) {
+		name := m.Elements[th.ElementID].Name
+		if name != "Worker Config" && name != "Database" {
+			continue
+		}
+		for _, mt := range fit.Mitigations(th) {
+			network := networkAdvice.MatchString(mt.Do + " " + mt.Example)
+			if name == "Worker Config" && (network || strings.Contains(mt.Do, "Back the store up")) {
+				t.Errorf("%s: a configuration file is told %q", th.Title, mt.Do)
+			}
+			seen[name] = seen[name] || network
+			if name == "Worker Config" && slices.Contains(mt.Fits, "files") {
+				seen["files"] = true
+			}
+		}
+	}
+	if !seen["Database"] || !seen["files"] {
+		t.Errorf("network advice for the database %v, file advice for the configuration %v", seen["Database"], seen["files"])
 	}
 }

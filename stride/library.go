@@ -30,6 +30,9 @@ type Mitigation struct {
 	// Contexts): a service mesh, Kubernetes, a desktop app... Empty means
 	// it fits anywhere.
 	Fits []string `yaml:"fits,omitempty" json:"fits,omitempty"`
+	// Unless names settings the mitigation is wrong for, though written
+	// for anywhere else: network rules for a file, say.
+	Unless []string `yaml:"unless,omitempty" json:"unless,omitempty"`
 }
 
 // Text is the mitigation as one text: what to do, then its example and

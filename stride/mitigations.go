@@ -11,7 +11,7 @@ import (
 // shows the mitigations that fit its element's settings, and those that
 // fit anywhere: a local call is not told to deploy a service mesh.
 var Settings = []string{"service_mesh", "kubernetes", "serverless", "web", "mobile", "desktop", "iot", "local",
-	"bluetooth", "ssh", "messaging", "database", "llm", "cloud"}
+	"bluetooth", "ssh", "messaging", "database", "llm", "cloud", "files"}
 
 // Contexts lists the settings an element is in: what its technology,
 // protocol and neighbours say, and what the model as a whole runs on (a
@@ -129,8 +129,13 @@ func contextsWith(m *model.Model, e *model.Element, platform []string, flows map
 		if x.Bool("runs_in_container") {
 			add("kubernetes")
 		}
+		// A store that is a file (a configuration file, say) is guarded
+		// by file permissions and deployment, not by network rules.
+		if x.Kind == model.DataStore && (tech(x) == "file_system" || tech(x) == "" && configName.MatchString(x.Name)) {
+			add("files")
+		}
 	}
-	if slices.Contains(out, "local") || slices.Contains(out, "desktop") || slices.Contains(out, "mobile") {
+	if slices.Contains(out, "local") || slices.Contains(out, "desktop") || slices.Contains(out, "mobile") || slices.Contains(out, "files") {
 		return out // a mesh or a cluster elsewhere in the model is not this element's business
 	}
 	for _, p := range platform {
@@ -144,8 +149,9 @@ func contextsWith(m *model.Model, e *model.Element, platform []string, flows map
 // it keeps them all rather than say nothing.
 func Fit(ms []Mitigation, contexts []string) []Mitigation {
 	var out []Mitigation
+	in := func(c string) bool { return slices.Contains(contexts, c) }
 	for _, mt := range ms {
-		if len(mt.Fits) == 0 || slices.ContainsFunc(mt.Fits, func(c string) bool { return slices.Contains(contexts, c) }) {
+		if (len(mt.Fits) == 0 || slices.ContainsFunc(mt.Fits, in)) && !slices.ContainsFunc(mt.Unless, in) {
 			out = append(out, mt)
 		}
 	}
