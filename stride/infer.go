@@ -204,7 +204,7 @@ var nameRules = []nameRule{
 	words(model.ExternalEntity, "mobile_app", `mobile( app(lication)?| client| device)?|android|ios|iphone|smartphone`),
 	words(model.ExternalEntity, "iot_device", `iot|sensor|device|thermostat|camera|smart (meter|lock|home)|wearable|vehicle|car`),
 	words(model.ExternalEntity, "llm_service", `llm( api| service)?|openai|anthropic|claude|gpt|gemini|hugging ?face|model api|ai service`),
-	words(model.ExternalEntity, "admin", `admin(istrator)?s?|operators?|sre|devops|support (staff|agent)|root`),
+	words(model.ExternalEntity, "admin", `admin(istrator)?s?|operators?|sre|devops|support (staff|agent)|root|(service|maintenance|support) personnel|technicians?|maintainers?|(service|field|maintenance) engineers?`),
 	words(model.ExternalEntity, "third_party_service", `third[- ]party|3rd[- ]party|partner|payment (provider|gateway|processor|service)|stripe|paypal|adyen|braintree|twilio|sendgrid|mailgun|external (api|service|web service|web application|system)|saas|bank|credit bureau|google|facebook|github|slack|salesforce|aws|azure|gcp`),
 	words(model.ExternalEntity, "user", `users?|customers?|clients?|persons?|people|employees?|staff|players?|members?|visitors?|patients?|students?|buyers?|sellers?|shoppers?|citizens?|end[- ]users?|human|actor|guest|consumer|subscriber|account holder`),
 }

@@ -321,3 +321,17 @@ func TestMitigationsFitAConfigurationFile(t *testing.T) {
 		t.Errorf("network advice for the database %v, file advice for the configuration %v", seen["Database"], seen["files"])
 	}
 }
+
+// People are told apart by the names models give them: those who maintain
+// or administer a system are administrators, those who use it users.
+func TestPeopleAreKnownByTheirNames(t *testing.T) {
+	for name, want := range map[string]string{
+		"Vendor/Service Personnel": "admin", "Field engineer": "admin", "Support staff": "admin",
+		"System administrator": "admin", "Clinical User": "user", "Customer": "user",
+	} {
+		e := &model.Element{ID: "e", Kind: model.ExternalEntity, Name: name}
+		if got := stride.Infer(e)["technology"].Value; got != want {
+			t.Errorf("%q is inferred to be %q, want %q", name, got, want)
+		}
+	}
+}
