@@ -335,3 +335,42 @@ func TestPeopleAreKnownByTheirNames(t *testing.T) {
 		}
 	}
 }
+
+// Between two systems that each send requests to the other (a scanner
+// stores images on an archive, which sends some back and reports events),
+// a flow named as an answer is still a response.
+func TestAnAnswerIsAResponseWhenRequestsGoBothWays(t *testing.T) {
+	m := model.New("peers")
+	add := func(e *model.Element) {
+		e.Diagram = model.RootDiagramID
+		if e.Kind != model.DataFlow {
+			e.W, e.H = 100, 50
+		}
+		m.Elements[e.ID] = e
+	}
+	add(&model.Element{ID: "ct", Kind: model.Process, Name: "CT scanner", X: 0})
+	add(&model.Element{ID: "pacs", Kind: model.Process, Name: "PACS", X: 300})
+	add(&model.Element{ID: "store", Kind: model.DataFlow, Name: "Store images", Source: "ct", Target: "pacs"})
+	add(&model.Element{ID: "priors", Kind: model.DataFlow, Name: "Store prior images", Source: "pacs", Target: "ct"})
+	add(&model.Element{ID: "report", Kind: model.DataFlow, Name: "Commitment event report", Source: "pacs", Target: "ct"})
+	add(&model.Element{ID: "query", Kind: model.DataFlow, Name: "C-FIND query", Source: "ct", Target: "pacs"})
+	add(&model.Element{ID: "answer", Kind: model.DataFlow, Name: "C-FIND response", Source: "pacs", Target: "ct"})
+	found, errs := stride.Analyze(builtin(t), m)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	requests := map[string]bool{}
+	for _, f := range found {
+		for _, x := range append([]*stride.Finding{&f}, f.Members...) {
+			if x.Rule != nil && x.Rule.Direction == "request" {
+				requests[x.Element.ID] = true
+			}
+		}
+	}
+	if requests["answer"] {
+		t.Error("the C-FIND response gets request threats")
+	}
+	if !requests["priors"] || !requests["store"] {
+		t.Errorf("requests both ways should keep their request threats: %v", requests)
+	}
+}
