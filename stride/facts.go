@@ -275,7 +275,7 @@ func (fb *factBase) recordedLines(e *model.Element, c model.Category) []string {
 		if t.Origin != "" {
 			by = "in " + t.Origin
 		}
-		out = append(out, fmt.Sprintf("recorded %s on %s: %s “%s” (%s)", by, e.Label(), t.Code(), t.Title, t.Status.Label()))
+		out = append(out, fmt.Sprintf("in this category, recorded %s on %s: %s “%s” (%s)", by, e.Label(), t.Code(), t.Title, t.Status.Label()))
 	}
 	return out
 }

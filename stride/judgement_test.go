@@ -67,7 +67,7 @@ func TestSuggestionsNameWhatTheAuthorsRecorded(t *testing.T) {
 	named := 0
 	for _, th := range live(m) {
 		for _, f := range th.Facts {
-			if strings.HasPrefix(f, "recorded in Threat Dragon on ") {
+			if strings.HasPrefix(f, "in this category, recorded in Threat Dragon on ") {
 				named++
 				if !strings.Contains(f, "(open)") && !strings.Contains(f, "(mitigated)") {
 					t.Errorf("%s: %q does not give the recorded threat's status", th.Title, f)
