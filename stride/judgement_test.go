@@ -214,18 +214,24 @@ func TestOneConcernOncePerElement(t *testing.T) {
 	}
 }
 
-// A response takes response threats only, a browser client threats only,
-// and a worker that consumes a queue is checked for poison messages.
-func TestRolesDecideWhichThreatsApply(t *testing.T) {
-	lib := builtin(t)
-	m := model.New("roles")
-	add := func(e *model.Element) {
+// drawing starts a one-diagram model and gives what adds an element to
+// it, nodes drawn 100 by 50.
+func drawing(name string) (*model.Model, func(*model.Element)) {
+	m := model.New(name)
+	return m, func(e *model.Element) {
 		e.Diagram = model.RootDiagramID
 		if e.Kind != model.DataFlow {
 			e.W, e.H = 100, 50
 		}
 		m.Elements[e.ID] = e
 	}
+}
+
+// A response takes response threats only, a browser client threats only,
+// and a worker that consumes a queue is checked for poison messages.
+func TestRolesDecideWhichThreatsApply(t *testing.T) {
+	lib := builtin(t)
+	m, add := drawing("roles")
 	add(&model.Element{ID: "ui", Kind: model.Process, Name: "Web UI", X: 0})
 	add(&model.Element{ID: "svc", Kind: model.Process, Name: "Web Service", X: 300})
 	add(&model.Element{ID: "req", Kind: model.DataFlow, Name: "Request", Source: "ui", Target: "svc"})
@@ -340,14 +346,7 @@ func TestPeopleAreKnownByTheirNames(t *testing.T) {
 // stores images on an archive, which sends some back and reports events),
 // a flow named as an answer is still a response.
 func TestAnAnswerIsAResponseWhenRequestsGoBothWays(t *testing.T) {
-	m := model.New("peers")
-	add := func(e *model.Element) {
-		e.Diagram = model.RootDiagramID
-		if e.Kind != model.DataFlow {
-			e.W, e.H = 100, 50
-		}
-		m.Elements[e.ID] = e
-	}
+	m, add := drawing("peers")
 	add(&model.Element{ID: "ct", Kind: model.Process, Name: "CT scanner", X: 0})
 	add(&model.Element{ID: "pacs", Kind: model.Process, Name: "PACS", X: 300})
 	add(&model.Element{ID: "store", Kind: model.DataFlow, Name: "Store images", Source: "ct", Target: "pacs"})
