@@ -28,7 +28,7 @@ type analyst struct {
 }
 
 func newAnalyst(w *window) *analyst {
-	a := &analyst{w: w}
+	a := &analyst{w: w, manual: w.s.headless}
 	a.lib, a.libErrs = stride.ForModel(w.ed.Source(), w.ed.Model)
 	return a
 }
@@ -92,13 +92,5 @@ func (a *analyst) finish(gen int, found []stride.Finding, errs []error) {
 	}
 	if len(errs) > 0 {
 		a.w.status.SetText("Analysis: " + errors.Join(errs...).Error())
-	}
-}
-
-// manualOnly stops analysis after edits; Now still analyses.
-func (a *analyst) manualOnly() {
-	a.manual = true
-	if a.timer != nil {
-		a.timer.Stop()
 	}
 }

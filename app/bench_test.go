@@ -36,9 +36,8 @@ func bigDiagram() *model.Model {
 func benchWindow(b *testing.B) *diagramView {
 	a := test.NewTempApp(b)
 	s := newSession(a, "")
+	s.headless = true
 	w := s.newWindow(editor.New(bigDiagram()))
-	w.analysis.manualOnly()
-	w.stopWatching()
 	w.win.Resize(fyne.NewSize(1600, 1000))
 	w.canvas.zoom, w.canvas.pan, w.canvas.autoFit = 0.3, fyne.NewPos(0, 0), false
 	w.canvas.Refresh()

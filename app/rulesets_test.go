@@ -45,8 +45,8 @@ func TestEditorNamesTheRuleSetsAndWarnsOfOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newSession(test.NewTempApp(t), "")
+	s.headless = true
 	w := s.newWindow(ed)
-	w.stopWatching()
 	t.Cleanup(w.win.Close)
 	if !strings.Contains(w.rulesNote.Text, "override 1 built-in rule") {
 		t.Errorf("status bar note: %q", w.rulesNote.Text)

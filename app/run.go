@@ -86,6 +86,9 @@ type session struct {
 	windows  []*window
 	autosave string   // where untitled models are kept; "" for nowhere
 	lost     []string // autosave files to offer in the first window
+	// headless windows analyse only when asked and do not look at their
+	// file: headless tests drive both from the one goroutine they run on.
+	headless bool
 }
 
 func newSession(a fyne.App, autosaveDir string) *session {

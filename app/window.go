@@ -63,7 +63,9 @@ func (s *session) newWindow(ed *editor.Editor) *window {
 	s.placeWindow(w)
 	w.win.SetCloseIntercept(w.close)
 	s.windows = append(s.windows, w)
-	w.watchFile()
+	if !s.headless {
+		w.watchFile()
+	}
 	return w
 }
 

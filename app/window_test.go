@@ -20,9 +20,8 @@ func newTestWindow(t *testing.T, m *model.Model) *window {
 	t.Helper()
 	a := test.NewTempApp(t)
 	s := newSession(a, "")
+	s.headless = true // the test goroutine is the UI thread: no analysis or file check behind its back
 	w := s.newWindow(editor.New(m))
-	w.analysis.manualOnly() // the test goroutine is the UI thread: no analysis behind its back
-	w.stopWatching()        // nor a look at the file
 	w.win.Resize(fyne.NewSize(1400, 900))
 	w.canvas.zoom, w.canvas.pan, w.canvas.autoFit = 1, fyne.NewPos(0, 0), false
 	w.canvas.Refresh()
