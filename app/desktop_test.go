@@ -127,6 +127,7 @@ func TestTitleNamesModelFileAndState(t *testing.T) {
 func launchOn(t *testing.T, path string) (*session, *error) {
 	t.Helper()
 	s := newSession(test.NewTempApp(t), t.TempDir())
+	s.headless = true // no analysis or file check on another goroutine while the test runs
 	testAppWindows = len(s.app.Driver().AllWindows())
 	failed := new(error)
 	s.launch(path, func(err error) { *failed = err })
