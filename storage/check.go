@@ -82,24 +82,26 @@ func (r *roFile) Close() {
 // commands work on read-only folders and file systems and in folders of
 // other users.
 func openReadOnly(path string) (*roFile, error) {
-	wal, err := os.Stat(path + "-wal")
-	if err != nil || wal.Size() == 0 {
-		// No unmerged log: the file alone holds the whole model.
-		db, err := openDB(path, modeImmutable)
-		if err != nil {
-			return nil, openFailure(path, err)
-		}
-		return &roFile{db: db, fixed: path}, nil
-	}
 	if shm, err := os.OpenFile(path+"-shm", os.O_RDWR, 0); err == nil {
 		// An editor has the file open (or left its log and index behind):
-		// read through them as another connection would.
+		// read through them as another connection would, in a snapshot
+		// its saves cannot tear, even while its log is empty.
 		shm.Close()
 		db, err := openDB(path, modeRead)
 		if err != nil {
 			return nil, openFailure(path, err)
 		}
 		return &roFile{db: db}, nil
+	}
+	wal, err := os.Stat(path + "-wal")
+	if err != nil || wal.Size() == 0 {
+		// No unmerged log and nobody writing: the file alone holds the
+		// whole model.
+		db, err := openDB(path, modeImmutable)
+		if err != nil {
+			return nil, openFailure(path, err)
+		}
+		return &roFile{db: db, fixed: path}, nil
 	}
 	// A log left by an editor that did not close, without an index we may
 	// share: read a private copy of the file and its log.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -255,5 +257,63 @@ func TestLockedIsNotDamaged(t *testing.T) {
 	t.Log(err)
 	if errors.Is(err, storage.ErrCorrupt) || strings.Contains(err.Error(), "damaged") {
 		t.Errorf("a held file was called damaged: %v", err)
+	}
+}
+
+// A reader of a model an editor has open, and keeps saving, always gets
+// one whole saved state: never a mix of two, never a file called damaged.
+func TestReadingWhileTheEditorSaves(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.rampart")
+	m := modelgen.Large(200)
+	if err := storage.WriteNew(path, m); err != nil {
+		t.Fatal(err)
+	}
+	f, open, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	done := make(chan error, 1)
+	var stop atomic.Bool
+	go func() {
+		// Each save adds an element and a threat on it, in one transaction.
+		for i := 0; i < 40 && !stop.Load(); i++ {
+			id := fmt.Sprintf("extra%02d", i)
+			e := &model.Element{ID: id, Kind: model.Process, Diagram: model.RootDiagramID, Name: id, W: 100, H: 50,
+				Props: map[string]string{"technology": "service"}}
+			open.Elements[id] = e
+			open.Threats["t-"+id] = &model.Threat{ID: "t-" + id, Number: 10000 + i, Manual: true, ElementID: id,
+				Title: "added with " + id, Category: model.Tampering}
+			if err := f.Save(open); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	var saved error
+	finished := false
+	for !finished {
+		select {
+		case saved = <-done:
+			finished = true
+		default:
+		}
+		got, err := storage.Load(path)
+		if err != nil {
+			t.Errorf("read while the editor saves: %v", err)
+			break
+		}
+		for id, th := range got.Threats {
+			if got.Elements[th.ElementID] == nil {
+				t.Errorf("threat %s read without its element: a mix of two saves", id)
+			}
+		}
+	}
+	if stop.Store(true); !finished {
+		saved = <-done // a failed read ended the loop first
+	}
+	if saved != nil {
+		t.Fatal(saved)
 	}
 }

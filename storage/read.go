@@ -30,11 +30,7 @@ func loadNoted(path string) (*model.Model, []string, error) {
 // damaged or forged, and are reported as such.
 func read(db *sql.DB) (*model.Model, error) {
 	m := model.Empty()
-	err := readPart(db, m, (*reader).diagramPart)
-	if err == nil {
-		err = readPart(db, m, (*reader).threatPart)
-	}
-	return checkedModel(m, err)
+	return checkedModel(m, readParts(db, m, (*reader).diagramPart, (*reader).threatPart))
 }
 
 // readAtOnce is read through two connections to a file opened immutable
@@ -45,23 +41,26 @@ func readAtOnce(diagrams, threats *sql.DB) (*model.Model, error) {
 	m := model.Empty()
 	// The parts fill different fields of the model.
 	threatsRead := make(chan error, 1)
-	go func() { threatsRead <- readPart(threats, m, (*reader).threatPart) }()
-	err := readPart(diagrams, m, (*reader).diagramPart)
+	go func() { threatsRead <- readParts(threats, m, (*reader).threatPart) }()
+	err := readParts(diagrams, m, (*reader).diagramPart)
 	if terr := <-threatsRead; err == nil {
 		err = terr
 	}
 	return checkedModel(m, err)
 }
 
-// readPart reads part of a model in one transaction.
-func readPart(db *sql.DB, m *model.Model, part func(*reader)) error {
-	tx, err := db.Begin() // one snapshot for every table
+// readParts reads parts of a model in one transaction: one snapshot of
+// every table they read, whatever a writer does meanwhile.
+func readParts(db *sql.DB, m *model.Model, parts ...func(*reader)) error {
+	tx, err := db.Begin()
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	r := &reader{tx: tx, m: m, enums: newEnumCache()}
-	part(r)
+	for _, part := range parts {
+		part(r)
+	}
 	return r.err
 }
 
