@@ -17,6 +17,7 @@ import (
 	"github.com/rampart-tm/rampart/app/editor"
 	"github.com/rampart-tm/rampart/model"
 	"github.com/rampart-tm/rampart/render"
+	"github.com/rampart-tm/rampart/storage"
 )
 
 // window is one editor window on one model.
@@ -92,8 +93,15 @@ func (w *window) watchFile() {
 			case <-w.unwatch:
 				return
 			case <-tick.C:
+				var stamp storage.Stamp
+				var ok bool
+				fyne.DoAndWait(func() { stamp, ok = w.ed.FileStamp() })
+				if !ok {
+					continue
+				}
+				replaced := stamp.Replaced() // here: a stat can be slow
 				fyne.Do(func() {
-					if w.ed.CheckFile() {
+					if w.ed.FileLooked(stamp, replaced) {
 						_, err := w.ed.Rejoin() // on failure the window says the file was replaced
 						w.showError(err)
 						w.refreshTitle()

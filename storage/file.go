@@ -404,12 +404,32 @@ func (f *File) Saved() *model.Model { return f.saved }
 // rewrote the file since this one last wrote it (a git merge or checkout
 // renames a new file over it; cp or rsync write over it in place). Saving
 // into it would lose the edits, or mix two models in one file.
-func (f *File) Replaced() bool {
-	if f.ident == nil {
+func (f *File) Replaced() bool { return f.Stamp().Replaced() }
+
+// Stamp is a file as its File last wrote or opened it: what a look for
+// another program's replacement compares with. Taking one is cheap; the
+// look (Stamp.Replaced) is a stat, which on a network share can take a
+// while, so an editor takes it away from its UI.
+type Stamp struct {
+	path  string
+	ident os.FileInfo
+}
+
+// Stamp is the file's stamp now.
+func (f *File) Stamp() Stamp { return Stamp{f.path, f.ident} }
+
+// Current tells whether s is still the file's own stamp: no save or Save
+// As renewed it since it was taken.
+func (f *File) Current(s Stamp) bool { return f.path == s.path && f.ident == s.ident }
+
+// Replaced looks whether another program replaced, removed or rewrote
+// the file since the stamp was taken (see File.Replaced).
+func (s Stamp) Replaced() bool {
+	if s.ident == nil {
 		return false
 	}
-	st, err := os.Stat(f.path)
-	return err != nil || !os.SameFile(st, f.ident) || st.Size() != f.ident.Size() || !st.ModTime().Equal(f.ident.ModTime())
+	st, err := os.Stat(s.path)
+	return err != nil || !os.SameFile(st, s.ident) || st.Size() != s.ident.Size() || !st.ModTime().Equal(s.ident.ModTime())
 }
 
 // History returns the file's audit trail, oldest first.

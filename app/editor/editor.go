@@ -255,7 +255,25 @@ func (ed *Editor) Rejoin() (int, error) {
 // so at once, not only at the next edit. What the window shows is then in
 // no file, so it counts as unsaved.
 func (ed *Editor) CheckFile() bool {
-	if ed.file == nil || !ed.file.Replaced() {
+	s, ok := ed.FileStamp()
+	return ok && ed.FileLooked(s, s.Replaced())
+}
+
+// FileStamp is what a look at the editor's file compares with, so that
+// a window can take the look itself (a stat, slow on a network share)
+// off its UI thread; ok is false without a file.
+func (ed *Editor) FileStamp() (s storage.Stamp, ok bool) {
+	if ed.file == nil {
+		return s, false
+	}
+	return ed.file.Stamp(), true
+}
+
+// FileLooked is CheckFile with the look taken elsewhere from stamp s: it
+// lets go of the file when the look found it replaced. A look at a stamp
+// that a save has renewed since says nothing.
+func (ed *Editor) FileLooked(s storage.Stamp, replaced bool) bool {
+	if !replaced || ed.file == nil || !ed.file.Current(s) {
 		return false
 	}
 	ed.detach()

@@ -137,3 +137,23 @@ func TestAFileReplacedByWhatCannotOpenKeepsTheEdits(t *testing.T) {
 		t.Error("Save As lost the edit")
 	}
 }
+
+// A look at the file taken off the UI thread counts only while its stamp
+// is the file's own: a save between the look and its verdict renews the
+// stamp, and the stale verdict lets go of nothing.
+func TestALookFromBeforeASaveSaysNothing(t *testing.T) {
+	ed, path := titled(t)
+	stale, ok := ed.FileStamp()
+	if !ok {
+		t.Fatal("a titled editor has no stamp")
+	}
+	must(t, ed.SaveAs(path))
+	if ed.FileLooked(stale, true) {
+		t.Fatal("a look from before the editor's own save let go of the file")
+	}
+	fresh, _ := ed.FileStamp()
+	otherVersion(t, ed, path, false, func(m *model.Model) { addProcess(m, "b", "Billing") })
+	if !ed.FileLooked(fresh, fresh.Replaced()) {
+		t.Fatal("a current look at a replaced file is not acted on")
+	}
+}
