@@ -402,11 +402,12 @@ func (m *Model) ThreatList() []*Threat {
 	for _, t := range m.Threats {
 		out = append(out, t)
 	}
-	sortThreats(out)
+	SortByNumber(out)
 	return out
 }
 
-func sortThreats(ts []*Threat) {
+// SortByNumber puts threats in the model's order: by number, then ID.
+func SortByNumber(ts []*Threat) {
 	sort.Slice(ts, func(i, j int) bool {
 		if ts[i].Number != ts[j].Number {
 			return ts[i].Number < ts[j].Number
@@ -423,7 +424,7 @@ func (m *Model) ThreatsOf(elementID string) []*Threat {
 			out = append(out, t)
 		}
 	}
-	sortThreats(out)
+	SortByNumber(out)
 	return out
 }
 

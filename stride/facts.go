@@ -253,11 +253,16 @@ func newFactBase(m *model.Model) *factBase {
 	}
 	fb.learnEach(nodes, func(e *model.Element, know func(key, because string)) { fb.nodeLinks(e, ends, know) })
 	fb.markResponses()
+	// Sorting a large model's threats to find the few written by hand
+	// would cost more than the lookups: each element's are sorted alone.
 	fb.recorded = map[string][]*model.Threat{}
-	for _, t := range m.ThreatList() {
+	for _, t := range m.Threats {
 		if t.Manual {
 			fb.recorded[t.ElementID] = append(fb.recorded[t.ElementID], t)
 		}
+	}
+	for _, ts := range fb.recorded {
+		model.SortByNumber(ts)
 	}
 	return fb
 }
