@@ -22,6 +22,8 @@ import (
 //	zone        the zone of the innermost trust boundary holding it ("" if none)
 //	zone_trust  that boundary's trust: -1 unknown, 0 untrusted, 1 low, 2 medium, 3 high
 //	zone_name   that boundary's name
+//	zone_stated whether the model states that boundary's zone or trust (not
+//	            only its name suggests them)
 //	set         the names of the properties that are set (unset booleans read false)
 //
 // Nodes also have incoming and outgoing (lists of flow facts), has_inbound
@@ -42,11 +44,11 @@ type Facts = map[string]any
 var roles = map[string]bool{"el": true, "flow": true, "source": true, "target": true}
 
 var computedNode = []string{"id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names",
-	"zone", "zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed", "client", "person",
-	"consumes", "reads", "receives_input", "managed", "non_web"}
+	"zone", "zone_trust", "zone_name", "zone_stated", "incoming", "outgoing", "has_inbound", "callers", "exposed", "client",
+	"person", "consumes", "reads", "receives_input", "managed", "non_web"}
 
 var computedFlow = []string{"id", "name", "kind", "out_of_scope", "set", "data", "data_names", "zone", "zone_trust",
-	"zone_name", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local",
+	"zone_name", "zone_stated", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local",
 	"crossing_types", "response"}
 
 // fieldsOf lists the fact names a role has for a rule on a kind.
@@ -374,16 +376,18 @@ func (fb *factBase) elementFacts(e *model.Element) (Facts, map[string]string) {
 	}
 	f["data"], f["data_names"] = data, names
 	if e.Kind == model.DataFlow {
-		f["zone"], f["zone_trust"], f["zone_name"] = "", -1, ""
+		f["zone"], f["zone_trust"], f["zone_name"], f["zone_stated"] = "", -1, "", false
 	} else {
 		z := fb.ix.Innermost(e)
 		f["zone_trust"] = zoneTrust(z)
+		f["zone_stated"] = z != nil && (z.Prop("trust") != "" || z.Prop("zone") != "")
 		f["zone"], f["zone_name"] = "", ""
 		if z != nil {
 			f["zone"], f["zone_name"] = zoneOf(z), z.Label()
 		}
-		// A program drawn out on the Internet runs on its users' devices.
-		if e.Kind == model.Process && f["zone"] == "internet" {
+		// A program drawn out on the Internet runs on its users' devices,
+		// unless the model says it is a server of some kind.
+		if e.Kind == model.Process && f["zone"] == "internet" && (tech == "" || clientTechnologies[tech]) {
 			f["client"] = true
 		}
 	}

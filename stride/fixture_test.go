@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -17,7 +18,8 @@ import (
 // flow rule, a flow from "source" to "target", and with back a flow from
 // the target to the source: named "Order" and "Order result", they make
 // el a request and back its response, or the other way round. Zones put
-// an end in a trust boundary of that zone type.
+// an end in a trust boundary of that zone type ("named:DMZ": a boundary
+// named so, whose zone the model does not state).
 type scenario struct {
 	El      map[string]string `yaml:"el"`      // the element's properties (node rules)
 	Flow    map[string]string `yaml:"flow"`    // the flow's properties (flow rules)
@@ -101,8 +103,12 @@ func (s scenario) build(t *testing.T, rule *stride.Rule) (*model.Model, string) 
 		if z == "" {
 			return
 		}
-		add(&model.Element{Kind: model.TrustBoundary, X: around.X - 20, Y: around.Y - 20, W: around.W + 40, H: around.H + 40,
-			Props: map[string]string{"zone": z}})
+		b := &model.Element{Kind: model.TrustBoundary, X: around.X - 20, Y: around.Y - 20, W: around.W + 40, H: around.H + 40,
+			Props: map[string]string{"zone": z}}
+		if name, ok := strings.CutPrefix(z, "named:"); ok { // only its name suggests a zone
+			b.Name, b.Props = name, map[string]string{}
+		}
+		add(b)
 	}
 	asset := func(e *model.Element) {
 		if s.Data == "" {

@@ -53,7 +53,9 @@ func infer(e *model.Element, t protocolInfo) map[string]Inference {
 			}
 		}
 	case model.TrustBoundary:
-		if zone, why := zoneFromName(e); zone != "" {
+		// A zone whose stated trust is medium or high is not the Internet,
+		// whatever its name says ("Public services", trust high).
+		if zone, why := zoneFromName(e); zone != "" && !(zone == "internet" && trustedZone(e)) {
 			put("zone", zone, why)
 		}
 	default:
@@ -82,12 +84,13 @@ type protocolInfo struct {
 // Protocol words, as they are written on flows ("HTTPS", "gRPC over TLS",
 // "AMQPS", "jdbc (TLS 1.3)", "in-process").
 var (
-	protocolWord      = regexp.MustCompile(`[a-z0-9+]+`)
-	encryptedWords    = set("https", "tls", "ssl", "mtls", "ssh", "sftp", "scp", "wss", "grpcs", "amqps", "mqtts", "ldaps", "ftps", "smtps", "imaps", "pop3s", "ipsec", "vpn", "wireguard", "dtls", "quic", "h3", "rediss", "tls1", "tls12", "tls13", "sasl_ssl", "kafka+ssl", "postgresql+ssl", "stunnel", "hsts")
-	plainWords        = set("http", "ws", "ftp", "telnet", "ldap", "smtp", "amqp", "mqtt", "snmp", "tftp", "rsh", "rlogin", "plaintext", "unencrypted", "cleartext", "nntp", "pop3", "imap", "vnc", "syslog")
-	localWords        = set("ipc", "in-process", "inprocess", "local", "loopback", "pipe", "localhost", "unix", "function", "call", "stdio", "stdin", "stdout")
-	sshWords          = set("ssh", "sftp", "scp")
-	localPhrases      = []string{"in-process", "in process", "unix socket", "named pipe", "function call", "method call", "shared memory", "local call", "localhost"}
+	protocolWord   = regexp.MustCompile(`[a-z0-9+]+`)
+	encryptedWords = set("https", "tls", "ssl", "mtls", "ssh", "sftp", "scp", "wss", "grpcs", "amqps", "mqtts", "ldaps", "ftps", "smtps", "imaps", "pop3s", "ipsec", "vpn", "wireguard", "dtls", "quic", "h3", "rediss", "tls1", "tls12", "tls13", "sasl_ssl", "kafka+ssl", "postgresql+ssl", "stunnel", "hsts")
+	plainWords     = set("http", "ws", "ftp", "telnet", "ldap", "smtp", "amqp", "mqtt", "snmp", "tftp", "rsh", "rlogin", "plaintext", "unencrypted", "cleartext", "nntp", "pop3", "imap", "vnc", "syslog")
+	localWords     = set("ipc", "in-process", "inprocess", "local", "loopback", "pipe", "localhost", "unix", "function", "call", "stdio", "stdin", "stdout")
+	sshWords       = set("ssh", "sftp", "scp")
+	localPhrases   = []string{"in-process", "in process", "unix socket", "named pipe", "function call", "method call", "shared memory", "local call", "localhost",
+		"local file", "local-file", "inter-process", "interprocess"}
 	mutualTLSPhrases  = []string{"mtls", "mutual tls", "mutual-tls", "two-way tls", "client certificate"}
 	encryptedPhrases  = []string{"over tls", "with tls", "tls 1.", "ssl/tls", "over ssh", "encrypted"}
 	notEncryptedPhras = []string{"not encrypted", "unencrypted", "plain text", "plaintext", "clear text", "cleartext"}
@@ -294,12 +297,20 @@ var zoneRules = []struct {
 	re   *regexp.Regexp
 }{
 	{"dmz", regexp.MustCompile(`(?i)\b(dmz|demilitari[sz]ed|perimeter|edge)\b`)},
+	// "Public Cloud" is a provider's data centre, not the Internet.
+	{"cluster", regexp.MustCompile(`(?i)\b(public|private|hybrid|multi)[- ]?cloud\b`)},
 	{"third_party", regexp.MustCompile(`(?i)\b(third[- ]party|3rd[- ]party|partners?|vendors?|supplier|saas|external services?)\b`)},
 	{"internet", regexp.MustCompile(`(?i)\b(internet|public|external|untrusted|www|web|users?|clients?|browsers?|devices?|local machine|customer|mobile|home)\b`)},
 	{"management", regexp.MustCompile(`(?i)\b(management|admin(istration)?|ops|control plane|bastion)\b`)},
 	{"data", regexp.MustCompile(`(?i)\b(data( tier| zone| layer)?|database|storage|persistence)\b`)},
 	{"cluster", regexp.MustCompile(`(?i)\b(cluster|kubernetes|k8s|pods?|namespace|mesh|vpc|cloud|aws|azure|gcp)\b`)},
 	{"internal", regexp.MustCompile(`(?i)\b(internal|intranet|corp(orate)?( network)?|private|lan|office|on[- ]prem(ises)?|backend|back[- ]end|server|application|app tier|trusted)\b`)},
+}
+
+// trustedZone tells whether a boundary states a medium or high trust.
+func trustedZone(b *model.Element) bool {
+	t := b.Prop("trust")
+	return t == "medium" || t == "high"
 }
 
 // zoneFromName infers a boundary's zone from its name ("Internet",

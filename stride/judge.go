@@ -18,7 +18,7 @@ type Confidence = model.Confidence
 // structural facts say where an element is and what it is, not whether a
 // control is in place: they scope a rule, they do not confirm a weakness.
 var structural = set("id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names", "zone",
-	"zone_trust", "zone_name", "incoming", "outgoing", "has_inbound", "callers", "exposed", "source", "target",
+	"zone_trust", "zone_name", "zone_stated", "incoming", "outgoing", "has_inbound", "callers", "exposed", "source", "target",
 	"crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local", "crossing_types", "client",
 	"person", "response", "protocol", "port", "bidirectional", "consumes", "reads", "receives_input", "managed", "non_web")
 

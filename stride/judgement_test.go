@@ -373,3 +373,43 @@ func TestAnAnswerIsAResponseWhenRequestsGoBothWays(t *testing.T) {
 		t.Errorf("requests both ways should keep their request threats: %v", requests)
 	}
 }
+
+// A provider's "Public Cloud" is not the Internet, nor is a zone whose
+// stated trust is high; a process drawn in either is a server, not a
+// program on a user's device. One the model calls an API gateway is a
+// server even out on the Internet.
+func TestCloudZonesHoldServers(t *testing.T) {
+	for _, c := range []struct {
+		zone  string
+		props map[string]string
+		tech  string
+		want  string
+	}{
+		{"Public Cloud", nil, "", "cluster"},
+		{"Public services", map[string]string{"trust": "high"}, "", ""},
+		{"Internet", nil, "api_gateway", "internet"},
+	} {
+		b := &model.Element{ID: "z", Kind: model.TrustBoundary, Name: c.zone, Props: c.props}
+		if got := stride.Infer(b)["zone"].Value; got != c.want {
+			t.Errorf("zone %q is inferred as %q, want %q", c.zone, got, c.want)
+		}
+		m, add := drawing("cloud")
+		b.X, b.Y, b.W, b.H = -50, -50, 300, 200
+		add(b)
+		svc := &model.Element{ID: "svc", Kind: model.Process, Name: "Orders", Props: map[string]string{}}
+		if c.tech != "" {
+			svc.Props["technology"] = c.tech
+		}
+		add(svc)
+		b.W, b.H = 300, 200
+		found, errs := stride.Analyze(builtin(t), m)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		for _, f := range found {
+			if f.Element.ID == "svc" && f.Rule != nil && f.Rule.Side == "client" {
+				t.Errorf("in %q, %s is read as a program on a user's device: %s", c.zone, svc.Name, f.Rule.ID)
+			}
+		}
+	}
+}

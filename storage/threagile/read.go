@@ -268,9 +268,13 @@ func (r *reader) assetProps(e *model.Element, a technicalAsset) {
 	}
 	tech := norm(string(a.Technology))
 	keep("technology", a.Technology)
-	if t := technologies[e.Kind][tech]; t != "" {
+	switch t := technologies[e.Kind][tech]; {
+	case e.Kind == model.Process && bool(a.Human):
+		// A process a person uses as their client runs on their device.
+		p["technology"] = humanClient(tech)
+	case t != "":
 		p["technology"] = t
-	} else if e.Kind == model.ExternalEntity && a.Human {
+	case e.Kind == model.ExternalEntity && bool(a.Human):
 		p["technology"] = "user"
 	}
 	for key, v := range map[string]text{"usage": a.Usage, "size": a.Size, "machine": a.Machine, "encryption": a.Encryption,
@@ -416,13 +420,16 @@ func (r *reader) linkProps(f *model.Element, l commLink, src technicalAsset, dst
 	}
 	switch norm(string(l.Authorization)) {
 	case "":
-	case "end-user-identity-propagation":
+	case "enduser-identity-propagation", "end-user-identity-propagation":
 		p["end_user_context"] = "true"
 	default:
 		p["end_user_context"] = "false"
 	}
-	internet := func(a *technicalAsset) bool { return a != nil && a.Internet != nil && bool(*a.Internet) }
-	if !bool(l.VPN) && (internet(&src) || internet(dst)) {
+	// Threagile's internet flag says an asset is on, or reachable from, the
+	// Internet. A link crosses it when it comes from a client or outside
+	// party out there, or goes out to such a party; between an
+	// Internet-facing server and the services behind it, it does not.
+	if !bool(l.VPN) && !localProtocols[proto] && (onInternet(&src) || onInternet(dst) && norm(string(dst.Type)) == "external-entity") {
 		p["public_network"] = "true"
 	}
 	for key, v := range map[string]text{"authentication": l.Authentication, "authorization": l.Authorization, "usage": l.Usage} {
@@ -439,6 +446,15 @@ func (r *reader) linkProps(f *model.Element, l commLink, src technicalAsset, dst
 	if recv := lenient.Texts(l.Received); len(recv) > 0 {
 		p["threagile:data_assets_received"] = strings.Join(recv, ", ")
 	}
+}
+
+// onInternet tells whether an asset sits out on the Internet: an outside
+// party, or a client that people use, flagged internet.
+func onInternet(a *technicalAsset) bool {
+	if a == nil || a.Internet == nil || !bool(*a.Internet) {
+		return false
+	}
+	return norm(string(a.Type)) == "external-entity" || bool(a.Human) || bool(a.OutOfScope)
 }
 
 // runtimes records, on each technical asset, the shared runtime it runs

@@ -8,7 +8,8 @@ import (
 
 // technologies maps Threagile's technologies onto Rampart's, per kind;
 // what has no counterpart stays in threagile:technology, and Rampart may
-// still infer one from the name.
+// still infer one from the name. Threagile's "gateway" is any gateway (a
+// vehicle's, a protocol's), not an API gateway, so it stays unmapped.
 var technologies = map[model.Kind]map[string]string{
 	model.Process: {
 		"web-server": "web_app", "web-application": "web_app", "cms": "web_app", "application-server": "service",
@@ -18,7 +19,7 @@ var technologies = map[model.Kind]map[string]string{
 		"artifact-registry": "ci_cd", "code-inspection-platform": "ci_cd", "monitoring": "service",
 		"container-platform": "container_orchestrator", "batch-processing": "batch_job", "scheduler": "batch_job",
 		"task": "batch_job", "event-listener": "service", "identity-provider": "identity_provider",
-		"ldap-server": "identity_provider", "function": "serverless_function", "gateway": "api_gateway",
+		"ldap-server": "identity_provider", "function": "serverless_function",
 		"message-queue": "message_broker", "stream-processing": "message_broker", "service-mesh": "service_mesh_sidecar",
 		"big-data-platform": "service", "report-engine": "service", "ai": "llm", "mail-server": "service", "waf": "waf",
 		"ids": "service", "ips": "service", "mainframe": "service", "browser": "browser", "desktop": "desktop_app",
@@ -28,6 +29,8 @@ var technologies = map[model.Kind]map[string]string{
 	model.ExternalEntity: {
 		"browser": "browser", "mobile-app": "mobile_app", "iot-device": "iot_device", "ai": "llm_service",
 		"client-system": "external_system", "web-service-rest": "third_party_service", "web-service-soap": "third_party_service",
+		"web-application": "third_party_service", "identity-provider": "third_party_service", "file-server": "external_system",
+		"gateway": "external_system", "desktop": "external_system", "devops-client": "external_system",
 	},
 	model.DataStore: {
 		"database": "sql_database", "identity-store-database": "sql_database", "file-server": "file_system",
@@ -35,6 +38,18 @@ var technologies = map[model.Kind]map[string]string{
 		"vault": "secrets_vault", "hsm": "secrets_vault", "data-lake": "object_store", "message-queue": "message_queue",
 		"artifact-registry": "container_registry", "monitoring": "log_store",
 	},
+}
+
+// humanClient is what a process used by a person as their client runs
+// as (Threagile's used_as_client_by_human), by its technology.
+func humanClient(tech string) string {
+	switch tech {
+	case "mobile-app":
+		return "mobile_app"
+	case "browser", "web-application", "web-server", "cms":
+		return "browser"
+	}
+	return "desktop_app"
 }
 
 // encryptedProtocols are the protocols Threagile counts as encrypted.

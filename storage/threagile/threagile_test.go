@@ -230,3 +230,67 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// What a link says about the Internet, the end user and the machine comes
+// from the assets and fields that mean it: a client out on the Internet
+// calls over it, an Internet-facing gateway calling the service behind it
+// does not, and neither does a file read from a USB stick.
+func TestLinksReadWhatTheyMean(t *testing.T) {
+	doc := `threagile_version: 1.0.0
+technical_assets:
+  Customer:
+    id: customer
+    type: external-entity
+    technology: browser
+    used_as_client_by_human: true
+    internet: true
+    communication_links:
+      Orders: {target: gateway, protocol: https, authorization: enduser-identity-propagation}
+  Gateway:
+    id: gateway
+    type: process
+    technology: reverse-proxy
+    internet: true
+    communication_links:
+      Forward: {target: service, protocol: http, authorization: technical-user}
+  Service:
+    id: service
+    type: process
+    technology: web-service-rest
+  Head Unit:
+    id: ivi
+    type: process
+    technology: web-application
+    used_as_client_by_human: true
+    internet: true
+    communication_links:
+      Media: {target: stick, protocol: local-file-access}
+  Stick:
+    id: stick
+    type: external-entity
+    technology: file-server
+`
+	m, _, _, err := threagile.Read([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders, forward, media := m.Elements["customer>orders"], m.Elements["gateway>forward"], m.Elements["ivi>media"]
+	if orders == nil || forward == nil || media == nil {
+		t.Fatalf("links %v", m.Elements)
+	}
+	if orders.Prop("public_network") != "true" || orders.Prop("end_user_context") != "true" {
+		t.Errorf("a customer's browser on the Internet: %v", orders.Props)
+	}
+	if forward.Prop("public_network") != "" || forward.Prop("end_user_context") != "false" {
+		t.Errorf("a gateway forwarding inside: %v", forward.Props)
+	}
+	if media.Prop("public_network") != "" {
+		t.Errorf("a local file read: %v", media.Props)
+	}
+	if tech := m.Elements["ivi"].Prop("technology"); tech != "browser" {
+		t.Errorf("a web application people use as their client runs as %q", tech)
+	}
+	if tech := m.Elements["stick"].Prop("technology"); tech != "external_system" {
+		t.Errorf("an outside file server is %q", tech)
+	}
+}
