@@ -280,7 +280,7 @@ func (v *validator) flow(f *Element) {
 			name, src.Kind.Label(), src.Label(), dst.Kind.Label(), dst.Label()))
 	}
 	for _, end := range []*Element{src, dst} {
-		if end.Diagram != f.Diagram && !v.inParentOf(end, f.Diagram) {
+		if end.Diagram != f.Diagram && !v.inAncestorOf(end, f.Diagram) {
 			v.add(f, Error, fmt.Sprintf("%s reaches %s in another diagram", name, end.Label()))
 		}
 	}
@@ -292,22 +292,32 @@ func (v *validator) flow(f *Element) {
 // isInterface reports whether a flow has an end in the parent diagram.
 func (v *validator) isInterface(f *Element) bool {
 	for _, id := range []string{f.Source, f.Target} {
-		if e := v.m.Elements[id]; e != nil && v.inParentOf(e, f.Diagram) {
+		if e := v.m.Elements[id]; e != nil && v.inAncestorOf(e, f.Diagram) {
 			return true
 		}
 	}
 	return false
 }
 
-// inParentOf reports whether e lies in the diagram that holds the process
-// diagramID refines: the outside end of an interface flow.
-func (v *validator) inParentOf(e *Element, diagramID string) bool {
-	d := v.m.Diagrams[diagramID]
-	if d == nil {
-		return false
+// inAncestorOf reports whether e lies in a diagram above this one: the
+// one holding the process it refines, or one above that, from which an
+// interface flow passes down through each level.
+func (v *validator) inAncestorOf(e *Element, diagramID string) bool {
+	for seen := 0; seen <= len(v.m.Diagrams); seen++ {
+		d := v.m.Diagrams[diagramID]
+		if d == nil {
+			return false
+		}
+		p := v.m.Elements[d.Refines]
+		if p == nil {
+			return false
+		}
+		if p.Diagram == e.Diagram {
+			return true
+		}
+		diagramID = p.Diagram
 	}
-	p := v.m.Elements[d.Refines]
-	return p != nil && p.Diagram == e.Diagram
+	return false
 }
 
 // maxOverlapFindings is how many overlapping boundaries are named for one

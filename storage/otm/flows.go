@@ -151,6 +151,17 @@ func (r *reader) levels(e *model.Element, src, dst string) {
 		r.add(e, true)
 		return
 	}
+	if i >= 0 && ca[i].element == cb[j].element {
+		// One end holds the other (a resource and the network it sits
+		// in): a flow between them has no diagram to be drawn in.
+		outer, inner := r.m.Elements[ca[i].element], r.m.Elements[src]
+		if inner.ID == outer.ID {
+			inner = r.m.Elements[dst]
+		}
+		r.note("dataflow %q goes between %s and %s, which holds it; a data-flow diagram cannot draw that, so it was left out",
+			e.Label(), inner.Label(), outer.Label())
+		return
+	}
 	// Each level's flow: the original where its deeper end is, copies
 	// (or the file's own flows) elsewhere.
 	need := func(diagram, s, t string, own bool) {
