@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 )
@@ -26,13 +27,25 @@ type interfaceEnd struct {
 // interface flow left over is not in the map.
 func (m *Model) Interfaces() map[string]*Element {
 	out := map[string]*Element{}
+	for parent, stubs := range m.InterfaceSets() {
+		out[parent] = stubs[0]
+	}
+	return out
+}
+
+// InterfaceSets lists, for every flow of a refined process, the interface
+// flows that stand for it, one per child diagram in the order of the
+// diagrams' IDs: a flow between two refined processes has one in each.
+func (m *Model) InterfaceSets() map[string][]*Element {
+	sets := map[string][]*Element{}
 	byDiagram := map[string][]*Element{}
 	for _, e := range m.Elements {
 		if e.Kind == DataFlow {
 			byDiagram[e.Diagram] = append(byDiagram[e.Diagram], e)
 		}
 	}
-	for _, d := range m.Diagrams {
+	for _, id := range slices.Sorted(maps.Keys(m.Diagrams)) {
+		d := m.Diagrams[id]
 		p := m.Elements[d.Refines]
 		if p == nil || p.Kind != Process || p.Diagram == d.ID {
 			continue
@@ -58,11 +71,15 @@ func (m *Model) Interfaces() map[string]*Element {
 			}
 			return interfaceEnd{}, false
 		})
+		out := map[string]*Element{}
 		for end, flows := range parent {
 			pairInterfaces(flows, child[end], out)
 		}
+		for parent, stub := range out {
+			sets[parent] = append(sets[parent], stub)
+		}
 	}
-	return out
+	return sets
 }
 
 // groupByEnd groups flows by their outside end, each group in ID order.

@@ -163,7 +163,7 @@ func (fb *factBase) analysable() []*model.Element {
 				// user someone left out of scope still sends requests, and
 				// they reach what is in scope.
 				src, dst := m.Elements[e.Source], m.Elements[e.Target]
-				if src == nil || dst == nil || src.OutOfScope && dst.OutOfScope || fb.stands[e.ID] {
+				if src == nil || dst == nil || src.OutOfScope && dst.OutOfScope || fb.stands[e.ID] || fb.halves[e.ID] != nil {
 					continue
 				}
 				out = append(out, e)

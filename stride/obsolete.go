@@ -64,6 +64,8 @@ func (r *retirement) reason(m *model.Model, lib *Library, t *model.Threat) strin
 		if stub := r.ifaces[e.ID]; stub != nil {
 			return fmt.Sprintf("its interface flow in %q, joined inside, now stands for it", diagramName(m, stub.Diagram))
 		}
+	case lv.halves[e.ID] != nil:
+		return fmt.Sprintf("its link's threats are raised once, on its other half in %q", diagramName(m, lv.halves[e.ID].Diagram))
 	}
 	if e.Kind == model.DataFlow && (m.Elements[e.Source] == nil || m.Elements[e.Target] == nil) {
 		return "the flow has lost one of its ends"

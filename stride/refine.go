@@ -13,19 +13,44 @@ import (
 // process is analysed in its own diagram, so opening a process into a
 // child diagram, or drawing a flow to a process that has one, never makes
 // a threat disappear.
+//
+// A flow between two refined processes has an interface flow in each child
+// diagram, two halves of one link: the link's threats are raised once, on
+// the half where the data arrives (halves names the other half, with the
+// one that carries them).
 type levels struct {
-	stands  map[string]bool // parent flows stood for by joined interface flows
-	refined map[string]bool // processes analysed through their child diagram
+	stands  map[string]bool           // parent flows stood for by joined interface flows
+	refined map[string]bool           // processes analysed through their child diagram
+	halves  map[string]*model.Element // interface flows whose link another half carries
 }
 
 func levelsOf(m *model.Model) levels {
-	lv := levels{stands: map[string]bool{}, refined: map[string]bool{}}
+	lv := levels{stands: map[string]bool{}, refined: map[string]bool{}, halves: map[string]*model.Element{}}
 	if len(m.Diagrams) < 2 {
 		return lv
 	}
-	for parent, stub := range m.Interfaces() {
-		if m.Joined(stub) {
-			lv.stands[parent] = true
+	for parentID, stubs := range m.InterfaceSets() {
+		parent := m.Elements[parentID]
+		var joined []*model.Element
+		for _, stub := range stubs {
+			if m.Joined(stub) {
+				joined = append(joined, stub)
+			}
+		}
+		if len(joined) == 0 {
+			continue
+		}
+		lv.stands[parentID] = true
+		carrier := joined[0]
+		for _, stub := range joined {
+			if stub.Source == parent.Source { // inside the target's child
+				carrier = stub
+			}
+		}
+		for _, stub := range joined {
+			if stub != carrier {
+				lv.halves[stub.ID] = carrier
+			}
 		}
 	}
 	inner, flows, joined := map[string]bool{}, map[string]bool{}, map[string]bool{}

@@ -187,3 +187,47 @@ func TestRetiredThreatsSayWhy(t *testing.T) {
 		}
 	}
 }
+
+// A flow between two refined processes has an interface flow in each
+// child: two halves of one link, whose threats are raised once, on the
+// half where the data arrives.
+func TestALinkBetweenTwoChildrenIsAnalysedOnce(t *testing.T) {
+	lib := builtin(t)
+	m := model.New("halves")
+	add := func(e *model.Element) { m.Elements[e.ID] = e }
+	add(&model.Element{ID: "shop", Kind: model.Process, Diagram: model.RootDiagramID, Name: "Shop", X: 0, Y: 100, W: 100, H: 50})
+	add(&model.Element{ID: "pay", Kind: model.Process, Diagram: model.RootDiagramID, Name: "Payments", X: 300, Y: 100, W: 100, H: 50})
+	add(&model.Element{ID: "charge", Kind: model.DataFlow, Diagram: model.RootDiagramID, Name: "charge", Source: "shop", Target: "pay",
+		Props: map[string]string{"protocol": "HTTP"}})
+	ids := stubIDs()
+	apply(t, m, model.Refine(m, "shop", "shop-child", ids))
+	apply(t, m, model.Refine(m, "pay", "pay-child", ids))
+	add(&model.Element{ID: "cart", Kind: model.Process, Diagram: "shop-child", Name: "Cart", X: 300, Y: 100, W: 100, H: 50})
+	add(&model.Element{ID: "ledger", Kind: model.Process, Diagram: "pay-child", Name: "Ledger", X: 300, Y: 100, W: 100, H: 50})
+	var sent, received string
+	for _, f := range m.ElementList() {
+		switch {
+		case f.Kind != model.DataFlow || f.ID == "charge":
+		case f.Diagram == "shop-child":
+			sent = f.ID
+			apply(t, m, model.Connect(m, f.ID, "cart", "pay"))
+		case f.Diagram == "pay-child":
+			received = f.ID
+			apply(t, m, model.Connect(m, f.ID, "shop", "ledger"))
+		}
+	}
+	found := openIDs(t, lib, m)
+	transport := func(flow string) int {
+		n := 0
+		for _, id := range found {
+			if strings.HasPrefix(id, "transport-") && strings.HasSuffix(id, "@"+flow) {
+				n++
+			}
+		}
+		return n
+	}
+	if transport(received) == 0 || transport(sent) != 0 || transport("charge") != 0 {
+		t.Errorf("plain HTTP between two children: transport threats on the received half %d, the sent half %d, the parent %d",
+			transport(received), transport(sent), transport("charge"))
+	}
+}

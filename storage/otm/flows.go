@@ -2,6 +2,7 @@ package otm
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -68,6 +69,10 @@ func (r *reader) balance() {
 	}
 }
 
+// generatedID matches a UUID, which converters write where a dataflow
+// has no name.
+var generatedID = regexp.MustCompile(`(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
 // flowKey finds a flow the file holds by its diagram, ends and name.
 type flowKey struct{ diagram, source, target, name string }
 
@@ -96,6 +101,9 @@ func (r *reader) chain(id string) []link {
 
 func (r *reader) flow(df *dataflow) {
 	id, name := strings.TrimSpace(string(df.ID)), strings.TrimSpace(string(df.Name))
+	if name == id || generatedID.MatchString(name) {
+		name = "" // an id is no name: the flow reads "Source → Target"
+	}
 	src, dst := strings.TrimSpace(string(df.Source)), strings.TrimSpace(string(df.Destination))
 	if id == "" || r.m.Elements[id] != nil {
 		r.note("dataflow %q has a missing or repeated id and was left out", name)

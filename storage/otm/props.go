@@ -16,7 +16,8 @@ var (
 	storeWords = []string{"database", "datastore", "data-store", "storage", "bucket", "postgres", "mysql", "mariadb",
 		"oracle", "mssql", "sql", "mongo", "dynamodb", "cosmos", "cassandra", "redis", "memcache", "elasticache", "cache",
 		"queue", "sqs", "vault", "kms", "secret", "filesystem", "file-system", "file-server", "efs", "nfs", "blob",
-		"s3", "rds", "aurora", "elasticsearch", "search-index", "registry", "ecr", "key-value", "log-store", "db", "store"}
+		"s3", "rds", "aurora", "elasticsearch", "search-index", "registry", "ecr", "key-value", "log-store", "db", "store",
+		"cloudwatch", "cloudtrail"}
 	processWords = []string{"service", "server", "api", "application", "lambda", "function", "gateway",
 		"container", "balancer", "backend", "process"}
 	entityWords = []string{"client", "user", "browser", "actor", "device", "mobile", "android", "ios", "web-ui",
@@ -28,8 +29,10 @@ var techWords = map[model.Kind][][2]string{
 	model.Process: {{"gateway", "api_gateway"}, {"load-balancer", "load_balancer"}, {"elb", "load_balancer"},
 		{"alb", "load_balancer"}, {"waf", "waf"}, {"lambda", "serverless_function"}, {"function", "serverless_function"},
 		{"cognito", "identity_provider"}, {"identity", "identity_provider"}, {"keycloak", "identity_provider"},
-		{"kubernetes", "container_orchestrator"}, {"eks", "container_orchestrator"}, {"ecs", "container_orchestrator"},
-		{"container-service", "container_orchestrator"}, {"docker", "container_runtime"}, {"kafka", "message_broker"},
+		// An ECS service or a Docker container is a workload; the
+		// orchestrator and the runtime are what run it.
+		{"kubernetes", "container_orchestrator"}, {"eks", "container_orchestrator"}, {"ecs", "service"},
+		{"container-service", "service"}, {"docker-container", "service"}, {"docker", "container_runtime"}, {"kafka", "message_broker"},
 		{"broker", "message_broker"}, {"sns", "message_broker"}, {"rabbitmq", "message_broker"}, {"jenkins", "ci_cd"},
 		{"pipeline", "ci_cd"}, {"batch", "batch_job"}, {"llm", "llm"}, {"web-application", "web_app"},
 		{"web-app", "web_app"}, {"webapp", "web_app"}, {"service", "service"}},
@@ -43,7 +46,8 @@ var techWords = map[model.Kind][][2]string{
 		{"s3", "object_store"}, {"blob", "object_store"}, {"bucket", "object_store"}, {"queue", "message_queue"},
 		{"sqs", "message_queue"}, {"redis", "cache"}, {"cache", "cache"}, {"memcache", "cache"}, {"vault", "secrets_vault"},
 		{"kms", "secrets_vault"}, {"secret", "secrets_vault"}, {"file", "file_system"}, {"efs", "file_system"},
-		{"nfs", "file_system"}, {"log", "log_store"}, {"elasticsearch", "search_index"}, {"search", "search_index"},
+		{"nfs", "file_system"}, {"log", "log_store"}, {"cloudwatch", "log_store"}, {"cloudtrail", "log_store"},
+		{"azure-storage", "object_store"}, {"storage-account", "object_store"}, {"elasticsearch", "search_index"}, {"search", "search_index"},
 		{"registry", "container_registry"}, {"ecr", "container_registry"}},
 }
 
