@@ -315,3 +315,31 @@ func TestDeepNestingValidates(t *testing.T) {
 		}
 	}
 }
+
+// Cloud resource types give what they are: an ECS service runs a
+// workload (it is no orchestrator), CloudWatch keeps logs; a dataflow a
+// converter named by its UUID has no name.
+func TestCloudTypes(t *testing.T) {
+	doc := `{"otmVersion": "0.2.0", "project": {"name": "x", "id": "x"},
+	 "trustZones": [{"id": "z", "name": "Public Cloud", "risk": {"trustRating": 60}}],
+	 "components": [{"id": "svc", "name": "Service", "type": "elastic-container-service", "parent": {"trustZone": "z"}},
+	                {"id": "task", "name": "Task", "type": "docker-container", "parent": {"trustZone": "z"}},
+	                {"id": "logs", "name": "Custom log system", "type": "cloudwatch", "parent": {"trustZone": "z"}}],
+	 "dataflows": [{"id": "89ab351c-6ae7-4afb-ad90-0eb045fd801a", "name": "89ab351c-6ae7-4afb-ad90-0eb045fd801a",
+	                "source": "svc", "destination": "logs"}]}`
+	m, _, _, err := otm.Read([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"svc": "service", "task": "service", "logs": "log_store"} {
+		if got := m.Elements[id].Prop("technology"); got != want {
+			t.Errorf("%s is %q, want %q", id, got, want)
+		}
+	}
+	if m.Elements["logs"].Kind != model.DataStore {
+		t.Errorf("CloudWatch is a %v", m.Elements["logs"].Kind)
+	}
+	if f := m.Elements["89ab351c-6ae7-4afb-ad90-0eb045fd801a"]; f.Name != "" || m.NameOf(f) != "Service → Custom log system" {
+		t.Errorf("the flow is named %q, listed as %q", f.Name, m.NameOf(f))
+	}
+}
