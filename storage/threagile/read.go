@@ -370,6 +370,11 @@ func (r *reader) communicationLinks() {
 	// A process authenticates (and authorizes) its callers when every link
 	// into it says so.
 	for id, links := range callers {
+		// A load balancer, reverse proxy or WAF passes the credentials on
+		// to what stands behind it: it signs nobody in.
+		if t := r.m.Elements[id].Prop("technology"); t == "load_balancer" || t == "waf" {
+			continue
+		}
 		authn, authz := true, true
 		for _, l := range links {
 			authn = authn && norm(string(l.Authentication)) != "none" && norm(string(l.Authentication)) != ""

@@ -234,7 +234,8 @@ func contains(list []string, s string) bool {
 // What a link says about the Internet, the end user and the machine comes
 // from the assets and fields that mean it: a client out on the Internet
 // calls over it, an Internet-facing gateway calling the service behind it
-// does not, and neither does a file read from a USB stick.
+// does not, and neither does a file read from a USB stick. A reverse
+// proxy passes a caller's token on rather than checking it.
 func TestLinksReadWhatTheyMean(t *testing.T) {
 	doc := `threagile_version: 1.0.0
 technical_assets:
@@ -245,7 +246,7 @@ technical_assets:
     used_as_client_by_human: true
     internet: true
     communication_links:
-      Orders: {target: gateway, protocol: https, authorization: enduser-identity-propagation}
+      Orders: {target: gateway, protocol: https, authentication: token, authorization: enduser-identity-propagation}
   Gateway:
     id: gateway
     type: process
@@ -289,6 +290,9 @@ technical_assets:
 	}
 	if tech := m.Elements["ivi"].Prop("technology"); tech != "browser" {
 		t.Errorf("a web application people use as their client runs as %q", tech)
+	}
+	if g := m.Elements["gateway"]; g.Prop("authenticates_callers") != "" {
+		t.Errorf("a reverse proxy passes tokens on, it signs nobody in: %v", g.Props)
 	}
 	if tech := m.Elements["stick"].Prop("technology"); tech != "external_system" {
 		t.Errorf("an outside file server is %q", tech)
