@@ -28,20 +28,33 @@ var ErrNotOTM = errors.New("not an Open Threat Model")
 const Version = "0.2.0"
 
 // Is reports whether data looks like an OTM document, in JSON or YAML: one
-// with an otmVersion at its top.
+// with an otmVersion at its top, or a draft's, without a version, with a
+// project, trust zones and components.
 func Is(data []byte) bool {
 	head := data[:min(len(data), 64<<10)]
-	if !bytes.Contains(head, []byte("otmVersion")) {
+	if !bytes.Contains(head, []byte("otmVersion")) && !bytes.Contains(bytes.ToLower(head), []byte("trustzones")) {
 		return false
 	}
-	var probe struct {
-		OTMVersion any `json:"otmVersion" yaml:"otmVersion"`
-	}
+	var probe map[string]any
 	trimmed := bytes.TrimLeft(data, " \t\r\n\xef\xbb\xbf")
 	if bytes.HasPrefix(trimmed, []byte("{")) {
-		return json.Unmarshal(data, &probe) == nil && probe.OTMVersion != nil
+		if json.Unmarshal(data, &probe) != nil {
+			return false
+		}
+	} else if yaml.Unmarshal(data, &probe) != nil {
+		return false
 	}
-	return yaml.Unmarshal(data, &probe) == nil && probe.OTMVersion != nil
+	return probe["otmVersion"] != nil || draft(probe)
+}
+
+// draft tells whether a document without a version has the shape of an
+// early OTM draft, as StartLeft's first examples have it.
+func draft(top map[string]any) bool {
+	_, project := top["project"].(map[string]any)
+	_, components := top["components"].([]any)
+	_, zones := top["trustzones"].([]any)
+	_, zones2 := top["trustZones"].([]any)
+	return project && components && (zones || zones2)
 }
 
 // The document, as the schema has it. Scalars are read leniently (an id
@@ -123,6 +136,16 @@ type parent struct {
 	Type      text `json:"type,omitempty" yaml:"type,omitempty"`
 }
 
+// UnmarshalJSON reads a parent as an object, or as the bare id of a zone
+// or component, as early drafts of OTM wrote it.
+func (p *parent) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] != '{' {
+		return json.Unmarshal(b, &p.ID)
+	}
+	type plain parent
+	return json.Unmarshal(b, (*plain)(p))
+}
+
 // ref is the parent as (is it a component, its id).
 func (p *parent) ref() (component bool, id string) {
 	switch {
@@ -149,7 +172,7 @@ type trustZone struct {
 }
 
 type zoneRisk struct {
-	TrustRating number `json:"trustRating" yaml:"trustRating"`
+	TrustRating *number `json:"trustRating" yaml:"trustRating"` // nil when the file rates no trust
 }
 
 type component struct {
@@ -178,6 +201,8 @@ type dataflow struct {
 	Bidirectional *flag      `json:"bidirectional,omitempty" yaml:"bidirectional,omitempty"`
 	Source        text       `json:"source" yaml:"source"`
 	Destination   text       `json:"destination" yaml:"destination"`
+	From          text       `json:"from,omitempty" yaml:"from,omitempty"` // early drafts' source and destination
+	To            text       `json:"to,omitempty" yaml:"to,omitempty"`
 	Assets        []text     `json:"assets,omitempty" yaml:"assets,omitempty"`
 	Threats       []instance `json:"threats,omitempty" yaml:"threats,omitempty"`
 	Tags          []text     `json:"tags,omitempty" yaml:"tags,omitempty"`
@@ -239,7 +264,16 @@ func decode(data []byte) (*document, error) {
 		return nil, fmt.Errorf("%w: %v", ErrNotOTM, err)
 	}
 	if doc.OTMVersion == "" {
-		return nil, fmt.Errorf("%w: it has no otmVersion", ErrNotOTM)
+		var top map[string]any
+		if lenient.Decode(data, &top) != nil || !draft(top) {
+			return nil, fmt.Errorf("%w: it has no otmVersion", ErrNotOTM)
+		}
+	}
+	for i := range doc.Dataflows {
+		df := &doc.Dataflows[i]
+		if df.Source == "" && df.Destination == "" {
+			df.Source, df.Destination = df.From, df.To
+		}
 	}
 	return &doc, nil
 }

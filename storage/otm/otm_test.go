@@ -343,3 +343,45 @@ func TestCloudTypes(t *testing.T) {
 		t.Errorf("the flow is named %q, listed as %q", f.Name, m.NameOf(f))
 	}
 }
+
+// StartLeft's first examples wrote an earlier draft of OTM: no version,
+// trustzones with a type and no rating, a parent as a bare id, dataflows
+// from and to. They are read as OTM, and a zone with no rating gets no
+// trust made up for it.
+func TestEarlyDraft(t *testing.T) {
+	doc := `project: {name: Manual, id: manual}
+trustzones:
+  - {id: internet, name: Internet, type: internet}
+  - {id: web, name: Web, type: private}
+components:
+  - {id: user, name: User, type: user, parent: internet}
+  - {id: server, name: Web server, type: webapp, parent: web}
+  - {id: handler, name: Handler, type: service, parent: server}
+dataflows:
+  - {id: connect, name: Client connection, from: user, to: server}
+`
+	if !otm.Is([]byte(doc)) {
+		t.Fatal("the draft is not recognised")
+	}
+	m, _, _, err := otm.Read([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := m.Elements["connect"]
+	if f == nil || f.Source != "user" || f.Target != "server" {
+		t.Fatalf("the dataflow: %+v", f)
+	}
+	if got := innermost(m, "server"); got != "Web" {
+		t.Errorf("the server is in %q", got)
+	}
+	if m.ChildOf("server") == nil || m.Elements["handler"].Diagram != m.ChildOf("server").ID {
+		t.Errorf("the handler is not inside the server")
+	}
+	web, internet := m.Elements["web"], m.Elements["internet"]
+	if web.Prop("trust") != "" || web.Prop("zone") != "internal" || internet.Prop("zone") != "internet" {
+		t.Errorf("zones: web %v, internet %v", web.Props, internet.Props)
+	}
+	if otm.Is([]byte(`{"project": {"name": "p"}, "components": []}`)) {
+		t.Error("a document without trust zones is taken for a draft")
+	}
+}

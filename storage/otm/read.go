@@ -394,7 +394,12 @@ func (r *reader) elements() {
 }
 
 func (r *reader) zoneProps(e *model.Element, z *trustZone) {
-	rate := float64(z.Risk.TrustRating)
+	if z.Risk.TrustRating == nil {
+		// No rating: the zone's type or name may still say what it is.
+		r.zoneType(e, z)
+		return
+	}
+	rate := float64(*z.Risk.TrustRating)
 	e.Props["otm:trustRating"] = scalar(rate)
 	switch {
 	case rate <= 10:
@@ -406,10 +411,18 @@ func (r *reader) zoneProps(e *model.Element, z *trustZone) {
 	default:
 		e.Props["trust"] = "high"
 	}
+	r.zoneType(e, z)
+}
+
+// zoneType keeps a zone's type, and reads it as Rampart's zone where it is
+// one ("internet").
+func (r *reader) zoneType(e *model.Element, z *trustZone) {
 	if t := strings.TrimSpace(string(z.Type)); t != "" {
 		e.Props["otm:type"] = t
 		if v, ok := propValue(model.PropFor(model.TrustBoundary, "zone"), t); ok {
 			e.Props["zone"] = v
+		} else if strings.EqualFold(t, "private") {
+			e.Props["zone"] = "internal" // early drafts' "private" zones
 		}
 	}
 }

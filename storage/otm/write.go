@@ -138,7 +138,7 @@ func (w *writer) document() *document {
 	}
 	if w.implicit {
 		doc.TrustZones = append(doc.TrustZones, trustZone{ID: implicitZone, Name: "Outside any trust boundary",
-			Risk: zoneRisk{TrustRating: 50}, Attributes: attributes{"rampart:implicit": "true"}})
+			Risk: zoneRisk{TrustRating: trustRating(50)}, Attributes: attributes{"rampart:implicit": "true"}})
 	}
 	for _, t := range m.ThreatList() {
 		if m.Elements[t.ElementID] == nil {
@@ -255,11 +255,11 @@ func (w *writer) zone(e *model.Element) trustZone {
 	if z.Type == "" {
 		z.Type = text(e.Prop("zone"))
 	}
-	z.Risk.TrustRating = 50
+	z.Risk.TrustRating = trustRating(50) // the schema requires one
 	if v, err := strconv.ParseFloat(e.Prop("otm:trustRating"), 64); err == nil {
-		z.Risk.TrustRating = number(v)
+		z.Risk.TrustRating = trustRating(v)
 	} else if r, ok := map[string]float64{"untrusted": 0, "low": 30, "medium": 60, "high": 100}[e.Prop("trust")]; ok {
-		z.Risk.TrustRating = number(r)
+		z.Risk.TrustRating = trustRating(r)
 	}
 	if !e.IsLine() {
 		z.Representations = w.shapeOf(e)
@@ -395,3 +395,6 @@ func slug(name string) string {
 	}
 	return "rampart-model"
 }
+
+// trustRating is a zone's rating as the file holds it.
+func trustRating(v float64) *number { n := number(v); return &n }
