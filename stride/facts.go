@@ -199,6 +199,29 @@ type factBase struct {
 	// recorded lists, per element, the threats people wrote on it (by
 	// hand, or in the tool the model came from).
 	recorded map[string][]*model.Threat
+	// sharedNames are the names several analysed flows carry ("HTTPS",
+	// a Threagile link named after its target).
+	sharedNames map[string]bool
+}
+
+// sharedNames finds the names that more than one analysed flow carries:
+// their threats name the flow's ends too, so that "Queue may be altered in
+// transit" says which of five.
+func sharedNames(fb *factBase, flows []*model.Element) map[string]bool {
+	seen, shared := map[string]bool{}, map[string]bool{}
+	for _, e := range flows {
+		if e.Name == "" || fb.stands[e.ID] || fb.halves[e.ID] != nil || fb.m.Elements[e.Source] == nil || fb.m.Elements[e.Target] == nil {
+			continue
+		}
+		shared[e.Name] = seen[e.Name]
+		seen[e.Name] = true
+	}
+	for name, twice := range shared {
+		if !twice {
+			delete(shared, name)
+		}
+	}
+	return shared
 }
 
 func newFactBase(m *model.Model) *factBase {
@@ -245,6 +268,7 @@ func newFactBase(m *model.Model) *factBase {
 			odd = append(odd, e)
 		}
 	}
+	fb.sharedNames = sharedNames(fb, flows)
 	fb.learnEach(flows, fb.flowFacts)
 	for _, e := range odd {
 		fb.flowFacts(e, func(key, because string) { fb.know(e.ID, key, because) })
@@ -409,9 +433,11 @@ func (fb *factBase) flowFacts(e *model.Element, know func(key, because string)) 
 		f["encrypted"] = true
 		know("encrypted", "its end is a managed cloud service, reached over TLS only")
 	}
-	if a, ok := src["name"].(string); ok && e.Name == "" {
-		if b, ok := dst["name"].(string); ok {
+	if a, ok := src["name"].(string); ok && (e.Name == "" || fb.sharedNames[e.Name]) {
+		if b, ok := dst["name"].(string); ok && e.Name == "" {
 			f["name"] = a + " → " + b // names are text (elementFacts)
+		} else if ok {
+			f["name"] = e.Name + " (" + a + " → " + b + ")"
 		}
 	}
 	crossings := fb.ix.Crossings(e)

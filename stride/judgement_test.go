@@ -413,3 +413,35 @@ func TestCloudZonesHoldServers(t *testing.T) {
 		}
 	}
 }
+
+// Flows that share a name (five links called "Queue") are told apart in
+// threat titles by their ends; a name no other flow carries stays as is.
+func TestSharedFlowNamesNameTheirEnds(t *testing.T) {
+	m, add := drawing("shared")
+	add(&model.Element{ID: "a", Kind: model.Process, Name: "Orders", X: 0})
+	add(&model.Element{ID: "b", Kind: model.Process, Name: "Billing", X: 0, Y: 300})
+	add(&model.Element{ID: "q", Kind: model.Process, Name: "Queue", X: 300})
+	add(&model.Element{ID: "s", Kind: model.DataStore, Name: "Ledger", X: 600})
+	add(&model.Element{ID: "f1", Kind: model.DataFlow, Name: "Queue", Source: "a", Target: "q", Props: map[string]string{"protocol": "AMQP"}})
+	add(&model.Element{ID: "f2", Kind: model.DataFlow, Name: "Queue", Source: "b", Target: "q", Props: map[string]string{"protocol": "AMQP"}})
+	add(&model.Element{ID: "f3", Kind: model.DataFlow, Name: "Write", Source: "q", Target: "s", Props: map[string]string{"protocol": "TCP"}})
+	found, errs := stride.Analyze(builtin(t), m)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	stride.WriteTexts(found)
+	titles := map[string][]string{}
+	for _, f := range found {
+		titles[f.Element.ID] = append(titles[f.Element.ID], f.Threat().Title)
+	}
+	for id, want := range map[string]string{"f1": "Queue (Orders → Queue)", "f2": "Queue (Billing → Queue)"} {
+		if !slices.ContainsFunc(titles[id], func(s string) bool { return strings.HasPrefix(s, want+" ") }) {
+			t.Errorf("%s: titles %q should start with %q", id, titles[id], want)
+		}
+	}
+	for _, title := range titles["f3"] {
+		if strings.Contains(title, "(") {
+			t.Errorf("a name no other flow carries gained its ends: %q", title)
+		}
+	}
+}
