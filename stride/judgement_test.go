@@ -445,3 +445,19 @@ func TestSharedFlowNamesNameTheirEnds(t *testing.T) {
 		}
 	}
 }
+
+// A well-known port says whether a bare TCP flow is encrypted, as an
+// inference the analyst sees and can override; a protocol that says so
+// itself wins.
+func TestPortsSayWhatTCPDoesNot(t *testing.T) {
+	for _, c := range []struct{ protocol, port, want string }{
+		{"tcp", "443", "true"}, {"tcp", "80", "false"}, {"", "22", "true"},
+		{"https", "80", "true"}, {"tcp", "5432", ""}, {"in-process", "80", ""},
+	} {
+		f := &model.Element{ID: "f", Kind: model.DataFlow, Props: map[string]string{"protocol": c.protocol, "port": c.port}}
+		got := stride.Infer(f)["encrypted"]
+		if got.Value != c.want {
+			t.Errorf("%s on port %s: encrypted %q (%s), want %q", c.protocol, c.port, got.Value, got.Because, c.want)
+		}
+	}
+}

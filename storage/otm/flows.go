@@ -69,6 +69,27 @@ func (r *reader) balance() {
 	}
 }
 
+// protocolFromTags reads a flow's protocol and port from tags such as
+// StartLeft writes for a security-group rule ("tcp", "443"), where the
+// file states neither otherwise.
+func protocolFromTags(e *model.Element, tags []string) {
+	for _, tag := range tags {
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		switch {
+		case tagProtocols[tag] && e.Props["protocol"] == "":
+			e.Props["protocol"] = tag
+		case portTag.MatchString(tag) && e.Props["port"] == "":
+			e.Props["port"] = tag
+		}
+	}
+}
+
+var (
+	tagProtocols = map[string]bool{"tcp": true, "udp": true, "http": true, "https": true, "grpc": true, "amqp": true,
+		"amqps": true, "mqtt": true, "mqtts": true, "ssh": true, "tls": true, "websocket": true, "wss": true}
+	portTag = regexp.MustCompile(`^[0-9]{1,5}$`)
+)
+
 // generatedID matches a UUID, which converters write where a dataflow
 // has no name.
 var generatedID = regexp.MustCompile(`(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -129,6 +150,7 @@ func (r *reader) flow(df *dataflow) {
 		}
 		if tags := lenient.Texts(df.Tags); len(tags) > 0 {
 			e.Props["otm:tags"] = strings.Join(tags, ", ")
+			protocolFromTags(e, tags)
 		}
 	}
 	if len(e.Props) == 0 {

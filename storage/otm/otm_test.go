@@ -318,7 +318,8 @@ func TestDeepNestingValidates(t *testing.T) {
 
 // Cloud resource types give what they are: an ECS service runs a
 // workload (it is no orchestrator), CloudWatch keeps logs; a dataflow a
-// converter named by its UUID has no name.
+// converter named by its UUID has no name, and its tags give its protocol
+// and port.
 func TestCloudTypes(t *testing.T) {
 	doc := `{"otmVersion": "0.2.0", "project": {"name": "x", "id": "x"},
 	 "trustZones": [{"id": "z", "name": "Public Cloud", "risk": {"trustRating": 60}}],
@@ -326,7 +327,7 @@ func TestCloudTypes(t *testing.T) {
 	                {"id": "task", "name": "Task", "type": "docker-container", "parent": {"trustZone": "z"}},
 	                {"id": "logs", "name": "Custom log system", "type": "cloudwatch", "parent": {"trustZone": "z"}}],
 	 "dataflows": [{"id": "89ab351c-6ae7-4afb-ad90-0eb045fd801a", "name": "89ab351c-6ae7-4afb-ad90-0eb045fd801a",
-	                "source": "svc", "destination": "logs"}]}`
+	                "source": "svc", "destination": "logs", "tags": ["from ServiceSecurityGroup:443", "tcp", "443"]}]}`
 	m, _, _, err := otm.Read([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
@@ -341,6 +342,8 @@ func TestCloudTypes(t *testing.T) {
 	}
 	if f := m.Elements["89ab351c-6ae7-4afb-ad90-0eb045fd801a"]; f.Name != "" || m.NameOf(f) != "Service → Custom log system" {
 		t.Errorf("the flow is named %q, listed as %q", f.Name, m.NameOf(f))
+	} else if f.Prop("protocol") != "tcp" || f.Prop("port") != "443" {
+		t.Errorf("the flow's tags give %v", f.Props)
 	}
 }
 
