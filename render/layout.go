@@ -80,6 +80,11 @@ func DOT(m *model.Model, diagramID string) string {
 				fmt.Fprintf(&b, "%ssubgraph %s {\n%s  label=%s; style=dashed; color=\"#c0392b\"; fontcolor=\"#c0392b\"; labeljust=l; margin=18;\n",
 					indent, quote("cluster_"+e.ID), indent, quote(e.Label()))
 				write(e.ID, indent+"  ")
+				if len(children[e.ID]) == 0 {
+					// Graphviz draws no empty cluster: an unseen node keeps
+					// the boundary a box of its own.
+					fmt.Fprintf(&b, "%s  %s [label=\"\", style=invis, width=1.6, height=0.8];\n", indent, quote(emptyPrefix+e.ID))
+				}
 				fmt.Fprintf(&b, "%s}\n", indent)
 				continue
 			}
@@ -124,6 +129,9 @@ func endNode(m *model.Model, f *model.Element, id string, source bool) (out stru
 }
 
 func quote(s string) string { return strconv.Quote(s) }
+
+// emptyPrefix names the unseen node that holds an empty boundary open.
+const emptyPrefix = "empty:"
 
 func inches(v float64) string { return strconv.FormatFloat(math.Max(v, 10)/72, 'f', 3, 64) }
 
@@ -171,6 +179,9 @@ func readLayout(laid []byte) (*Layout, error) {
 				continue
 			}
 			x, y := pos[0]+40, top-pos[1]+40
+			if strings.HasPrefix(name, emptyPrefix) {
+				continue
+			}
 			if strings.HasPrefix(name, "stub:") {
 				parts := strings.Split(name, ":")
 				l.Stubs[parts[1]+":"+parts[2]] = model.Point{X: x, Y: y}

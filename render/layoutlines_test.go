@@ -66,3 +66,27 @@ func TestLayoutKeepsLineBoundariesBetweenTheSameFlows(t *testing.T) {
 		}
 	}
 }
+
+// A trust zone nothing is drawn in yet (a sandbox inside the Internet)
+// keeps a box of its own inside its parent: graphviz draws no empty
+// cluster, and the zone used to take its parent's place.
+func TestAutoLayoutKeepsAnEmptyZone(t *testing.T) {
+	m := model.New("empty zone")
+	add := func(e *model.Element) { e.Diagram = model.RootDiagramID; m.Elements[e.ID] = e }
+	add(&model.Element{ID: "internet", Kind: model.TrustBoundary, Name: "Internet", X: 0, Y: 0, W: 600, H: 400})
+	add(&model.Element{ID: "sandbox", Kind: model.TrustBoundary, Name: "Sandbox", X: 300, Y: 50, W: 200, H: 150})
+	add(&model.Element{ID: "phone", Kind: model.ExternalEntity, Name: "Phone", X: 50, Y: 100, W: 140, H: 70})
+	l, err := render.AutoLayout(m, model.RootDiagramID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outer, inner, phone := l.Rects["internet"], l.Rects["sandbox"], l.Rects["phone"]
+	if inner.W == 0 || !outer.Encloses(inner) || inner.Contains(model.Point{X: phone.X + phone.W/2, Y: phone.Y + phone.H/2}) {
+		t.Errorf("internet %v, sandbox %v, phone %v", outer, inner, phone)
+	}
+	for name := range l.Rects {
+		if m.Elements[name] == nil {
+			t.Errorf("the layout places %q, which is no element", name)
+		}
+	}
+}

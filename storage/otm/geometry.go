@@ -1,6 +1,7 @@
 package otm
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -34,7 +35,7 @@ func (r *reader) geometry() (unplaced []string) {
 	sort.Strings(ids)
 	for _, d := range ids {
 		members := byDiagram[d]
-		drawn, ok := r.place(members)
+		drawn, ok, missing := r.place(members)
 		if ok {
 			continue
 		}
@@ -48,6 +49,8 @@ func (r *reader) geometry() (unplaced []string) {
 		unplaced = append(unplaced, d)
 		name := r.m.Diagrams[d].Name
 		switch {
+		case missing != "":
+			r.note("diagram %q: the file does not say where %s is drawn, or how large; the diagram was laid out again", name, missing)
 		case drawn:
 			r.note("diagram %q: the file's positions put components outside their trust zones; it was laid out again", name)
 		case len(members) > 0:
@@ -89,24 +92,32 @@ func (r *reader) shapeOf(id string) *shape {
 // Positions may be the diagram's or, as StartLeft writes them, relative
 // to the zone that holds the element: the reading under which every
 // element lies in exactly the zones that hold it is taken, relative first.
-// A file Rampart wrote is taken as it is.
-func (r *reader) place(ids []string) (drawn, ok bool) {
+// A file Rampart wrote is taken as it is. missing names the first zone or
+// component the file draws the others but not.
+func (r *reader) place(ids []string) (drawn, ok bool, missing string) {
 	if len(ids) == 0 {
-		return false, true
+		return false, true, ""
 	}
 	pos := map[string]model.Rect{}
 	for _, id := range ids {
 		s := r.shapeOf(id)
 		if s == nil {
-			return len(pos) > 0, false
+			missing = fmt.Sprintf("%s %q", r.what(id), r.name(id))
+			continue
 		}
 		rect := model.Rect{X: finite(s.Position.X), Y: finite(s.Position.Y), W: defaultW, H: defaultH}
 		if s.Size != nil && finite(s.Size.Width) > 0 && finite(s.Size.Height) > 0 {
 			rect.W, rect.H = finite(s.Size.Width), finite(s.Size.Height)
-		} else if r.zones[id] != nil {
-			return true, false // a zone must say how far it reaches
+		} else if r.zones[id] != nil && missing == "" {
+			missing = fmt.Sprintf("%s %q", r.what(id), r.name(id)) // a zone must say how far it reaches
 		}
 		pos[id] = rect
+	}
+	if len(pos) == 0 {
+		return false, false, ""
+	}
+	if missing != "" {
+		return true, false, missing
 	}
 	relative := map[string]model.Rect{}
 	var rel func(id string) model.Rect
@@ -128,7 +139,7 @@ func (r *reader) place(ids []string) (drawn, ok bool) {
 	choice := relative
 	if !r.own && !r.consistent(ids, relative) {
 		if !r.consistent(ids, pos) {
-			return true, false
+			return true, false, ""
 		}
 		choice = pos
 	}
@@ -137,7 +148,7 @@ func (r *reader) place(ids []string) (drawn, ok bool) {
 		c := model.ClampRect(choice[id])
 		e.X, e.Y, e.W, e.H = c.X, c.Y, c.W, c.H
 	}
-	return true, true
+	return true, true, ""
 }
 
 // zoneOf is the zone that holds an element in its own diagram, or "".
