@@ -106,6 +106,7 @@ var Schema = []PropDef{
 		Options: []string{"none", "vault", "environment", "config_file", "source_code"}, Safe: "vault", Question: "Where does {name} keep its secrets?"},
 	{Key: "fetches_urls", Label: "Fetches URLs it is given", Type: Bool, Kinds: processes, Safe: "false", Question: "Does {name} fetch URLs its callers give it?"},
 	{Key: "deserializes_input", Label: "Deserializes objects", Type: Bool, Kinds: processes, Safe: "false", Question: "Does {name} deserialize objects it receives?"},
+	{Key: "parses_xml", Label: "Parses XML", Type: Bool, Kinds: processes, Safe: "false", Question: "Does {name} parse XML it receives?"},
 	{Key: "idempotent", Label: "Idempotent", Type: Bool, Kinds: processes, Safe: "true", Question: "Can {name} handle the same message twice safely?"},
 	{Key: "runs_in_container", Label: "Runs in a container", Type: Bool, Kinds: processes, Question: "Does {name} run in a container?"},
 	{Key: "privileged_container", Label: "Privileged container", Type: Bool, Kinds: processes, Safe: "false", Question: "Does {name} run in a privileged container?"},

@@ -316,12 +316,14 @@ func (r *reader) assetProps(e *model.Element, a technicalAsset) {
 	}
 	if formats := lenient.Texts(a.Formats); len(formats) > 0 {
 		p["threagile:data_formats_accepted"] = strings.Join(formats, ", ")
-		deserializes := false
+		deserializes, xml := false, false
 		for _, f := range formats {
 			deserializes = deserializes || norm(f) == "serialization"
+			xml = xml || norm(f) == "xml"
 		}
 		if e.Kind == model.Process {
 			set("deserializes_input", deserializes)
+			set("parses_xml", xml)
 		}
 	}
 	if e.Kind == model.DataStore && strings.HasPrefix(tech, "identity-store") {

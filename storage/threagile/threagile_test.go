@@ -258,6 +258,7 @@ technical_assets:
     id: service
     type: process
     technology: web-service-rest
+    data_formats_accepted: [json, xml]
   Head Unit:
     id: ivi
     type: process
@@ -290,6 +291,9 @@ technical_assets:
 	}
 	if tech := m.Elements["ivi"].Prop("technology"); tech != "browser" {
 		t.Errorf("a web application people use as their client runs as %q", tech)
+	}
+	if svc := m.Elements["service"]; svc.Prop("parses_xml") != "true" || svc.Prop("deserializes_input") != "false" {
+		t.Errorf("a service accepting JSON and XML: %v", svc.Props)
 	}
 	if g := m.Elements["gateway"]; g.Prop("authenticates_callers") != "" {
 		t.Errorf("a reverse proxy passes tokens on, it signs nobody in: %v", g.Props)
