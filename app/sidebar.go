@@ -70,7 +70,7 @@ func newElementList(w *window) *elementList {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(l.items) {
 				e := l.items[i]
-				o.(*widget.Label).SetText(fmt.Sprintf("%s · %s", e.Label(), e.Kind.Label()))
+				o.(*widget.Label).SetText(fmt.Sprintf("%s · %s", l.w.ed.Model.NameOf(e), e.Kind.Label()))
 			}
 		})
 	l.list.OnSelected = func(i widget.ListItemID) {
@@ -91,7 +91,8 @@ func (l *elementList) refresh() {
 	}
 	q := strings.ToLower(strings.TrimSpace(l.filter.Text))
 	for _, e := range l.w.ed.Model.ElementsIn(d.ID) {
-		if q == "" || strings.Contains(strings.ToLower(e.Label()), q) || strings.Contains(e.Kind.Label(), q) {
+		// An unnamed flow is listed, and found, by its ends.
+		if q == "" || strings.Contains(strings.ToLower(l.w.ed.Model.NameOf(e)), q) || strings.Contains(e.Kind.Label(), q) {
 			l.items = append(l.items, e)
 		}
 	}
