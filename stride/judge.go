@@ -285,10 +285,14 @@ func (fb *factBase) factLine(el *model.Element, f Facts, field, lead string) str
 	because, known := fb.known[el.ID][field]
 	switch {
 	case d == nil:
-		if line := computedLine(field, f[field]); line != "" {
-			return lead + line
+		line := computedLine(field, f[field])
+		if line == "" {
+			return ""
 		}
-		return ""
+		if name, _ := f["zone_name"].(string); field == "zone_trust" && f["zone_stated"] != true && name != "" {
+			line += " (inferred from the name “" + name + "”)" // the model states no trust for the zone
+		}
+		return lead + line
 	case !known:
 		return lead + d.Label + ": not stated"
 	}

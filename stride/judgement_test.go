@@ -461,3 +461,30 @@ func TestPortsSayWhatTCPDoesNot(t *testing.T) {
 		}
 	}
 }
+
+// A zone's trust that only its name suggests is printed as an inference.
+func TestZoneTrustFromANameSaysSo(t *testing.T) {
+	m, add := drawing("named zone")
+	zone := &model.Element{ID: "z", Kind: model.TrustBoundary, Name: "Internet", X: 250, Y: -50}
+	add(zone)
+	zone.W, zone.H = 300, 200
+	add(&model.Element{ID: "api", Kind: model.Process, Name: "API", X: 0})
+	add(&model.Element{ID: "kiosk", Kind: model.Process, Name: "Kiosk", X: 300, Props: map[string]string{"technology": "service"}})
+	m.Assets["card"] = &model.DataAsset{ID: "card", Name: "Card data", Classification: model.Restricted}
+	add(&model.Element{ID: "f", Kind: model.DataFlow, Name: "Receipt", Source: "api", Target: "kiosk", Assets: []string{"card"}})
+	found, errs := stride.Analyze(builtin(t), m)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	stride.WriteTexts(found)
+	for _, f := range found {
+		if f.Rule != nil && f.Rule.ID == "data.lower-trust-target" {
+			facts := strings.Join(f.Threat().Facts, "\n")
+			if !strings.Contains(facts, "zone trust: untrusted (inferred from the name “Internet”)") {
+				t.Errorf("facts: %s", facts)
+			}
+			return
+		}
+	}
+	t.Error("restricted data sent into a zone named Internet raised nothing")
+}

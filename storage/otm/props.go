@@ -35,6 +35,7 @@ var techWords = map[model.Kind][][2]string{
 		{"container-service", "service"}, {"docker-container", "service"}, {"docker", "container_runtime"}, {"kafka", "message_broker"},
 		{"broker", "message_broker"}, {"sns", "message_broker"}, {"rabbitmq", "message_broker"}, {"jenkins", "ci_cd"},
 		{"pipeline", "ci_cd"}, {"batch", "batch_job"}, {"llm", "llm"}, {"web-application", "web_app"},
+		{"ec2", "service"}, {"instance", "service"}, {"virtual-machine", "service"}, {"vm", "service"},
 		{"web-app", "web_app"}, {"webapp", "web_app"}, {"service", "service"}},
 	model.ExternalEntity: {{"browser", "browser"}, {"web-client", "browser"}, {"web-ui", "browser"},
 		{"android", "mobile_app"}, {"ios", "mobile_app"}, {"mobile", "mobile_app"}, {"iot", "iot_device"},

@@ -269,9 +269,9 @@ func (r *reader) assetProps(e *model.Element, a technicalAsset) {
 	tech := norm(string(a.Technology))
 	keep("technology", a.Technology)
 	switch t := technologies[e.Kind][tech]; {
-	case e.Kind == model.Process && bool(a.Human):
+	case e.Kind == model.Process && humanClient(&a) != "":
 		// A process a person uses as their client runs on their device.
-		p["technology"] = humanClient(tech)
+		p["technology"] = humanClient(&a)
 	case t != "":
 		p["technology"] = t
 	case e.Kind == model.ExternalEntity && bool(a.Human):
@@ -361,8 +361,23 @@ func (r *reader) communicationLinks() {
 			}
 			f := &model.Element{ID: id, Kind: model.DataFlow, Diagram: model.RootDiagramID, Name: strings.TrimSpace(lt),
 				Description: plainText(l.Description), Source: src, Target: dst, Props: map[string]string{},
-				Assets: r.assetIDs(lt, l.Sent, l.Received)}
+				Assets: r.assetIDs(lt, l.Sent)}
 			r.linkProps(f, l, r.doc.Assets[title], r.assetByID(dst))
+			if len(lenient.Texts(l.Sent)) == 0 && len(lenient.Texts(l.Received)) > 0 {
+				// A link that only fetches (readonly, or sending nothing):
+				// the data flows from its target, as a data-flow diagram
+				// draws it. How the caller authenticates stays in
+				// threagile:authentication; it says nothing of the sender.
+				f.Source, f.Target, f.Assets = dst, src, r.assetIDs(lt, l.Received)
+				delete(f.Props, "authenticates_source")
+				delete(f.Props, "mutual_tls")
+				delete(f.Props, "end_user_context")
+				f.Props["threagile:drawn"] = "from its target: it only fetches data"
+			}
+			if kinds := [2]model.Kind{r.m.Elements[src].Kind, r.m.Elements[dst].Kind}; kinds[0] != model.Process && kinds[1] != model.Process {
+				r.note("communication link %q of %q joins %s without a process between them; a data-flow diagram needs one, so validate will report it",
+					lt, title, pluralKinds(kinds))
+			}
 			r.m.Elements[id], r.links[id] = f, f
 			if r.m.Elements[dst].Kind == model.Process {
 				callers[dst] = append(callers[dst], l)
@@ -461,7 +476,19 @@ func onInternet(a *technicalAsset) bool {
 	if a == nil || a.Internet == nil || !bool(*a.Internet) {
 		return false
 	}
-	return norm(string(a.Type)) == "external-entity" || bool(a.Human) || bool(a.OutOfScope)
+	return norm(string(a.Type)) == "external-entity" || humanClient(a) != "" || bool(a.OutOfScope)
+}
+
+// pluralKinds says what two ends are: "external entities", "an external
+// entity and a data store".
+func pluralKinds(k [2]model.Kind) string {
+	if k[0] == k[1] {
+		if l := k[0].Label(); strings.HasSuffix(l, "y") {
+			return "two " + strings.TrimSuffix(l, "y") + "ies"
+		}
+		return "two " + k[0].Label() + "s"
+	}
+	return "a " + k[0].Label() + " and a " + k[1].Label()
 }
 
 // runtimes records, on each technical asset, the shared runtime it runs

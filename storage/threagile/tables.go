@@ -40,16 +40,23 @@ var technologies = map[model.Kind]map[string]string{
 	},
 }
 
-// humanClient is what a process used by a person as their client runs
-// as (Threagile's used_as_client_by_human), by its technology.
-func humanClient(tech string) string {
-	switch tech {
+// humanClient is what an asset people use as their client runs as
+// (Threagile's used_as_client_by_human), by its technology; "" when it is
+// not one, or its technology is a server's (a reverse proxy flagged so is
+// still a proxy).
+func humanClient(a *technicalAsset) string {
+	if !bool(a.Human) {
+		return ""
+	}
+	switch norm(string(a.Technology)) {
 	case "mobile-app":
 		return "mobile_app"
-	case "browser", "web-application", "web-server", "cms":
+	case "browser", "web-application":
 		return "browser"
+	case "", "unknown-technology", "desktop", "client-system", "devops-client", "tool", "cli", "iot-device":
+		return "desktop_app"
 	}
-	return "desktop_app"
+	return ""
 }
 
 // encryptedProtocols are the protocols Threagile counts as encrypted.

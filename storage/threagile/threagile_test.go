@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -238,6 +239,9 @@ func contains(list []string, s string) bool {
 // proxy passes a caller's token on rather than checking it.
 func TestLinksReadWhatTheyMean(t *testing.T) {
 	doc := `threagile_version: 1.0.0
+data_assets:
+  Documents: {id: docs, confidentiality: confidential}
+  Receipts: {id: receipts, confidentiality: internal}
 technical_assets:
   Customer:
     id: customer
@@ -259,6 +263,21 @@ technical_assets:
     type: process
     technology: web-service-rest
     data_formats_accepted: [json, xml]
+    communication_links:
+      Fetch documents: {target: issuer, protocol: https, authentication: token, readonly: true, data_assets_received: [docs]}
+      Store: {target: issuer, protocol: https, data_assets_sent: [docs], data_assets_received: [receipts]}
+  Issuer:
+    id: issuer
+    type: external-entity
+    technology: web-service-rest
+  Proxy:
+    id: proxy
+    type: process
+    technology: reverse-proxy
+    used_as_client_by_human: true
+    internet: true
+    communication_links:
+      Pass: {target: service, protocol: https}
   Head Unit:
     id: ivi
     type: process
@@ -294,6 +313,18 @@ technical_assets:
 	}
 	if svc := m.Elements["service"]; svc.Prop("parses_xml") != "true" || svc.Prop("deserializes_input") != "false" {
 		t.Errorf("a service accepting JSON and XML: %v", svc.Props)
+	}
+	// A fetch is drawn the way its data goes; a link that sends carries
+	// what it sends.
+	if f := m.Elements["service>fetch-documents"]; f == nil || f.Source != "issuer" || f.Target != "service" ||
+		!slices.Equal(f.Assets, []string{"docs"}) || f.Prop("authenticates_source") != "" {
+		t.Errorf("a readonly fetch: %+v", f)
+	}
+	if f := m.Elements["service>store"]; f == nil || f.Source != "service" || !slices.Equal(f.Assets, []string{"docs"}) {
+		t.Errorf("a link that sends: %+v", f)
+	}
+	if p := m.Elements["proxy"]; p.Prop("technology") != "load_balancer" || m.Elements["proxy>pass"].Prop("public_network") != "" {
+		t.Errorf("a reverse proxy flagged as a person's client is still a proxy: %v", p.Props)
 	}
 	if g := m.Elements["gateway"]; g.Prop("authenticates_callers") != "" {
 		t.Errorf("a reverse proxy passes tokens on, it signs nobody in: %v", g.Props)
