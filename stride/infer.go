@@ -205,7 +205,9 @@ var nameRules = []nameRule{
 	words(model.Process, "desktop_app", `desktop( app(lication)?| client)?|thick client|gui|electron( app)?|native app|client application|game client`),
 	words(model.Process, "ai_agent", `(ai|llm) agent|agentic|assistant agent|copilot|mcp (client|host)`),
 	words(model.Process, "llm", `llm|large language model|language model|gpt(-?[0-9.]+)?|chat ?bot|openai|claude|gemini|llama|ai model|genai|rag pipeline`),
-	words(model.Process, "api_gateway", `api ?gateway|gateway|apigee|kong|api management|apim|edge proxy|ingress`),
+	// A bare "gateway" is an API gateway only as a name of its own or
+	// with a web word: a vehicle's central gateway or an IoT gateway is not.
+	words(model.Process, "api_gateway", `api ?gateway|(web|http|edge|public|graphql|rest|backend|service|app(lication)?|ingress) gateway|^gateway( api| service)?$|apigee|kong|api management|apim|edge proxy|ingress`),
 	words(model.Process, "waf", `waf|web application firewall`),
 	words(model.Process, "load_balancer", `load ?balancer|elb|alb|nlb|haproxy|reverse proxy|traefik|envoy`),
 	words(model.Process, "identity_provider", `identity provider|idp|auth0|keycloak|okta|auth(entication|orization)? (server|service|provider)|oauth2?( server)?|openid|oidc|sso|single sign[- ]on|cognito|azure ad|entra( id)?|login service|sts`),

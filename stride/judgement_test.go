@@ -488,3 +488,17 @@ func TestZoneTrustFromANameSaysSo(t *testing.T) {
 	}
 	t.Error("restricted data sent into a zone named Internet raised nothing")
 }
+
+// A gateway is an API gateway by its name only when the name says web or
+// API: a vehicle's central gateway is not one.
+func TestGatewayNames(t *testing.T) {
+	for name, want := range map[string]string{
+		"API Gateway": "api_gateway", "Gateway": "api_gateway", "Edge gateway": "api_gateway", "Kong": "api_gateway",
+		"Central Gateway": "", "IoT gateway": "",
+	} {
+		e := &model.Element{ID: "g", Kind: model.Process, Name: name}
+		if got := stride.Infer(e)["technology"].Value; got != want {
+			t.Errorf("%q is inferred to be %q, want %q", name, got, want)
+		}
+	}
+}
