@@ -347,7 +347,9 @@ func zoneFromName(b *model.Element) (zone, because string) {
 var managedName = regexp.MustCompile(`(?i)\b(cognito|amazon ses|aws ses|ses|simple email service|sns|sqs|dynamo ?db|kinesis|eventbridge|step functions|appsync|cloudfront|route ?53|secrets manager|kms|cloudwatch|athena|glue|s3|azure (functions|storage|service bus|event hubs?|key vault|cosmos db|monitor)|entra( id)?|firebase|firestore|cloud (storage|pub/?sub|functions|run)|bigquery|auth0|okta|sendgrid|twilio|stripe|paypal)\b`)
 
 // isManaged tells whether an element is a provider's managed service,
-// by its name.
+// by its name or the resource type an Open Threat Model gave it
+// ("cloudwatch", whatever the component is called).
 func isManaged(e *model.Element) bool {
-	return e.Kind != model.DataFlow && e.Kind != model.TrustBoundary && managedName.MatchString(e.Name)
+	return e.Kind != model.DataFlow && e.Kind != model.TrustBoundary &&
+		(managedName.MatchString(e.Name) || managedName.MatchString(e.Prop("otm:type")))
 }

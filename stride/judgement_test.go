@@ -502,3 +502,21 @@ func TestGatewayNames(t *testing.T) {
 		}
 	}
 }
+
+// A component an Open Threat Model types as a provider's service
+// (CloudWatch) is one whatever it is called: it is reached over TLS only.
+func TestManagedByResourceType(t *testing.T) {
+	m, add := drawing("managed")
+	add(&model.Element{ID: "svc", Kind: model.Process, Name: "Service", X: 0})
+	add(&model.Element{ID: "logs", Kind: model.DataStore, Name: "Custom log system", X: 300, Props: map[string]string{"otm:type": "cloudwatch"}})
+	add(&model.Element{ID: "f", Kind: model.DataFlow, Name: "Logs", Source: "svc", Target: "logs"})
+	found, errs := stride.Analyze(builtin(t), m)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, f := range found {
+		if f.Element.ID == "f" && f.Rule != nil && strings.HasPrefix(f.Rule.ID, "transport") {
+			t.Errorf("a flow to CloudWatch gets %s", f.Rule.ID)
+		}
+	}
+}
