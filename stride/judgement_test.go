@@ -509,14 +509,18 @@ func TestManagedByResourceType(t *testing.T) {
 	m, add := drawing("managed")
 	add(&model.Element{ID: "svc", Kind: model.Process, Name: "Service", X: 0})
 	add(&model.Element{ID: "logs", Kind: model.DataStore, Name: "Custom log system", X: 300, Props: map[string]string{"otm:type": "cloudwatch"}})
+	cloud := &model.Element{ID: "z", Kind: model.TrustBoundary, Name: "AWS", X: 250, Y: -50, Props: map[string]string{"zone": "cluster"}}
+	add(cloud)
+	cloud.W, cloud.H = 300, 200
 	add(&model.Element{ID: "f", Kind: model.DataFlow, Name: "Logs", Source: "svc", Target: "logs"})
 	found, errs := stride.Analyze(builtin(t), m)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
+	stride.WriteTexts(found)
 	for _, f := range found {
-		if f.Element.ID == "f" && f.Rule != nil && strings.HasPrefix(f.Rule.ID, "transport") {
-			t.Errorf("a flow to CloudWatch gets %s", f.Rule.ID)
+		if th := f.Threat(); f.Element.ID == "f" && strings.HasPrefix(th.RuleID, "transport") {
+			t.Errorf("a flow to CloudWatch gets %q", th.Title)
 		}
 	}
 }
