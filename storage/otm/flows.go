@@ -90,6 +90,17 @@ var (
 	portTag = regexp.MustCompile(`^[0-9]{1,5}$`)
 )
 
+// denies tells whether a dataflow's tags say it blocks traffic.
+func denies(tags []string) bool {
+	for _, t := range tags {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if strings.HasPrefix(t, "disallow") || strings.HasPrefix(t, "deny") || strings.HasPrefix(t, "block") {
+			return true
+		}
+	}
+	return false
+}
+
 // generatedID matches a UUID, which converters write where a dataflow
 // has no name.
 var generatedID = regexp.MustCompile(`(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -139,6 +150,12 @@ func (r *reader) flow(df *dataflow) {
 			r.note("dataflow %q ends at %q, %s; it was left out", name, end, what)
 			return
 		}
+	}
+	if !r.own && denies(lenient.Texts(df.Tags)) {
+		// A security-group rule that blocks traffic, as StartLeft writes
+		// it from infrastructure code: no data flows there.
+		r.note("dataflow %q is tagged as denying traffic; no data flows there, so it was left out", string(df.Name))
+		return
 	}
 	e := &model.Element{ID: id, Kind: model.DataFlow, Name: name, Description: string(df.Description), Props: map[string]string{}}
 	if r.own {

@@ -392,3 +392,33 @@ dataflows:
 		t.Error("a document without trust zones is taken for a draft")
 	}
 }
+
+// From infrastructure code, StartLeft writes a VPC, its subnets and
+// security groups as components, and security-group rules as dataflows:
+// the network resources are kept but out of scope (they handle no data
+// of their own), and a rule that denies traffic is no data flow.
+func TestInfrastructureComponents(t *testing.T) {
+	doc := `{"otmVersion": "0.1.0", "project": {"name": "x", "id": "x"},
+	 "trustZones": [{"id": "z", "name": "Public Cloud", "risk": {"trustRating": 10}}],
+	 "components": [{"id": "vpc", "name": "CustomVPC", "type": "vpc", "parent": {"trustZone": "z"}},
+	                {"id": "net", "name": "PrivateSubnet1", "type": "empty-component", "parent": {"component": "vpc"}, "tags": ["AWS::EC2::Subnet"]},
+	                {"id": "svc", "name": "Service", "type": "elastic-container-service", "parent": {"component": "net"}},
+	                {"id": "any", "name": "255.255.255.255/32", "type": "generic-client", "parent": {"trustZone": "z"}}],
+	 "dataflows": [{"id": "deny", "name": "Service -> OutboundSecurityGroup", "source": "svc", "destination": "any",
+	                "tags": ["Disallow all traffic", "icmp", "255.255.255.255/32"]}]}`
+	m, notes, _, err := otm.Read([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"vpc", "net"} {
+		if e := m.Elements[id]; !e.OutOfScope || !strings.Contains(e.OutOfScopeReason, "network resource") {
+			t.Errorf("%s: out of scope %v (%q)", e.Name, e.OutOfScope, e.OutOfScopeReason)
+		}
+	}
+	if m.Elements["svc"].OutOfScope {
+		t.Error("the service inside is out of scope")
+	}
+	if m.Elements["deny"] != nil || !strings.Contains(strings.Join(notes, "\n"), "denying traffic") {
+		t.Errorf("a deny rule became a flow, or was left out silently: %q", notes)
+	}
+}

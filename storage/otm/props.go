@@ -95,6 +95,24 @@ func kindOf(typ string, tags []string) model.Kind {
 	return model.Process
 }
 
+// networkResource names what a component is when its type or tags say it
+// is a cloud network's resource (a VPC, subnet or security group, as
+// StartLeft writes them from infrastructure code), or "".
+func networkResource(typ string, tags []string) string {
+	for _, w := range append([]string{typ}, tags...) {
+		key := strings.NewReplacer("-", "", "_", "", " ", "", "::", "").Replace(strings.ToLower(strings.TrimSpace(w)))
+		for _, r := range []struct{ suffix, what string }{
+			{"vpc", "VPC"}, {"subnet", "subnet"}, {"securitygroup", "security group"}, {"networkacl", "network ACL"},
+			{"routetable", "route table"}, {"internetgateway", "internet gateway"}, {"natgateway", "NAT gateway"},
+		} {
+			if strings.HasSuffix(key, r.suffix) {
+				return r.what
+			}
+		}
+	}
+	return ""
+}
+
 // technologyOf guesses Rampart's technology from a component's type.
 func technologyOf(k model.Kind, typ string) string {
 	ws := words(typ)

@@ -385,6 +385,14 @@ func (r *reader) elements() {
 			r.ownProps(e, attrs[0])
 		} else {
 			foreignProps(e, attrs...)
+			if c := r.comps[id]; c != nil && !e.OutOfScope {
+				if what := networkResource(string(c.Type), lenient.Texts(c.Tags)); what != "" {
+					// A VPC, subnet or security group holds or guards what
+					// runs; it handles no data of its own.
+					e.OutOfScope = true
+					e.OutOfScopeReason = "a network resource (" + what + "), not a process: what runs in it is analysed"
+				}
+			}
 		}
 		if len(e.Props) == 0 {
 			e.Props = nil
