@@ -210,6 +210,12 @@ func (fb *factBase) requestsGo(a, b string, forth, back []*model.Element) bool {
 			return false
 		}
 	}
+	// A store answers and never asks, whatever the flows are called
+	// ("Customer data write" drawn from the database to the service).
+	store := model.DataStore.String()
+	if ka, kb := fb.facts[a]["kind"], fb.facts[b]["kind"]; ka == store || kb == store {
+		return kb == store && ka != store
+	}
 	switch fwdReq, backReq, fwdResp, backResp := named(forth, requestName, responseName), named(back, requestName, responseName),
 		named(forth, responseName, requestName), named(back, responseName, requestName); {
 	case backResp && !fwdResp, fwdReq && !backReq && !fwdResp:
@@ -221,14 +227,12 @@ func (fb *factBase) requestsGo(a, b string, forth, back []*model.Element) bool {
 	ka, kb := fa["kind"], fbb["kind"]
 	ta, _ := fa["technology"].(string)
 	tb, _ := fbb["technology"].(string)
-	entity, process, store := model.ExternalEntity.String(), model.Process.String(), model.DataStore.String()
+	entity, process := model.ExternalEntity.String(), model.Process.String()
 	switch {
 	case ka == entity && kb == process:
 		return !calledTechnologies[ta]
 	case ka == process && kb == entity:
 		return calledTechnologies[tb]
-	case ka == process && kb == store:
-		return true
 	case fa["client"] == true && fbb["client"] != true && kb == process:
 		return true
 	case ka == process && kb == process:

@@ -524,3 +524,29 @@ func TestManagedByResourceType(t *testing.T) {
 		}
 	}
 }
+
+// Between a service and its database the service asks and the store
+// answers, whatever the flows are called: "Customer data write" drawn from
+// the database does not make the service's queries its answers.
+func TestAStoreNeverAsks(t *testing.T) {
+	m, add := drawing("store")
+	add(&model.Element{ID: "svc", Kind: model.Process, Name: "Customer Service", X: 0})
+	add(&model.Element{ID: "db", Kind: model.DataStore, Name: "Customer DB", X: 300, Props: map[string]string{"technology": "sql_database"}})
+	add(&model.Element{ID: "write", Kind: model.DataFlow, Name: "Customer Data Write", Source: "db", Target: "svc"})
+	add(&model.Element{ID: "read", Kind: model.DataFlow, Name: "Customer Data Read", Source: "svc", Target: "db"})
+	found, errs := stride.Analyze(builtin(t), m)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	requests := map[string]bool{}
+	for _, f := range found {
+		for _, x := range append([]*stride.Finding{&f}, f.Members...) {
+			if x.Rule != nil && x.Rule.Direction == "request" {
+				requests[x.Element.ID] = true
+			}
+		}
+	}
+	if !requests["read"] || requests["write"] {
+		t.Errorf("request threats on: %v", requests)
+	}
+}
