@@ -45,7 +45,7 @@ var roles = map[string]bool{"el": true, "flow": true, "source": true, "target": 
 
 var computedNode = []string{"id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names",
 	"zone", "zone_trust", "zone_name", "zone_stated", "incoming", "outgoing", "has_inbound", "callers", "exposed", "client",
-	"person", "consumes", "reads", "receives_input", "managed", "non_web"}
+	"person", "anonymous", "consumes", "reads", "receives_input", "managed", "non_web"}
 
 var computedFlow = []string{"id", "name", "kind", "out_of_scope", "set", "data", "data_names", "zone", "zone_trust",
 	"zone_name", "zone_stated", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local",
@@ -378,6 +378,7 @@ func (fb *factBase) elementFacts(e *model.Element) (Facts, map[string]string) {
 	tech, _ := f["technology"].(string)
 	f["client"] = clientTechnologies[tech]
 	f["person"] = e.Kind == model.ExternalEntity && peopleTechnologies[tech]
+	f["anonymous"] = f["person"] == true && anonymousName.MatchString(e.Name)
 	f["managed"] = isManaged(e)
 	f["response"] = false
 	f["id"], f["name"], f["kind"], f["out_of_scope"] = e.ID, e.Label(), e.Kind.String(), e.OutOfScope

@@ -36,10 +36,12 @@ type scenario struct {
 	Out     []peer            `yaml:"out"`     // flows out of el
 	Scope   string            `yaml:"scope"`   // "out" puts el out of scope
 	CallerF map[string]string `yaml:"call"`    // properties of the callers' flows
+	Called  string            `yaml:"called"`  // el's name (node rules)
 }
 
 type node struct {
 	Kind  string            `yaml:"kind"`
+	Name  string            `yaml:"name"`
 	Props map[string]string `yaml:"props"`
 }
 
@@ -129,8 +131,8 @@ func (s scenario) build(t *testing.T, rule *stride.Rule) (*model.Model, string) 
 		if dst == nil {
 			dst = &node{}
 		}
-		a := add(&model.Element{ID: "source", Kind: kindOf(t, src.Kind, model.Process), X: 0, Props: props(src.Props)})
-		b := add(&model.Element{ID: "target", Kind: kindOf(t, dst.Kind, model.Process), X: 400, Props: props(dst.Props)})
+		a := add(&model.Element{ID: "source", Name: src.Name, Kind: kindOf(t, src.Kind, model.Process), X: 0, Props: props(src.Props)})
+		b := add(&model.Element{ID: "target", Name: dst.Name, Kind: kindOf(t, dst.Kind, model.Process), X: 400, Props: props(dst.Props)})
 		zone(a, s.From)
 		zone(b, s.Zone)
 		f := add(&model.Element{ID: "el", Kind: model.DataFlow, Source: a.ID, Target: b.ID, Name: s.Name, Props: props(s.Flow)})
@@ -146,7 +148,7 @@ func (s scenario) build(t *testing.T, rule *stride.Rule) (*model.Model, string) 
 		}
 		return m, f.ID
 	}
-	el := add(&model.Element{ID: "el", Kind: rule.AppliesTo, X: 400, Y: 300, Props: props(s.El)})
+	el := add(&model.Element{ID: "el", Name: s.Called, Kind: rule.AppliesTo, X: 400, Y: 300, Props: props(s.El)})
 	asset(el)
 	zone(el, s.Zone)
 	if s.Scope == "out" {

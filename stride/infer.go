@@ -289,6 +289,10 @@ func matchName(e *model.Element) (tech, because string) {
 // whoever holds the device, and do not defend a server's perimeter.
 var clientTechnologies = set("browser", "mobile_app", "desktop_app", "iot_device")
 
+// anonymousName names people nobody signs in (a guest browsing the shop):
+// there is no one to impersonate.
+var anonymousName = regexp.MustCompile(`(?i)\b(guests?|anonymous|unauthenticated|unregistered|visitors?|public users?|passers-?by)\b`)
+
 // peopleTechnologies are people, not programs.
 var peopleTechnologies = set("user", "admin")
 
