@@ -550,3 +550,34 @@ func TestAStoreNeverAsks(t *testing.T) {
 		t.Errorf("request threats on: %v", requests)
 	}
 }
+
+// A technology the source tool named but Rampart has no counterpart for
+// is printed as the model's own term, not as unstated.
+func TestForeignTechnologyIsNotUnstated(t *testing.T) {
+	m, add := drawing("foreign")
+	add(&model.Element{ID: "ecu", Kind: model.Process, Name: "Brake ECU", X: 0, Props: map[string]string{"threagile:technology": "iot-device"}})
+	add(&model.Element{ID: "gw", Kind: model.Process, Name: "Body controller", X: 300})
+	zone := &model.Element{ID: "z", Kind: model.TrustBoundary, Name: "Body domain", X: 250, Y: -50, Props: map[string]string{"zone": "internal"}}
+	add(zone)
+	zone.W, zone.H = 300, 200
+	add(&model.Element{ID: "f", Kind: model.DataFlow, Name: "Brake status", Source: "ecu", Target: "gw"})
+	found, errs := stride.Analyze(builtin(t), m)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	stride.WriteTexts(found)
+	said := false
+	for _, f := range found {
+		for _, fact := range f.Threat().Facts {
+			if strings.Contains(fact, "Brake ECU: Technology:") {
+				said = true
+				if !strings.Contains(fact, "iot-device (the model's own term") {
+					t.Errorf("a fact hides the model's technology: %q", fact)
+				}
+			}
+		}
+	}
+	if !said {
+		t.Error("no fact speaks of the ECU's technology")
+	}
+}
