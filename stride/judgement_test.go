@@ -220,7 +220,7 @@ func drawing(name string) (*model.Model, func(*model.Element)) {
 	m := model.New(name)
 	return m, func(e *model.Element) {
 		e.Diagram = model.RootDiagramID
-		if e.Kind != model.DataFlow {
+		if e.Kind != model.DataFlow && e.W == 0 {
 			e.W, e.H = 100, 50
 		}
 		m.Elements[e.ID] = e
@@ -331,13 +331,19 @@ func TestMitigationsFitAConfigurationFile(t *testing.T) {
 // People are told apart by the names models give them: those who maintain
 // or administer a system are administrators, those who use it users.
 func TestPeopleAreKnownByTheirNames(t *testing.T) {
-	for name, want := range map[string]string{
+	wantTechnologies(t, model.ExternalEntity, map[string]string{
 		"Vendor/Service Personnel": "admin", "Field engineer": "admin", "Support staff": "admin",
 		"System administrator": "admin", "Clinical User": "user", "Customer": "user",
-	} {
-		e := &model.Element{ID: "e", Kind: model.ExternalEntity, Name: name}
-		if got := stride.Infer(e)["technology"].Value; got != want {
-			t.Errorf("%q is inferred to be %q, want %q", name, got, want)
+	})
+}
+
+// wantTechnologies checks the technology inferred from each name.
+func wantTechnologies(t *testing.T, k model.Kind, want map[string]string) {
+	t.Helper()
+	for name, tech := range want {
+		e := &model.Element{ID: "e", Kind: k, Name: name}
+		if got := stride.Infer(e)["technology"].Value; got != tech {
+			t.Errorf("%q is inferred to be %q, want %q", name, got, tech)
 		}
 	}
 }
@@ -354,18 +360,7 @@ func TestAnAnswerIsAResponseWhenRequestsGoBothWays(t *testing.T) {
 	add(&model.Element{ID: "report", Kind: model.DataFlow, Name: "Commitment event report", Source: "pacs", Target: "ct"})
 	add(&model.Element{ID: "query", Kind: model.DataFlow, Name: "C-FIND query", Source: "ct", Target: "pacs"})
 	add(&model.Element{ID: "answer", Kind: model.DataFlow, Name: "C-FIND response", Source: "pacs", Target: "ct"})
-	found, errs := stride.Analyze(builtin(t), m)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	requests := map[string]bool{}
-	for _, f := range found {
-		for _, x := range append([]*stride.Finding{&f}, f.Members...) {
-			if x.Rule != nil && x.Rule.Direction == "request" {
-				requests[x.Element.ID] = true
-			}
-		}
-	}
+	requests := requestThreats(t, m)
 	if requests["answer"] {
 		t.Error("the C-FIND response gets request threats")
 	}
@@ -425,11 +420,7 @@ func TestSharedFlowNamesNameTheirEnds(t *testing.T) {
 	add(&model.Element{ID: "f1", Kind: model.DataFlow, Name: "Queue", Source: "a", Target: "q", Props: map[string]string{"protocol": "AMQP"}})
 	add(&model.Element{ID: "f2", Kind: model.DataFlow, Name: "Queue", Source: "b", Target: "q", Props: map[string]string{"protocol": "AMQP"}})
 	add(&model.Element{ID: "f3", Kind: model.DataFlow, Name: "Write", Source: "q", Target: "s", Props: map[string]string{"protocol": "TCP"}})
-	found, errs := stride.Analyze(builtin(t), m)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	stride.WriteTexts(found)
+	found := withTexts(t, m)
 	titles := map[string][]string{}
 	for _, f := range found {
 		titles[f.Element.ID] = append(titles[f.Element.ID], f.Threat().Title)
@@ -465,18 +456,12 @@ func TestPortsSayWhatTCPDoesNot(t *testing.T) {
 // A zone's trust that only its name suggests is printed as an inference.
 func TestZoneTrustFromANameSaysSo(t *testing.T) {
 	m, add := drawing("named zone")
-	zone := &model.Element{ID: "z", Kind: model.TrustBoundary, Name: "Internet", X: 250, Y: -50}
-	add(zone)
-	zone.W, zone.H = 300, 200
+	add(zoneAround("Internet", nil))
 	add(&model.Element{ID: "api", Kind: model.Process, Name: "API", X: 0})
 	add(&model.Element{ID: "kiosk", Kind: model.Process, Name: "Kiosk", X: 300, Props: map[string]string{"technology": "service"}})
 	m.Assets["card"] = &model.DataAsset{ID: "card", Name: "Card data", Classification: model.Restricted}
 	add(&model.Element{ID: "f", Kind: model.DataFlow, Name: "Receipt", Source: "api", Target: "kiosk", Assets: []string{"card"}})
-	found, errs := stride.Analyze(builtin(t), m)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	stride.WriteTexts(found)
+	found := withTexts(t, m)
 	for _, f := range found {
 		if f.Rule != nil && f.Rule.ID == "data.lower-trust-target" {
 			facts := strings.Join(f.Threat().Facts, "\n")
@@ -492,15 +477,10 @@ func TestZoneTrustFromANameSaysSo(t *testing.T) {
 // A gateway is an API gateway by its name only when the name says web or
 // API: a vehicle's central gateway is not one.
 func TestGatewayNames(t *testing.T) {
-	for name, want := range map[string]string{
+	wantTechnologies(t, model.Process, map[string]string{
 		"API Gateway": "api_gateway", "Gateway": "api_gateway", "Edge gateway": "api_gateway", "Kong": "api_gateway",
 		"Central Gateway": "", "IoT gateway": "",
-	} {
-		e := &model.Element{ID: "g", Kind: model.Process, Name: name}
-		if got := stride.Infer(e)["technology"].Value; got != want {
-			t.Errorf("%q is inferred to be %q, want %q", name, got, want)
-		}
-	}
+	})
 }
 
 // A component an Open Threat Model types as a provider's service
@@ -509,15 +489,9 @@ func TestManagedByResourceType(t *testing.T) {
 	m, add := drawing("managed")
 	add(&model.Element{ID: "svc", Kind: model.Process, Name: "Service", X: 0})
 	add(&model.Element{ID: "logs", Kind: model.DataStore, Name: "Custom log system", X: 300, Props: map[string]string{"otm:type": "cloudwatch"}})
-	cloud := &model.Element{ID: "z", Kind: model.TrustBoundary, Name: "AWS", X: 250, Y: -50, Props: map[string]string{"zone": "cluster"}}
-	add(cloud)
-	cloud.W, cloud.H = 300, 200
+	add(zoneAround("AWS", map[string]string{"zone": "cluster"}))
 	add(&model.Element{ID: "f", Kind: model.DataFlow, Name: "Logs", Source: "svc", Target: "logs"})
-	found, errs := stride.Analyze(builtin(t), m)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	stride.WriteTexts(found)
+	found := withTexts(t, m)
 	for _, f := range found {
 		if th := f.Threat(); f.Element.ID == "f" && strings.HasPrefix(th.RuleID, "transport") {
 			t.Errorf("a flow to CloudWatch gets %q", th.Title)
@@ -534,18 +508,7 @@ func TestAStoreNeverAsks(t *testing.T) {
 	add(&model.Element{ID: "db", Kind: model.DataStore, Name: "Customer DB", X: 300, Props: map[string]string{"technology": "sql_database"}})
 	add(&model.Element{ID: "write", Kind: model.DataFlow, Name: "Customer Data Write", Source: "db", Target: "svc"})
 	add(&model.Element{ID: "read", Kind: model.DataFlow, Name: "Customer Data Read", Source: "svc", Target: "db"})
-	found, errs := stride.Analyze(builtin(t), m)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	requests := map[string]bool{}
-	for _, f := range found {
-		for _, x := range append([]*stride.Finding{&f}, f.Members...) {
-			if x.Rule != nil && x.Rule.Direction == "request" {
-				requests[x.Element.ID] = true
-			}
-		}
-	}
+	requests := requestThreats(t, m)
 	if !requests["read"] || requests["write"] {
 		t.Errorf("request threats on: %v", requests)
 	}
@@ -557,15 +520,9 @@ func TestForeignTechnologyIsNotUnstated(t *testing.T) {
 	m, add := drawing("foreign")
 	add(&model.Element{ID: "ecu", Kind: model.Process, Name: "Brake ECU", X: 0, Props: map[string]string{"threagile:technology": "iot-device"}})
 	add(&model.Element{ID: "gw", Kind: model.Process, Name: "Body controller", X: 300})
-	zone := &model.Element{ID: "z", Kind: model.TrustBoundary, Name: "Body domain", X: 250, Y: -50, Props: map[string]string{"zone": "internal"}}
-	add(zone)
-	zone.W, zone.H = 300, 200
+	add(zoneAround("Body domain", map[string]string{"zone": "internal"}))
 	add(&model.Element{ID: "f", Kind: model.DataFlow, Name: "Brake status", Source: "ecu", Target: "gw"})
-	found, errs := stride.Analyze(builtin(t), m)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	stride.WriteTexts(found)
+	found := withTexts(t, m)
 	said := false
 	for _, f := range found {
 		for _, fact := range f.Threat().Facts {
@@ -580,4 +537,38 @@ func TestForeignTechnologyIsNotUnstated(t *testing.T) {
 	if !said {
 		t.Error("no fact speaks of the ECU's technology")
 	}
+}
+
+// requestThreats lists the elements that take request threats.
+func requestThreats(t *testing.T, m *model.Model) map[string]bool {
+	t.Helper()
+	found, errs := stride.Analyze(builtin(t), m)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	requests := map[string]bool{}
+	for _, f := range found {
+		for _, x := range append([]*stride.Finding{&f}, f.Members...) {
+			if x.Rule != nil && x.Rule.Direction == "request" {
+				requests[x.Element.ID] = true
+			}
+		}
+	}
+	return requests
+}
+
+// withTexts analyses a model and writes its findings' texts.
+func withTexts(t *testing.T, m *model.Model) []stride.Finding {
+	t.Helper()
+	found, errs := stride.Analyze(builtin(t), m)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	stride.WriteTexts(found)
+	return found
+}
+
+// zoneAround is a trust boundary around what a drawing puts at x = 300.
+func zoneAround(name string, props map[string]string) *model.Element {
+	return &model.Element{ID: "z", Kind: model.TrustBoundary, Name: name, X: 250, Y: -50, W: 300, H: 200, Props: props}
 }
