@@ -22,6 +22,7 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add([]byte(`{"otmVersion": "0.2.0", "project": {"name": "p", "id": "p"}, "components": [{"id": "a", "name": "A", "type": "db", "parent": {"component": "b"}}, {"id": "b", "name": "B", "type": "service", "parent": {"trustZone": "z"}}], "trustZones": [{"id": "z", "name": "Z", "risk": {"trustRating": 5}, "parent": {"component": "a"}}], "dataflows": [{"id": "f", "name": "F", "source": "a", "destination": "b", "threats": [{"threat": "t", "state": "mitigated"}]}], "threats": [{"id": "t", "name": "T", "risk": {"impact": 50}}]}`))
 	f.Add([]byte("otmVersion: 0.1.0\nproject: {name: x, id: 1}\ntrustZones: [{id: 2, name: y, risk: {trustRating: '7'}}]\n"))
+	f.Add([]byte("project: {name: x, id: x}\ntrustzones: [{id: z, name: Web, type: private}]\ncomponents: [{id: a, name: A, type: webapp, parent: z}, {id: b, name: B, parent: a}]\ndataflows: [{id: f, name: F, from: a, to: b, tags: [tcp, '443', Deny all]}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, _, _, err := otm.Read(data)
 		if err != nil {
