@@ -67,15 +67,22 @@ func (r *reader) risks() {
 			r.m.Threats[t.ID] = t
 		}
 	}
+	// What the authors decided about Threagile's own risks is said in
+	// full, so that the analyst can carry it over to Rampart's threats.
 	var untracked []string
 	for _, key := range slices.Sorted(maps.Keys(r.doc.Tracking)) {
 		if !tracked[key] {
-			untracked = append(untracked, key)
+			tr := r.doc.Tracking[key]
+			line := key + " " + orUnset(tr.Status)
+			if j := plainText(tr.Justification); j != "" {
+				line += " (“" + j + "”)"
+			}
+			untracked = append(untracked, line)
 		}
 	}
 	if len(untracked) > 0 {
-		r.note("risk tracking for Threagile's generated risks was left out (%s): Rampart's rules raise their own threats",
-			strings.Join(untracked, ", "))
+		r.note("risk tracking for Threagile's generated risks was left out, as Rampart's rules raise their own threats: %s",
+			strings.Join(untracked, "; "))
 	}
 }
 
