@@ -363,17 +363,10 @@ func (r *reader) communicationLinks() {
 				Description: plainText(l.Description), Source: src, Target: dst, Props: map[string]string{},
 				Assets: r.assetIDs(lt, l.Sent)}
 			r.linkProps(f, l, r.doc.Assets[title], r.assetByID(dst))
-			if len(lenient.Texts(l.Sent)) == 0 && len(lenient.Texts(l.Received)) > 0 {
-				// A link that only fetches (readonly, or sending nothing):
-				// the data flows from its target, as a data-flow diagram
-				// draws it. How the caller authenticates stays in
-				// threagile:authentication; it says nothing of the sender.
-				f.Source, f.Target, f.Assets = dst, src, r.assetIDs(lt, l.Received)
-				delete(f.Props, "authenticates_source")
-				delete(f.Props, "mutual_tls")
-				delete(f.Props, "end_user_context")
-				f.Props["threagile:drawn"] = "from its target: it only fetches data"
-			}
+			// A link is drawn from its caller, as the rules read who calls
+			// whom, and carries what the caller sends: what comes back is
+			// kept in threagile:data_assets_received, so that its target is
+			// not said to receive data it only hands out.
 			if kinds := [2]model.Kind{r.m.Elements[src].Kind, r.m.Elements[dst].Kind}; kinds[0] != model.Process && kinds[1] != model.Process {
 				r.note("communication link %q of %q joins %s without a process between them; a data-flow diagram needs one, so validate will report it",
 					lt, title, pluralKinds(kinds))

@@ -314,10 +314,10 @@ technical_assets:
 	if svc := m.Elements["service"]; svc.Prop("parses_xml") != "true" || svc.Prop("deserializes_input") != "false" {
 		t.Errorf("a service accepting JSON and XML: %v", svc.Props)
 	}
-	// A fetch is drawn the way its data goes; a link that sends carries
-	// what it sends.
-	if f := m.Elements["service>fetch-documents"]; f == nil || f.Source != "issuer" || f.Target != "service" ||
-		!slices.Equal(f.Assets, []string{"docs"}) || f.Prop("authenticates_source") != "" {
+	// A link is drawn from its caller and carries what the caller sends:
+	// the issuer a document is fetched from does not receive it.
+	if f := m.Elements["service>fetch-documents"]; f == nil || f.Source != "service" || f.Target != "issuer" ||
+		len(f.Assets) != 0 || f.Prop("authenticates_source") != "true" || f.Prop("threagile:data_assets_received") != "docs" {
 		t.Errorf("a readonly fetch: %+v", f)
 	}
 	if f := m.Elements["service>store"]; f == nil || f.Source != "service" || !slices.Equal(f.Assets, []string{"docs"}) {
