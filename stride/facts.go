@@ -45,7 +45,7 @@ var roles = map[string]bool{"el": true, "flow": true, "source": true, "target": 
 
 var computedNode = []string{"id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names",
 	"zone", "zone_trust", "zone_name", "zone_stated", "incoming", "outgoing", "has_inbound", "callers", "exposed", "client",
-	"person", "anonymous", "consumes", "reads", "receives_input", "managed", "non_web"}
+	"person", "anonymous", "serves_people", "consumes", "reads", "receives_input", "managed", "non_web"}
 
 var computedFlow = []string{"id", "name", "kind", "out_of_scope", "set", "data", "data_names", "zone", "zone_trust",
 	"zone_name", "zone_stated", "source", "target", "crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local",
@@ -275,7 +275,7 @@ func newFactBase(m *model.Model) *factBase {
 	}
 	ends := make(map[string]endFacts, len(fb.facts))
 	for id, f := range fb.facts {
-		ends[id] = endFacts{f["kind"], f["technology"], intFact(f, "zone_trust")}
+		ends[id] = endFacts{f["kind"], f["technology"], intFact(f, "zone_trust"), f["client"] == true}
 	}
 	fb.learnEach(nodes, func(e *model.Element, know func(key, because string)) { fb.nodeLinks(e, ends, know) })
 	fb.markResponses()
@@ -344,7 +344,12 @@ func (fb *factBase) learnEach(els []*model.Element, learn func(e *model.Element,
 type endFacts struct {
 	kind, technology any
 	zoneTrust        int
+	client           bool
 }
+
+// machineTechnologies are outside parties that are systems, not people or
+// the programs people use.
+var machineTechnologies = set("third_party_service", "partner_system", "external_system", "llm_service")
 
 // elementFacts are the facts every element has, and which of its
 // properties are known (see factBase.known), nil when none.
@@ -481,7 +486,7 @@ func (fb *factBase) nodeLinks(e *model.Element, ends map[string]endFacts, know f
 	in, out := []any{}, []any{}
 	var callers []string // distinct: a node has a few
 	exposed := e.Bool("internet_facing")
-	consumes, reads := false, false
+	consumes, reads, people := false, false, false
 	store, entity := model.DataStore.String(), model.ExternalEntity.String()
 	for _, fl := range fb.ix.FlowsOf(e.ID) {
 		ff := fb.facts[fl.ID]
@@ -500,6 +505,8 @@ func (fb *factBase) nodeLinks(e *model.Element, ends map[string]endFacts, know f
 					consumes = true
 				}
 				reads = reads || src.kind == store
+				tech, _ := src.technology.(string)
+				people = people || src.client || src.kind == entity && !machineTechnologies[tech]
 			}
 			if ok && (fl.Bool("public_network") || src.kind == entity && src.zoneTrust <= 0) {
 				exposed = true
@@ -519,6 +526,9 @@ func (fb *factBase) nodeLinks(e *model.Element, ends map[string]endFacts, know f
 	// though nobody calls it.
 	f["consumes"], f["reads"] = consumes, reads
 	f["receives_input"] = len(callers) > 0 || consumes || reads
+	// People reach it through their programs or as outside entities of no
+	// known machine kind: whose request it passes on can matter.
+	f["serves_people"] = people
 	if e.Kind == model.Process {
 		fb.inferSecretsFromConfig(e, f, know)
 	}

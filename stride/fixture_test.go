@@ -31,7 +31,7 @@ type scenario struct {
 	From    string            `yaml:"from"`    // zone around the source of a flow, or of el's callers
 	Data    string            `yaml:"data"`    // classification of data on el or the flow
 	Callers *int              `yaml:"callers"` // processes calling el (default 1)
-	Caller  *node             `yaml:"caller"`  // what the callers are (default a process)
+	Caller  *node             `yaml:"caller"`  // what the callers are (default a process); for a flow rule, one caller of its source
 	In      []peer            `yaml:"in"`      // more flows into el
 	Out     []peer            `yaml:"out"`     // flows out of el
 	Scope   string            `yaml:"scope"`   // "out" puts el out of scope
@@ -142,6 +142,10 @@ func (s scenario) build(t *testing.T, rule *stride.Rule) (*model.Model, string) 
 		asset(f)
 		if s.Back != nil {
 			add(&model.Element{Kind: model.DataFlow, Source: b.ID, Target: a.ID, Name: s.Back.Name, Props: props(s.Back.Props)})
+		}
+		if c := s.Caller; c != nil { // who calls the flow's source
+			p := add(&model.Element{Name: c.Name, Kind: kindOf(t, c.Kind, model.Process), X: -400, Props: props(c.Props)})
+			add(&model.Element{Kind: model.DataFlow, Source: p.ID, Target: a.ID, Props: props(s.CallerF)})
 		}
 		if s.Scope == "out" {
 			f.OutOfScope = true

@@ -20,7 +20,7 @@ type Confidence = model.Confidence
 var structural = set("id", "name", "kind", "technology", "out_of_scope", "set", "data", "data_names", "zone",
 	"zone_trust", "zone_name", "zone_stated", "incoming", "outgoing", "has_inbound", "callers", "exposed", "source", "target",
 	"crosses", "crossings", "boundaries", "trust_drop", "from_lower_trust", "local", "crossing_types", "client",
-	"person", "anonymous", "response", "protocol", "port", "bidirectional", "consumes", "reads", "receives_input", "managed", "non_web")
+	"person", "anonymous", "serves_people", "response", "protocol", "port", "bidirectional", "consumes", "reads", "receives_input", "managed", "non_web")
 
 // judge decides how far a threat that fired rests on what the model
 // states. It is confirmed when a stated property the rule read points at
@@ -344,6 +344,7 @@ var computedPhrases = map[string]string{
 	"client":           "it runs on a user's device",
 	"person":           "it is a person",
 	"anonymous":        "nobody signs them in",
+	"serves_people":    "people or the programs they use call it",
 	"local":            "it does not cross a network",
 	"response":         "it answers another flow",
 	"managed":          "it is a service a cloud provider runs",
