@@ -439,12 +439,14 @@ func (fb *factBase) flowFacts(e *model.Element, know func(key, because string)) 
 		f["encrypted"] = true
 		know("encrypted", "its end is a managed cloud service, reached over TLS only")
 	}
-	if a, ok := src["name"].(string); ok && (e.Name == "" || fb.sharedNames[e.Name]) {
-		if b, ok := dst["name"].(string); ok && e.Name == "" {
-			f["name"] = a + " → " + b // names are text (elementFacts)
-		} else if ok {
-			f["name"] = e.Name + " (" + a + " → " + b + ")"
-		}
+	a, aok := src["name"].(string) // names are text (elementFacts)
+	b, bok := dst["name"].(string)
+	switch {
+	case !aok || !bok:
+	case e.Name == "":
+		f["name"] = a + " → " + b
+	case fb.sharedNames[e.Name]:
+		f["name"] = e.Name + " (" + a + " → " + b + ")"
 	}
 	crossings := fb.ix.Crossings(e)
 	var names []string
