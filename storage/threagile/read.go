@@ -359,14 +359,14 @@ func (r *reader) communicationLinks() {
 				r.note("communication link %q of %q has the id of another; it was left out", lt, title)
 				continue
 			}
-			f := &model.Element{ID: id, Kind: model.DataFlow, Diagram: model.RootDiagramID, Name: strings.TrimSpace(lt),
-				Description: plainText(l.Description), Source: src, Target: dst, Props: map[string]string{},
-				Assets: r.assetIDs(lt, l.Sent)}
-			r.linkProps(f, l, r.doc.Assets[title], r.assetByID(dst))
 			// A link is drawn from its caller, as the rules read who calls
 			// whom, and carries what the caller sends: what comes back is
 			// kept in threagile:data_assets_received, so that its target is
 			// not said to receive data it only hands out.
+			f := &model.Element{ID: id, Kind: model.DataFlow, Diagram: model.RootDiagramID, Name: strings.TrimSpace(lt),
+				Description: plainText(l.Description), Source: src, Target: dst, Props: map[string]string{},
+				Assets: r.assetIDs(lt, l.Sent)}
+			r.linkProps(f, l, r.doc.Assets[title], r.assetByID(dst))
 			if kinds := [2]model.Kind{r.m.Elements[src].Kind, r.m.Elements[dst].Kind}; kinds[0] != model.Process && kinds[1] != model.Process {
 				r.note("communication link %q of %q joins %s without a process between them; a data-flow diagram needs one, so validate will report it",
 					lt, title, pluralKinds(kinds))
@@ -481,7 +481,14 @@ func pluralKinds(k [2]model.Kind) string {
 		}
 		return "two " + k[0].Label() + "s"
 	}
-	return "a " + k[0].Label() + " and a " + k[1].Label()
+	return article(k[0].Label()) + " and " + article(k[1].Label())
+}
+
+func article(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }
 
 // runtimes records, on each technical asset, the shared runtime it runs
