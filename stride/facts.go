@@ -416,8 +416,9 @@ func (fb *factBase) elementFacts(e *model.Element) (Facts, map[string]string) {
 			f["zone"], f["zone_name"] = zoneOf(z), z.Label()
 		}
 		// A program drawn out on the Internet runs on its users' devices,
-		// unless the model says it is a server of some kind.
-		if e.Kind == model.Process && f["zone"] == "internet" && (tech == "" || clientTechnologies[tech]) {
+		// unless the model states it is a server of some kind (a name
+		// such as "Web UI" does not outweigh where it is drawn).
+		if e.Kind == model.Process && f["zone"] == "internet" && (e.Prop("technology") == "" || clientTechnologies[tech]) {
 			f["client"] = true
 		}
 	}

@@ -572,3 +572,21 @@ func withTexts(t *testing.T, m *model.Model) []stride.Finding {
 func zoneAround(name string, props map[string]string) *model.Element {
 	return &model.Element{ID: "z", Kind: model.TrustBoundary, Name: name, X: 250, Y: -50, W: 300, H: 200, Props: props}
 }
+
+// A program drawn in the Internet zone runs on its users' devices even
+// when its name suggests a web application ("Web UI"); only a technology
+// the model states makes it a server there.
+func TestANameDoesNotOutweighTheInternetZone(t *testing.T) {
+	m, add := drawing("web ui")
+	add(zoneAround("Internet", nil))
+	add(&model.Element{ID: "ui", Kind: model.Process, Name: "Web UI", X: 300})
+	add(&model.Element{ID: "api", Kind: model.Process, Name: "Web Service", X: 0, Y: 400})
+	add(&model.Element{ID: "call", Kind: model.DataFlow, Name: "Request", Source: "ui", Target: "api"})
+	client := false
+	for _, f := range withTexts(t, m) {
+		client = client || f.Element.ID == "ui" && f.Rule != nil && f.Rule.Side == "client"
+	}
+	if !client {
+		t.Error("Web UI in the Internet zone gets no client threats")
+	}
+}
