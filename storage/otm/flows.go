@@ -205,8 +205,12 @@ func (r *reader) levels(e *model.Element, src, dst string) {
 		if inner.ID == outer.ID {
 			inner = r.m.Elements[dst]
 		}
+		name := e.Name
+		if name == "" {
+			name = r.m.Elements[src].Label() + " → " + r.m.Elements[dst].Label()
+		}
 		r.note("dataflow %q goes between %s and %s, which holds it; a data-flow diagram cannot draw that, so it was left out",
-			e.Label(), inner.Label(), outer.Label())
+			name, inner.Label(), outer.Label())
 		return
 	}
 	// Each level's flow: the original where its deeper end is, copies
