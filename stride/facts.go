@@ -429,6 +429,9 @@ func (fb *factBase) elementFacts(e *model.Element) (Facts, map[string]string) {
 func (fb *factBase) flowFacts(e *model.Element, know func(key, because string)) {
 	f := fb.facts[e.ID]
 	src, dst := fb.facts[e.Source], fb.facts[e.Target]
+	if s := fb.facts[fb.senders[e.ID]]; s != nil {
+		src = s // a link between two children: its real sender
+	}
 	if src == nil {
 		src = Facts{}
 	}

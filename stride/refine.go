@@ -17,15 +17,18 @@ import (
 // A flow between two refined processes has an interface flow in each child
 // diagram, two halves of one link: the link's threats are raised once, on
 // the half where the data arrives (halves names the other half, with the
-// one that carries them).
+// one that carries them), read with the element that really sends on the
+// link as its source rather than the process standing for it.
 type levels struct {
 	stands  map[string]bool           // parent flows stood for by joined interface flows
 	refined map[string]bool           // processes analysed through their child diagram
 	halves  map[string]*model.Element // interface flows whose link another half carries
+	senders map[string]string         // a carrying half → the element sending on its link
 }
 
 func levelsOf(m *model.Model) levels {
-	lv := levels{stands: map[string]bool{}, refined: map[string]bool{}, halves: map[string]*model.Element{}}
+	lv := levels{stands: map[string]bool{}, refined: map[string]bool{}, halves: map[string]*model.Element{},
+		senders: map[string]string{}}
 	if len(m.Diagrams) < 2 {
 		return lv
 	}
@@ -50,6 +53,9 @@ func levelsOf(m *model.Model) levels {
 		for _, stub := range joined {
 			if stub != carrier {
 				lv.halves[stub.ID] = carrier
+				if carrier.Source == parent.Source && stub.Source != parent.Source {
+					lv.senders[carrier.ID] = stub.Source // inside the source's child
+				}
 			}
 		}
 	}

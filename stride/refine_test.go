@@ -230,4 +230,11 @@ func TestALinkBetweenTwoChildrenIsAnalysedOnce(t *testing.T) {
 		t.Errorf("plain HTTP between two children: transport threats on the received half %d, the sent half %d, the parent %d",
 			transport(received), transport(sent), transport("charge"))
 	}
+	// The half is read with the element that really sends on the link.
+	for _, th := range live(m) {
+		if th.ElementID == received && strings.HasPrefix(th.RuleID, "transport-") &&
+			!strings.Contains(strings.Join(th.Facts, "\n"), "Cart → Ledger") {
+			t.Errorf("the link's facts do not name its real ends: %q", th.Facts)
+		}
+	}
 }
