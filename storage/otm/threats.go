@@ -2,8 +2,6 @@ package otm
 
 import (
 	"fmt"
-	"html"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -85,7 +83,7 @@ func (r *reader) instance(e *model.Element, def *threat, in instance, mits map[s
 	}
 	r.number++
 	t := &model.Threat{ID: "otm:" + strings.TrimSpace(string(def.ID)) + "@" + e.ID, Number: r.number, ElementID: e.ID,
-		Title: strings.TrimSpace(string(def.Name)), Description: plainText(string(def.Description)), Manual: true, Origin: Tool,
+		Title: strings.TrimSpace(string(def.Name)), Description: lenient.PlainText(string(def.Description)), Manual: true, Origin: Tool,
 		References: lenient.Texts(def.CWEs), RiskSet: true}
 	if r.m.Threats[t.ID] != nil {
 		t.ID += "#" + strconv.Itoa(r.number)
@@ -132,7 +130,7 @@ func (r *reader) instance(e *model.Element, def *threat, in instance, mits map[s
 		if s := strings.TrimSpace(string(mi.State)); s != "" {
 			line += " (" + s + ")"
 		}
-		if d := plainText(string(m.Description)); d != "" {
+		if d := lenient.PlainText(string(m.Description)); d != "" {
 			line += ": " + d
 		}
 		lines = append(lines, fmt.Sprintf("%s; risk reduction %s%%", line, scalar(float64(m.RiskReduction))))
@@ -224,24 +222,4 @@ func statusOf(state string) (model.Status, bool) {
 		return model.NotApplicable, true
 	}
 	return model.Open, false
-}
-
-// Converters copy the Threat Modeling Tool's texts, HTML links and all.
-var (
-	htmlLink = regexp.MustCompile(`(?is)<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a>`)
-	htmlTag  = regexp.MustCompile(`<[^>]*>`)
-)
-
-// plainText is a text that may hold HTML as plain text: a link keeps its
-// words and its address.
-func plainText(s string) string {
-	s = htmlLink.ReplaceAllStringFunc(s, func(a string) string {
-		m := htmlLink.FindStringSubmatch(a)
-		words := strings.TrimSpace(htmlTag.ReplaceAllString(m[2], ""))
-		if words == "" || words == m[1] {
-			return m[1]
-		}
-		return words + " (" + m[1] + ")"
-	})
-	return strings.TrimSpace(html.UnescapeString(htmlTag.ReplaceAllString(s, "")))
 }

@@ -2,7 +2,6 @@ package threagile
 
 import (
 	"fmt"
-	"html"
 	"maps"
 	"regexp"
 	"slices"
@@ -56,12 +55,8 @@ func (r *reader) note(format string, args ...any) {
 	r.notes = append(r.notes, fmt.Sprintf(format, args...))
 }
 
-var tag = regexp.MustCompile(`<[^>]*>`)
-
 // plainText is Threagile's HTML-flavoured text as plain text.
-func plainText(t text) string {
-	return strings.TrimSpace(html.UnescapeString(tag.ReplaceAllString(string(t), "")))
-}
+func plainText(t text) string { return lenient.PlainText(string(t)) }
 
 func (r *reader) info() {
 	d := r.doc

@@ -7,7 +7,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -46,6 +48,27 @@ func Texts(list []Text) []string {
 		}
 	}
 	return out
+}
+
+// Other tools' texts hold HTML: Threagile's descriptions, the Threat
+// Modeling Tool's guidance as converters copy it.
+var (
+	htmlLink = regexp.MustCompile(`(?is)<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a>`)
+	htmlTag  = regexp.MustCompile(`<[^>]*>`)
+)
+
+// PlainText is a text that may hold HTML as plain text, trimmed: a link
+// keeps its words and its address.
+func PlainText(s string) string {
+	s = htmlLink.ReplaceAllStringFunc(s, func(a string) string {
+		m := htmlLink.FindStringSubmatch(a)
+		words := strings.TrimSpace(htmlTag.ReplaceAllString(m[2], ""))
+		if words == "" || words == m[1] {
+			return m[1]
+		}
+		return words + " (" + m[1] + ")"
+	})
+	return strings.TrimSpace(html.UnescapeString(htmlTag.ReplaceAllString(s, "")))
 }
 
 // Number is a number that may have been written as text, or left empty.
