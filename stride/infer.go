@@ -37,8 +37,8 @@ func infer(e *model.Element, t protocolInfo) map[string]Inference {
 	case model.DataFlow:
 		// A well-known port says what a bare "tcp" does not.
 		if port := strings.TrimSpace(e.Prop("port")); !t.local && t.encrypted == unknown && port != "" {
-			if enc, ok := portEncryption[port]; ok {
-				put("encrypted", enc, "port "+port+" ("+portConvention[port]+" by convention)")
+			if p, ok := wellKnownPorts[port]; ok {
+				put("encrypted", p.encrypted, "port "+port+" ("+p.protocol+" by convention)")
 			}
 		}
 		if p := strings.TrimSpace(e.Prop("protocol")); p != "" {
@@ -72,13 +72,13 @@ func infer(e *model.Element, t protocolInfo) map[string]Inference {
 	return out
 }
 
-// The ports whose protocol says whether a flow is encrypted.
-var (
-	portEncryption = map[string]string{"443": "true", "8443": "true", "22": "true", "636": "true", "993": "true",
-		"80": "false", "8080": "false", "21": "false", "23": "false", "389": "false", "143": "false"}
-	portConvention = map[string]string{"443": "HTTPS", "8443": "HTTPS", "22": "SSH", "636": "LDAPS", "993": "IMAPS",
-		"80": "plain HTTP", "8080": "plain HTTP", "21": "FTP", "23": "Telnet", "389": "LDAP", "143": "IMAP"}
-)
+// wellKnownPorts say, for a bare "tcp", what runs on them and whether it
+// is encrypted.
+var wellKnownPorts = map[string]struct{ protocol, encrypted string }{
+	"443": {"HTTPS", "true"}, "8443": {"HTTPS", "true"}, "22": {"SSH", "true"}, "636": {"LDAPS", "true"},
+	"993": {"IMAPS", "true"}, "80": {"plain HTTP", "false"}, "8080": {"plain HTTP", "false"}, "21": {"FTP", "false"},
+	"23": {"Telnet", "false"}, "389": {"LDAP", "false"}, "143": {"IMAP", "false"},
+}
 
 type tri int
 

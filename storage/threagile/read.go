@@ -362,9 +362,9 @@ func (r *reader) communicationLinks() {
 				Description: plainText(l.Description), Source: src, Target: dst, Props: map[string]string{},
 				Assets: r.assetIDs(lt, l.Sent)}
 			r.linkProps(f, l, r.doc.Assets[title], r.assetByID(dst))
-			if kinds := [2]model.Kind{r.m.Elements[src].Kind, r.m.Elements[dst].Kind}; kinds[0] != model.Process && kinds[1] != model.Process {
-				r.note("communication link %q of %q joins %s without a process between them; a data-flow diagram needs one, so validate will report it",
-					lt, title, pluralKinds(kinds))
+			if a, b := r.m.Elements[src], r.m.Elements[dst]; a.Kind != model.Process && b.Kind != model.Process {
+				r.note("communication link %q goes from %s %q to %s %q with no process between them; a data-flow diagram needs one, so validate will report it",
+					lt, a.Kind.Label(), a.Label(), b.Kind.Label(), b.Label())
 			}
 			r.m.Elements[id], r.links[id] = f, f
 			if r.m.Elements[dst].Kind == model.Process {
@@ -465,25 +465,6 @@ func onInternet(a *technicalAsset) bool {
 		return false
 	}
 	return norm(string(a.Type)) == "external-entity" || humanClient(a) != "" || bool(a.OutOfScope)
-}
-
-// pluralKinds says what two ends are: "external entities", "an external
-// entity and a data store".
-func pluralKinds(k [2]model.Kind) string {
-	if k[0] == k[1] {
-		if l := k[0].Label(); strings.HasSuffix(l, "y") {
-			return "two " + strings.TrimSuffix(l, "y") + "ies"
-		}
-		return "two " + k[0].Label() + "s"
-	}
-	return article(k[0].Label()) + " and " + article(k[1].Label())
-}
-
-func article(noun string) string {
-	if strings.ContainsRune("aeiou", rune(noun[0])) {
-		return "an " + noun
-	}
-	return "a " + noun
 }
 
 // runtimes records, on each technical asset, the shared runtime it runs
