@@ -357,3 +357,17 @@ func isManaged(e *model.Element) bool {
 	return e.Kind != model.DataFlow && e.Kind != model.TrustBoundary &&
 		(managedName.MatchString(e.Name) || managedName.MatchString(e.Prop("otm:type")))
 }
+
+// sourceTypeKeys are where importers keep the type another tool gave an
+// element, when Rampart has no technology of its own for it.
+var sourceTypeKeys = []string{"threagile:technology", "otm:type", "tmt:stencil"}
+
+// sourceType is the type the tool a model came from gave an element, or "".
+func sourceType(e *model.Element) string {
+	for _, key := range sourceTypeKeys {
+		if v := e.Prop(key); v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -300,10 +300,8 @@ func (fb *factBase) factLine(el *model.Element, f Facts, field, lead string) str
 	case !known && field == "technology":
 		// The tool the model came from may have named one Rampart has no
 		// counterpart for (Threagile's iot-device, an OTM resource type).
-		for _, key := range []string{"threagile:technology", "otm:type", "tmt:stencil"} {
-			if v := el.Prop(key); v != "" {
-				return lead + d.Label + ": " + v + " (the model's own term, not one of Rampart's)"
-			}
+		if v := sourceType(el); v != "" {
+			return lead + d.Label + ": " + v + " (the model's own term, not one of Rampart's)"
 		}
 		return lead + d.Label + ": not stated"
 	case !known:
