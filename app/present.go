@@ -239,7 +239,7 @@ func openThreatsOn(m *model.Model, id string) []*model.Threat {
 // paired once, however many elements are asked about.
 func insideOf(m *model.Model, ids ...string) map[string]bool {
 	on := map[string]bool{}
-	ifaces := m.Interfaces()
+	ifaces := m.InterfaceSets()
 	seen := map[string]bool{}
 	var walk func(processID string)
 	walk = func(processID string) {
@@ -253,11 +253,18 @@ func insideOf(m *model.Model, ids ...string) map[string]bool {
 			walk(e.ID)
 		}
 	}
+	var stubs func(flowID string) // the interface flows standing for a flow, level after level
+	stubs = func(flowID string) {
+		for _, next := range ifaces[flowID] {
+			if !on[next.ID] {
+				on[next.ID] = true
+				stubs(next.ID)
+			}
+		}
+	}
 	for _, id := range ids {
 		on[id] = true
-		for next := ifaces[id]; next != nil && !on[next.ID]; next = ifaces[next.ID] {
-			on[next.ID] = true
-		}
+		stubs(id)
 		walk(id)
 	}
 	return on

@@ -278,3 +278,27 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// A flow between two refined processes has an interface flow in each
+// child: deleting the flow deletes both.
+func TestDeletingAFlowBetweenTwoChildrenDeletesBothHalves(t *testing.T) {
+	m := model.New("halves")
+	add := func(e *model.Element) { m.Elements[e.ID] = e }
+	add(&model.Element{ID: "a", Kind: model.Process, Diagram: "context", Name: "Shop"})
+	add(&model.Element{ID: "b", Kind: model.Process, Diagram: "context", Name: "Payments"})
+	add(&model.Element{ID: "f", Kind: model.DataFlow, Diagram: "context", Name: "charge", Source: "a", Target: "b"})
+	n := 0
+	ids := func() string { n++; return fmt.Sprintf("s%d", n) }
+	var h model.History
+	must(t, h.Do(m, model.Refine(m, "a", "ca", ids)))
+	must(t, h.Do(m, model.Refine(m, "b", "cb", ids)))
+	if got := len(m.InterfaceSets()["f"]); got != 2 {
+		t.Fatalf("the flow has %d interface flows, want 2", got)
+	}
+	must(t, h.Do(m, model.DeleteElements(m, []string{"f"})))
+	for _, d := range []string{"ca", "cb"} {
+		if left := m.ElementsIn(d); len(left) != 0 {
+			t.Errorf("diagram %s keeps %v", d, left)
+		}
+	}
+}

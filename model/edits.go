@@ -209,7 +209,7 @@ func Connect(m *Model, id, source, target string) Edit {
 // of these.
 func DeleteElements(m *Model, ids []string) Edit {
 	gone := map[string]bool{}
-	interfaces := m.Interfaces()
+	interfaces := m.InterfaceSets()
 	var goneDiagrams []string
 	var visit func(id string)
 	visit = func(id string) {
@@ -218,7 +218,7 @@ func DeleteElements(m *Model, ids []string) Edit {
 			return
 		}
 		gone[id] = true
-		if stub := interfaces[id]; stub != nil {
+		for _, stub := range interfaces[id] { // one in each child a flow between refined processes has
 			visit(stub.ID)
 		}
 		if child := m.ChildOf(id); child != nil {

@@ -48,8 +48,10 @@ func (b Badge) Severity() model.Severity {
 func Badges(m *model.Model, findings []model.Finding) map[string]Badge {
 	out := map[string]Badge{}
 	standsFor := map[string]string{} // interface flow → the parent flow it is paired with
-	for parent, stub := range m.Interfaces() {
-		standsFor[stub.ID] = parent
+	for parent, stubs := range m.InterfaceSets() {
+		for _, stub := range stubs {
+			standsFor[stub.ID] = parent
+		}
 	}
 	inside := func(id string, sev model.Severity) {
 		b := out[id]
