@@ -62,16 +62,18 @@ func TestBadgesCountBySeverity(t *testing.T) {
 // interface flows, whichever child carries the link.
 func TestBadgesRollUpFromBothHalvesOfALink(t *testing.T) {
 	m := model.New("halves")
-	m.Elements["shop"] = &model.Element{ID: "shop", Kind: model.Process, Diagram: model.RootDiagramID, Name: "Shop"}
-	m.Elements["pay"] = &model.Element{ID: "pay", Kind: model.Process, Diagram: model.RootDiagramID, Name: "Payments"}
-	m.Elements["charge"] = &model.Element{ID: "charge", Kind: model.DataFlow, Diagram: model.RootDiagramID, Name: "charge",
-		Source: "shop", Target: "pay"}
+	for _, e := range []model.Element{
+		{ID: "shop", Kind: model.Process, Diagram: model.RootDiagramID}, {ID: "pay", Kind: model.Process, Diagram: model.RootDiagramID},
+		{ID: "charge", Kind: model.DataFlow, Diagram: model.RootDiagramID, Source: "shop", Target: "pay"},
+		{ID: "cart", Kind: model.Process, Diagram: "a"}, {ID: "ledger", Kind: model.Process, Diagram: "b"},
+		{ID: "sent", Kind: model.DataFlow, Diagram: "a", Source: "cart", Target: "pay"},
+		{ID: "received", Kind: model.DataFlow, Diagram: "b", Source: "shop", Target: "ledger"},
+	} {
+		e.Name = e.ID
+		m.Elements[e.ID] = &e
+	}
 	m.Diagrams["a"] = &model.Diagram{ID: "a", Name: "Shop", Refines: "shop"}
 	m.Diagrams["b"] = &model.Diagram{ID: "b", Name: "Payments", Refines: "pay"}
-	m.Elements["cart"] = &model.Element{ID: "cart", Kind: model.Process, Diagram: "a", Name: "Cart"}
-	m.Elements["ledger"] = &model.Element{ID: "ledger", Kind: model.Process, Diagram: "b", Name: "Ledger"}
-	m.Elements["sent"] = &model.Element{ID: "sent", Kind: model.DataFlow, Diagram: "a", Name: "charge", Source: "cart", Target: "pay"}
-	m.Elements["received"] = &model.Element{ID: "received", Kind: model.DataFlow, Diagram: "b", Name: "charge", Source: "shop", Target: "ledger"}
 	m.Threats["t"] = &model.Threat{ID: "t", ElementID: "received", RuleID: "r", Likelihood: model.High, Impact: model.High, Number: 1}
 	if got := render.Badges(m, nil)["charge"]; got.Inside != 1 {
 		t.Errorf("the parent flow shows %+v, want the threat on its receiving half", got)
